@@ -1,0 +1,348 @@
+package org.paneld.drivers.core;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.paneld.drivers.display.Display;
+import org.paneld.drivers.display.DisplayInfo;
+import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.Rect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device object (the kernel's drm_device): refcounted, made fresh at every bind, and alive
+ * until the last reference drops — the binding holds one (through the hardware scope), every
+ * open session one, in-flight asynchronous work one.
+ *
+ * <p>It owns the {@link UnplugGuard}, the hardware scope (released at unbind/unplug) and the
+ * object scope (released after the driver's release, at the last {@link #put()}, exactly once,
+ * on whichever thread drops it). {@link #get()} after release throws: no resurrection.
+ *
+ * <p>The display operations ({@link #enable()}, {@link #flush}, …) run the driver inside the
+ * guard and one at a time; after unplug they throw {@link NoDeviceException}. They may block for
+ * as long as the hardware takes (an e-paper refresh takes seconds): do not call them on an event
+ * loop. Threads: any.
+ */
+public final class Device {
+    private static final Logger LOG = LoggerFactory.getLogger(Device.class);
+    private static final AtomicInteger GENERATIONS = new AtomicInteger();
+
+    private final String name;
+    private final String id;
+    private final BusDevice busDevice;
+    private final Driver driver;
+    private final UnplugGuard guard;
+    private final ManagedScope hardware;
+    private final ManagedScope objects;
+    private final AtomicInteger refs = new AtomicInteger(1);
+    private final Map<String, Integer> holders = new TreeMap<>();
+    private final AtomicInteger releaseCount = new AtomicInteger();
+    private final ReentrantLock opsLock = new ReentrantLock();
+    private final List<Consumer<Device>> unplugListeners = new CopyOnWriteArrayList<>();
+    private final LifecycleTracker.Tracked tracked;
+    private volatile Display display;
+    private volatile Runnable goneHandler;
+
+    /**
+     * Creates a device object holding one reference, owned by {@code firstHolder}. Used by
+     * {@link Bus} at bind; tests may create one directly.
+     */
+    public Device(BusDevice busDevice, Driver driver, LifecycleTracker tracker, String firstHolder) {
+        this.busDevice = Objects.requireNonNull(busDevice);
+        this.driver = Objects.requireNonNull(driver);
+        this.name = busDevice.name();
+        this.id = name + "#" + GENERATIONS.incrementAndGet();
+        this.guard = new UnplugGuard(name);
+        this.hardware = new ManagedScope(id + " hardware");
+        this.objects = new ManagedScope(id + " objects");
+        this.holders.put(firstHolder, 1);
+        this.tracked = tracker.track("device", id, this::describeRefs);
+    }
+
+    /** The bus device's name, e.g. "lcd0"; the same for every binding of that bus device. */
+    public String name() {
+        return name;
+    }
+
+    /** Unique per device object: name and generation, e.g. "lcd0#7". */
+    public String id() {
+        return id;
+    }
+
+    public BusDevice busDevice() {
+        return busDevice;
+    }
+
+    public DeviceConfig config() {
+        return busDevice.config();
+    }
+
+    public Driver driver() {
+        return driver;
+    }
+
+    public UnplugGuard guard() {
+        return guard;
+    }
+
+    /** Released at unbind or unplug (devres). Register everything that touches the bus here. */
+    public ManagedScope hardware() {
+        return hardware;
+    }
+
+    /** Released after the driver's release at the last put (drmm). Register client-visible objects here. */
+    public ManagedScope objects() {
+        return objects;
+    }
+
+    // ---------------------------------------------------------------- references
+
+    /** Takes an anonymous reference; pair with {@link #put()}. */
+    public Device get() {
+        acquireCount();
+        synchronized (holders) {
+            holders.merge("anonymous", 1, Integer::sum);
+        }
+        return this;
+    }
+
+    /** Drops an anonymous reference taken with {@link #get()}. */
+    public void put() {
+        dropHolder("anonymous");
+        putCount();
+    }
+
+    /**
+     * Takes a reference on behalf of {@code holder} (e.g. "session 3 of conn 12"), shown in
+     * {@link #describeRefs()}. Closing the returned ref drops it, exactly once.
+     *
+     * @throws IllegalStateException when the device is already released
+     */
+    public DeviceRef acquire(String holder) {
+        acquireCount();
+        synchronized (holders) {
+            holders.merge(holder, 1, Integer::sum);
+        }
+        return new DeviceRef(this, holder);
+    }
+
+    void drop(String holder) {
+        dropHolder(holder);
+        putCount();
+    }
+
+    private void dropHolder(String holder) {
+        synchronized (holders) {
+            Integer n = holders.get(holder);
+            if (n == null) {
+                throw new IllegalStateException("put() on " + id + " by '" + holder + "', which holds no reference");
+            }
+            if (n == 1) {
+                holders.remove(holder);
+            } else {
+                holders.put(holder, n - 1);
+            }
+        }
+    }
+
+    private void acquireCount() {
+        while (true) {
+            int n = refs.get();
+            if (n <= 0) {
+                throw new IllegalStateException("get() on released device " + id + ": a released device cannot be revived");
+            }
+            if (refs.compareAndSet(n, n + 1)) {
+                return;
+            }
+        }
+    }
+
+    private void putCount() {
+        int n = refs.decrementAndGet();
+        if (n == 0) {
+            release();
+        } else if (n < 0) {
+            throw new IllegalStateException("put() on " + id + " without a reference (count " + n + ")");
+        }
+    }
+
+    private void release() {
+        if (releaseCount.incrementAndGet() != 1) {
+            throw new IllegalStateException("release of " + id + " ran twice");
+        }
+        if (!hardware.isReleased()) {
+            // Every path to the last put goes through unbind; this is a bug in a driver or a test.
+            LOG.error("{}: released while its hardware scope is still held ({}); releasing it now", id, hardware.describe());
+            hardware.releaseQuietly();
+        }
+        Display d = display;
+        try {
+            if (d != null) {
+                d.release();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("{}: driver release failed: {}", id, e.toString());
+        } finally {
+            objects.releaseQuietly();
+            tracked.close();
+            LOG.debug("{}: released", id);
+        }
+    }
+
+    public int refCount() {
+        return Math.max(0, refs.get());
+    }
+
+    public boolean isReleased() {
+        return releaseCount.get() > 0;
+    }
+
+    /** How many times release ran (must be 0 or 1). */
+    public int releaseCount() {
+        return releaseCount.get();
+    }
+
+    /** Who holds references, e.g. {@code refs=2 [binding, session 3 of conn 1]}. */
+    public String describeRefs() {
+        StringBuilder sb = new StringBuilder("refs=").append(refCount()).append(" [");
+        synchronized (holders) {
+            boolean first = true;
+            for (Map.Entry<String, Integer> e : holders.entrySet()) {
+                sb.append(first ? "" : ", ").append(e.getKey());
+                if (e.getValue() > 1) {
+                    sb.append(" x").append(e.getValue());
+                }
+                first = false;
+            }
+        }
+        sb.append(']');
+        if (guard.isUnplugged()) {
+            sb.append(" unplugged");
+        }
+        return sb.toString();
+    }
+
+    // ---------------------------------------------------------------- display operations
+
+    void attachDisplay(Display d) {
+        this.display = d;
+    }
+
+    /** The driver's display functions; null before probe returned. */
+    public Display display() {
+        return display;
+    }
+
+    /** The display's description; works after unplug (no hardware access). */
+    public DisplayInfo info() throws NoDeviceException {
+        Display d = display;
+        if (d == null) {
+            throw new NoDeviceException(id + " has no display bound");
+        }
+        return d.info();
+    }
+
+    /** True once unplug started; informational (clients see ENODEV on their next request). */
+    public boolean isUnplugged() {
+        return guard.isUnplugged();
+    }
+
+    /** Called (once, on the unplugging thread) after the guard has drained. */
+    public void addUnplugListener(Consumer<Device> listener) {
+        unplugListeners.add(listener);
+    }
+
+    public void removeUnplugListener(Consumer<Device> listener) {
+        unplugListeners.remove(listener);
+    }
+
+    void fireUnplugged() {
+        for (Consumer<Device> l : unplugListeners) {
+            try {
+                l.accept(this);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: unplug listener failed: {}", id, e.toString());
+            }
+        }
+    }
+
+    void setGoneHandler(Runnable handler) {
+        this.goneHandler = handler;
+    }
+
+    /**
+     * A driver that learns from the hardware that the device is gone (a USB transfer failing with
+     * "no device") calls this: the binding starts surprise removal on another thread (unplug
+     * cannot run inside the caller's guarded section).
+     */
+    public void reportGone(String why) {
+        Runnable h = goneHandler;
+        if (h != null) {
+            LOG.info("{}: hardware reports the device gone: {}", id, why);
+            h.run();
+        }
+    }
+
+    /** Switches the display on. */
+    public void enable() throws IOException {
+        operate(Display::enable);
+    }
+
+    /** Switches the display and backlight off. */
+    public void disable() throws IOException {
+        operate(Display::disable);
+    }
+
+    /** Flushes {@code damage} of {@code source} to the display. */
+    public void flush(Framebuffer source, Rect damage) throws IOException {
+        operate(d -> d.flush(source, damage));
+    }
+
+    public void setProperty(String property, long value) throws IOException {
+        operate(d -> d.setProperty(property, value));
+    }
+
+    /** Runs a driver operation inside the guard and the device's operation lock. */
+    public void operate(DisplayOp op) throws IOException {
+        guard.enter();
+        String gone = null;
+        try {
+            Display d = display;
+            if (d == null) {
+                throw new NoDeviceException(id + " has no display bound");
+            }
+            opsLock.lock();
+            try {
+                op.run(d);
+            } finally {
+                opsLock.unlock();
+            }
+        } catch (NoDeviceException e) {
+            gone = e.getMessage();
+            throw e;
+        } finally {
+            guard.exit();
+            if (gone != null) {
+                reportGone(gone);
+            }
+        }
+    }
+
+    /** A driver operation. */
+    @FunctionalInterface
+    public interface DisplayOp {
+        void run(Display display) throws IOException;
+    }
+
+    @Override
+    public String toString() {
+        return "Device[" + id + ", " + describeRefs() + "]";
+    }
+}

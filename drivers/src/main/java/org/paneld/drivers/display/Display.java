@@ -1,0 +1,40 @@
+package org.paneld.drivers.display;
+
+import java.io.IOException;
+import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.Rect;
+
+/**
+ * What a driver's probe returns: the display functions of one bound device (the driver data).
+ *
+ * <p>The device model calls {@link #enable}, {@link #disable}, {@link #flush} and
+ * {@link #setProperty} only inside the device's unplug guard, from any thread but never two at
+ * once for the same device (the {@link org.paneld.drivers.core.Device} serialises them).
+ * {@link #info()} and {@link #release()} must not touch hardware: {@code info()} may be called
+ * after unplug, and {@code release()} runs at the last reference drop, after the hardware scope
+ * is gone. Lifetime: created at probe, lives as long as the device object.
+ */
+public interface Display {
+
+    /** The current description (size, formats, properties). No hardware access; valid after unplug. */
+    DisplayInfo info();
+
+    /** Switches the display on (initialising the controller if needed) and the backlight on. */
+    void enable() throws IOException;
+
+    /** Backlight off, then display off; the controller may keep its state. */
+    void disable() throws IOException;
+
+    /**
+     * Sends the pixels of {@code damage} (in display coordinates, inside the display, not empty)
+     * from {@code source}, a display-sized framebuffer in a client format.
+     */
+    void flush(Framebuffer source, Rect damage) throws IOException;
+
+    /** Sets a property listed in {@link DisplayInfo#properties()}; EINVAL for unknown names or out-of-range values. */
+    void setProperty(String name, long value) throws IOException;
+
+    /** The driver's release: runs once at the last reference drop; must not touch hardware. */
+    default void release() {
+    }
+}
