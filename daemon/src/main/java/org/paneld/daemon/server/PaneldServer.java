@@ -128,7 +128,7 @@ public final class PaneldServer implements AutoCloseable {
             Channel ch;
             if (options.inheritedFd() != null) {
                 int fd = options.inheritedFd();
-                b.channelFactory(() -> new EpollServerDomainSocketChannel(fd));
+                b.channelFactory(() -> new EpollServerDomainSocketChannel(fd, true)); // already bound and listening
                 ch = b.register().sync().channel();
                 LOG.info("listening on inherited fd {}", fd);
             } else {
