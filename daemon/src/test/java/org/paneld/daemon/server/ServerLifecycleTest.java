@@ -146,6 +146,20 @@ class ServerLifecycleTest {
     }
 
     @Test
+    void adminOverTcpOnlyWhenTheOptionAllowsIt() throws Exception {
+        try (PaneldServer s = new PaneldServer(options().withTcp("127.0.0.1", 0).withTcpAdmin(true), kit.bus(),
+                new TestDaemon.KitAdmin(kit))) {
+            s.start();
+            try (PaneldClient tcp = PaneldClient.connectTcp("127.0.0.1", s.tcpPort())) {
+                assertTrue((tcp.serverInfo().flags() & Message.HELLO_ADMIN) != 0);
+                assertTrue(tcp.status().stream().anyMatch(l -> l.startsWith("device fb0#")));
+                assertEquals(16, tcp.snapshot("fb0").width());
+                assertEquals(ErrorCode.ENOENT, assertThrows(PaneldException.class, () -> tcp.snapshot("nope")).code());
+            }
+        }
+    }
+
+    @Test
     void connectionLimitRefusesWithEbusy() throws Exception {
         try (PaneldServer s = new PaneldServer(options().withLimits(new Limits(1 << 20, 4, 4, 1 << 20, 1 << 20, 4, 1)), kit.bus(), null)) {
             s.start();
