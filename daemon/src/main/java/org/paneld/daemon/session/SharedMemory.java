@@ -31,14 +31,23 @@ public final class SharedMemory implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** The private directory (0700) for buffer files: /dev/shm when present, else java.io.tmpdir. */
+    /** The private directory (0700) for buffer files: in /dev/shm (tmpfs), else java.io.tmpdir. */
     static synchronized Path directory() throws IOException {
         Path d = dir;
         if (d == null || !Files.isDirectory(d)) {
-            Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-            d = Files.createTempDirectory(base, "paneld-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            d.toFile().deleteOnExit();
-            dir = d;
+            IOException failure = null;
+            for (String base : new String[] {"/dev/shm", System.getProperty("java.io.tmpdir")}) {
+                try {
+                    d = Files.createTempDirectory(Path.of(base), "paneld-",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    d.toFile().deleteOnExit();
+                    dir = d;
+                    return d;
+                } catch (IOException | UnsupportedOperationException e) {
+                    failure = failure == null ? new IOException("no directory for shared buffers: " + base + ": " + e) : failure;
+                }
+            }
+            throw failure;
         }
         return d;
     }
