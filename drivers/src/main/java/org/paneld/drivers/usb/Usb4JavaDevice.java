@@ -2,6 +2,7 @@ package org.paneld.drivers.usb;
 
 import java.io.IOException;
 import org.paneld.drivers.core.Device;
+import org.paneld.drivers.core.NoDeviceException;
 import org.paneld.drivers.core.UnplugGuard;
 import org.usb4java.DeviceHandle;
 import org.usb4java.LibUsb;
@@ -62,7 +63,13 @@ public final class Usb4JavaDevice implements UsbTransportFactory {
         guard.enter();
         try {
             DeviceHandle handle = new DeviceHandle();
-            int r = LibUsb.open(usbDevice, handle);
+            int r;
+            try {
+                r = LibUsb.open(usbDevice, handle);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // usb4java refuses a device it has no libusb device for: treat it as absent
+                throw new NoDeviceException("opening " + what + ": no such device (" + e.getMessage() + ")", e);
+            }
             if (r < 0) {
                 throw UsbErrors.map(r, "opening " + what);
             }
