@@ -188,6 +188,8 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
 
     // device state, guarded by this
     private boolean disconnected;
+    /** Bumped at every reconnect: handles opened before a disconnect stay dead, like a re-enumerated USB device's. */
+    private int plugGeneration;
     private int status = STATUS_OK;
     private boolean controllerEnabled;
     private boolean displayEnabled;
@@ -222,10 +224,12 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         UnplugGuard guard = device.guard();
         guard.enter();
         try {
+            int generation;
             synchronized (this) {
-                checkConnected();
+                checkConnected(plugGeneration);
+                generation = plugGeneration;
             }
-            Transport t = new Transport(guard);
+            Transport t = new Transport(guard, generation);
             openTransports.incrementAndGet();
             opens.incrementAndGet();
             try {
@@ -259,10 +263,12 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
 
     private final class Transport implements UsbTransport {
         private final UnplugGuard guard;
+        private final int generation;
         private volatile boolean closed;
 
-        Transport(UnplugGuard guard) {
+        Transport(UnplugGuard guard, int generation) {
             this.guard = guard;
+            this.generation = generation;
         }
 
         private void checkOpen() throws DeviceException {
@@ -277,7 +283,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             guard.enter();
             try {
                 checkOpen();
-                return handleIn(request, value, buffer, length);
+                return handleIn(generation, request, value, buffer, length);
             } finally {
                 guard.exit();
             }
@@ -288,7 +294,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             guard.enter();
             try {
                 checkOpen();
-                handleOut(request, value, data, length);
+                handleOut(generation, request, value, data, length);
             } finally {
                 guard.exit();
             }
@@ -299,7 +305,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             guard.enter();
             try {
                 checkOpen();
-                handleBulk(data, offset, length);
+                handleBulk(generation, data, offset, length);
             } finally {
                 guard.exit();
             }
@@ -360,6 +366,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
 
     /** Pulls the cable: every transfer fails with ENODEV; disconnect listeners run (on this thread). */
     public void disconnect() {
+        List<Runnable> listeners;
         synchronized (this) {
             if (disconnected) {
                 return;
@@ -367,14 +374,18 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             disconnected = true;
             controllerEnabled = false;
             displayEnabled = false;
+            listeners = List.copyOf(disconnectListeners); // those of this plug-in, not of the next
         }
-        for (Runnable r : disconnectListeners) {
+        for (Runnable r : listeners) {
             r.run();
         }
     }
 
     /** Plugs the cable back in: a freshly powered device (state reset, picture black, faults cleared). */
     public synchronized void reconnect() {
+        if (disconnected) {
+            plugGeneration++;
+        }
         disconnected = false;
         faults.clear();
         status = STATUS_OK;
@@ -469,8 +480,8 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
 
     // ------------------------------------------------------------------ control requests
 
-    private void checkConnected() throws NoDeviceException {
-        if (disconnected) {
+    private void checkConnected(int generation) throws NoDeviceException {
+        if (disconnected || generation != plugGeneration) {
             throw new NoDeviceException("virtual GUD device: disconnected (LIBUSB_ERROR_NO_DEVICE)", null);
         }
     }
@@ -490,8 +501,8 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         return new UsbStallException("virtual GUD device stalled " + requestName(request));
     }
 
-    private synchronized int handleIn(int request, int value, byte[] buf, int length) throws IOException {
-        checkConnected();
+    private synchronized int handleIn(int generation, int request, int value, byte[] buf, int length) throws IOException {
+        checkConnected(generation);
         requests++;
         lastRequestNanos = System.nanoTime();
         if (request == REQ_GET_STATUS) {
@@ -560,8 +571,8 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         return n;
     }
 
-    private synchronized void handleOut(int request, int value, byte[] data, int length) throws IOException {
-        checkConnected();
+    private synchronized void handleOut(int generation, int request, int value, byte[] data, int length) throws IOException {
+        checkConnected(generation);
         requests++;
         lastRequestNanos = System.nanoTime();
         Fault f = takeFault(request, false);
@@ -707,11 +718,12 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
 
     // ------------------------------------------------------------------ bulk
 
-    private void handleBulk(byte[] data, int off, int len) throws IOException {
+    private void handleBulk(int generation, byte[] data, int off, int len) throws IOException {
         long start = System.nanoTime();
         boolean gone = false;
+        List<Runnable> listeners = List.of();
         synchronized (this) {
-            checkConnected();
+            checkConnected(generation);
             Fault f = takeFault(-1, true);
             if (f != null && f.kind == FaultKind.BULK_TIMEOUT) {
                 if (!config.fullUpdate) {
@@ -721,6 +733,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             }
             if (f != null) {
                 gone = true; // half the data went out, then the cable was pulled
+                listeners = List.copyOf(disconnectListeners);
                 disconnected = true;
                 controllerEnabled = false;
                 displayEnabled = false;
@@ -729,7 +742,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             }
         }
         if (gone) {
-            for (Runnable r : disconnectListeners) {
+            for (Runnable r : listeners) {
                 r.run();
             }
             throw new NoDeviceException("virtual GUD device: disconnected during a bulk transfer (LIBUSB_ERROR_NO_DEVICE)", null);

@@ -32,12 +32,14 @@ public final class VirtualGudHotplug implements AutoCloseable {
 
     /** Plugs {@code device} in as bus device {@code name} (driver "gud"); returns when the event is queued. */
     public Future<?> plug(String name, VirtualGudDevice device) {
-        device.reconnect();
-        Runnable onDisconnect = () -> unplug(name);
+        Plugged[] self = new Plugged[1];
+        Runnable onDisconnect = () -> unplug(name, self[0]); // only this plug-in, never a later one
         Plugged p = new Plugged(device, onDisconnect);
+        self[0] = p;
         if (plugged.putIfAbsent(name, p) != null) {
             throw new IllegalStateException(name + " is already plugged in");
         }
+        device.reconnect();
         device.addDisconnectListener(onDisconnect);
         BusDevice bd = new BusDevice(name, GudDriver.NAME, DeviceConfig.of("virtual USB " + name))
                 .attach(VirtualHardware.class, device);
@@ -46,8 +48,12 @@ public final class VirtualGudHotplug implements AutoCloseable {
 
     /** Pulls {@code name}'s cable: the device fails every transfer, then leaves the bus. No-op when not plugged. */
     public Future<?> unplug(String name) {
-        Plugged p = plugged.remove(name);
-        if (p == null) {
+        Plugged p = plugged.get(name);
+        return p == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : unplug(name, p);
+    }
+
+    private Future<?> unplug(String name, Plugged p) {
+        if (p == null || !plugged.remove(name, p)) {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
         p.device.removeDisconnectListener(p.listener);
