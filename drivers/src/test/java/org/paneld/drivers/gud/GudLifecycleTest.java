@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.core.Binding;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.Device;
@@ -23,6 +25,33 @@ import org.paneld.drivers.virtual.VirtualGudDevice;
 
 /** Bind/unbind/rebind, connector polling in the hardware scope, unplug during flushes, config keys. */
 class GudLifecycleTest {
+    @RegisterExtension
+    final LifecycleKit kit = new LifecycleKit(new GudDriver(GudOptions.DEFAULT.withPollInterval(Duration.ofMillis(10))));
+
+    @Test
+    void configuredVirtualPanelWorksEndToEndThroughTheKit() throws Exception {
+        kit.addVirtual("usb0", "gud", "width", 64L, "height", 48L, "formats", java.util.List.of("rgb565"),
+                "lz4", true, "max_buffer_size", 2048L, "status_on_set", true);
+        Device d = kit.bind("usb0").device();
+        VirtualGudDevice dev = kit.hardware("usb0", VirtualGudDevice.class);
+        assertEquals("RGB565", d.info().panelFormat());
+        assertEquals(100, d.info().property("backlight").orElseThrow().value());
+        Framebuffer fb = GudRig.pattern(64, 48, PixelFormat.XRGB8888, 9);
+        d.flush(fb, fb.bounds());
+        GudDrawingTest.assertImage(GudRig.expected(fb, GudFormat.RGB565), dev.snapshot());
+        java.nio.file.Path png = java.nio.file.Files.createTempFile("gud", ".png");
+        try {
+            dev.snapshot().writePng(png);
+            GudDrawingTest.assertImage(dev.snapshot(), org.paneld.drivers.pixel.RgbImage.readImage(png));
+        } finally {
+            java.nio.file.Files.deleteIfExists(png);
+        }
+        kit.bus().unbind("usb0");
+        kit.bind("usb0");
+        kit.bus().remove("usb0");
+        assertEquals(0, dev.openTransports());
+        kit.assertNoFailures();
+    }
 
     private static boolean pollThreadAlive() {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("gud-poll-"));

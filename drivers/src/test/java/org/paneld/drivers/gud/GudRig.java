@@ -11,19 +11,29 @@ import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rgb;
 import org.paneld.drivers.pixel.RgbImage;
+import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.virtual.VirtualGudDevice;
 
-/** Test helpers: a bus with the GUD driver, virtual devices, test images, expected pixels. */
+/**
+ * Test helpers: the lifecycle test kit with the GUD driver (its checks run at {@link #close()}:
+ * hardware scopes fully released at every unbind, every device released exactly once, nothing
+ * alive), virtual devices, test images, expected pixels.
+ */
 final class GudRig implements AutoCloseable {
-    final LifecycleTracker tracker = new LifecycleTracker();
-    final Bus bus = new Bus("test-usb", tracker);
+    final LifecycleKit kit;
+    final LifecycleTracker tracker;
+    final Bus bus;
+    private boolean closed;
 
     GudRig() {
         this(Duration.ZERO);
     }
 
     GudRig(Duration pollInterval) {
-        bus.registerDriver(new GudDriver(GudOptions.DEFAULT.withPollInterval(pollInterval)));
+        kit = new LifecycleKit(new GudDriver(GudOptions.DEFAULT.withPollInterval(pollInterval)));
+        kit.start();
+        tracker = kit.tracker();
+        bus = kit.bus();
     }
 
     Binding bind(String name, VirtualGudDevice dev) throws Exception {
@@ -32,9 +42,13 @@ final class GudRig implements AutoCloseable {
         return bus.addAndBind(bd);
     }
 
+    /** Removes every device and runs the kit's end-of-test checks (once). */
     @Override
     public void close() {
-        bus.close();
+        if (!closed) {
+            closed = true;
+            kit.finish();
+        }
     }
 
     /** A deterministic image with gradients, flat areas, hard edges and noise. */
