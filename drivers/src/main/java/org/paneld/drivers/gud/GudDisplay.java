@@ -60,10 +60,12 @@ public final class GudDisplay implements Display {
     private final Object ctrlLock = new Object();
     private final Stats stats = new Stats();
 
+    /** Flush pieces are at most this big when pipelined (not on FULL_UPDATE devices). */
+    static final int PIPELINE_BYTES = 256 * 1024;
+
     // flush state: touched only by the serialised display operations
-    private byte[] convBuf = new byte[0];
-    private byte[] compBuf = new byte[0];
-    private byte[] line = new byte[0];
+    private final Piece[] pieces = {new Piece(), new Piece()};
+    private TxWorker tx;
     private GudFormat committedFormat;
     private boolean prevFlushFailed;
 
@@ -211,6 +213,9 @@ public final class GudDisplay implements Display {
                 edid == null ? 0 : edid.widthMm(), edid == null ? 0 : edid.heightMm(), connected);
         if ((connectorFlags & CONNECTOR_FLAG_POLL_STATUS) != 0 && !options.pollInterval().isZero()) {
             d.startPolling();
+        }
+        if (!d.fullUpdate) {
+            d.startTransferThread();
         }
         LOG.info("{}: GUD v{} {}x{} formats {} flags 0x{} compression {} max_buffer {} on {}", device.id(), desc.version(),
                 mode.hdisplay(), mode.vdisplay(), formats, Integer.toHexString(desc.flags()), desc.compression(),
@@ -418,65 +423,230 @@ public final class GudDisplay implements Display {
             throw new DeviceException(Errno.EINVAL, "one line of the damage (" + pitch + " bytes) does not fit the"
                     + " device's buffer of " + bulkLen + " bytes");
         }
-        ensureBuffers(pitch * lines, w);
+        if (!fullUpdate && tx != null) {
+            // Pipeline: pieces of about PIPELINE_BYTES, so converting one overlaps sending the previous.
+            lines = Math.min(lines, Math.max(1, PIPELINE_BYTES / pitch));
+        }
         boolean split = lines < r.height();
-        boolean retried = false;
-        int y = r.y();
-        long bottom = r.bottom();
-        while (y < bottom) {
-            int h = (int) Math.min(lines, bottom - y);
-            try {
-                sendPiece(source, format, x0, y, w, h, split);
-                prevFlushFailed = false;
-                y += h;
-            } catch (DeviceException e) {
-                stats.errors.incrementAndGet();
-                Errno errno = e.errno();
-                if (errno != Errno.ENODEV) {
-                    prevFlushFailed = true; // a FULL_UPDATE device gets SET_BUFFER again to reset its state
-                }
-                if (retried || errno == Errno.ENODEV || errno == Errno.EPROTO) {
-                    throw e;
-                }
-                retried = true;
-                stats.retries.incrementAndGet();
-                LOG.debug("{}: flush piece at line {} failed ({}), retrying once", device.id(), y, e.toString());
-            }
+        if (!split || tx == null) {
+            sendAll(source, format, x0, r.y(), w, r.height(), lines, split);
+        } else {
+            sendPipelined(source, format, x0, r.y(), w, r.height(), lines);
         }
         stats.frames.incrementAndGet();
     }
 
-    private void sendPiece(Framebuffer src, GudFormat format, int x, int y, int w, int h, boolean split) throws IOException {
-        int len = format.convert(src, x, y, w, h, convBuf, 0, line);
-        byte[] out = convBuf;
-        int outLen = len;
+    /** Pieces one after the other on this thread, each retried once when the error allows. */
+    private void sendAll(Framebuffer src, GudFormat format, int x, int y0, int w, int h, int lines, boolean split)
+            throws IOException {
+        Piece piece = pieces[0];
+        boolean retried = false;
+        for (int y = y0; y < y0 + h; ) {
+            int n = Math.min(lines, y0 + h - y);
+            prepare(piece, src, format, x, y, w, n);
+            DeviceException e = send(piece, !fullUpdate || prevFlushFailed || split);
+            while (e != null) {
+                retried = failed(e, retried);
+                e = send(piece, true);
+            }
+            prevFlushFailed = false;
+            y += n;
+        }
+    }
+
+    /** Converts piece k+1 while the transfer thread sends piece k; a failed piece is retried once. */
+    private void sendPipelined(Framebuffer src, GudFormat format, int x, int y0, int w, int h, int lines)
+            throws IOException {
+        boolean retried = false;
+        Piece inFlight = null;
+        int k = 0;
+        try {
+            for (int y = y0; y < y0 + h || inFlight != null; ) {
+                Piece next = null;
+                if (y < y0 + h) {
+                    int n = Math.min(lines, y0 + h - y);
+                    next = pieces[k++ & 1];
+                    prepare(next, src, format, x, y, w, n);
+                    y += n;
+                }
+                if (inFlight != null) {
+                    DeviceException e = tx.await();
+                    Piece failedPiece = inFlight;
+                    inFlight = null;
+                    while (e != null) {
+                        retried = failed(e, retried);
+                        e = send(failedPiece, true);
+                    }
+                    prevFlushFailed = false;
+                }
+                if (next != null) {
+                    tx.submit(next);
+                    inFlight = next;
+                }
+            }
+        } finally {
+            if (inFlight != null) {
+                tx.await(); // never leave a piece's buffer to the next flush while it is being sent
+            }
+        }
+    }
+
+    /** Books a failed piece; throws when it may not be retried, returns true (now retried) otherwise. */
+    private boolean failed(DeviceException e, boolean retried) throws DeviceException {
+        stats.errors.incrementAndGet();
+        Errno errno = e.errno();
+        if (errno != Errno.ENODEV) {
+            prevFlushFailed = true; // a FULL_UPDATE device gets SET_BUFFER again to reset its state
+        }
+        if (retried || errno == Errno.ENODEV || errno == Errno.EPROTO) {
+            throw e;
+        }
+        stats.retries.incrementAndGet();
+        LOG.debug("{}: flush piece failed ({}), retrying once", device.id(), e.toString());
+        return true;
+    }
+
+    /** One piece of a flush: converted (and compressed) pixels of whole lines, with its SET_BUFFER. */
+    private static final class Piece {
+        byte[] conv = new byte[0];
+        byte[] comp = new byte[0];
+        byte[] line = new byte[0];
+        byte[] out;
+        int outLen;
+        SetBuffer request;
+    }
+
+    private void prepare(Piece p, Framebuffer src, GudFormat format, int x, int y, int w, int h) {
+        int bytes = format.lineBytes(w) * h;
+        if (p.conv.length < bytes) {
+            p.conv = new byte[bytes];
+            if (lz4 != null) {
+                p.comp = new byte[lz4.maxCompressedLength(bytes)];
+            }
+        }
+        if (p.line.length < w * 4) {
+            p.line = new byte[w * 4];
+        }
+        int len = format.convert(src, x, y, w, h, p.conv, 0, p.line);
+        p.out = p.conv;
+        p.outLen = len;
         int compression = 0;
         if (lz4 != null) {
-            int cl = lz4.compress(convBuf, 0, len, compBuf, 0, compBuf.length);
-            if (cl < len) {
-                out = compBuf;
-                outLen = cl;
+            int cl = lz4.compress(p.conv, 0, len, p.comp, 0, p.comp.length);
+            if (cl < len) { // send raw when compression does not help
+                p.out = p.comp;
+                p.outLen = cl;
                 compression = COMPRESSION_LZ4;
             }
         }
-        if (!fullUpdate || prevFlushFailed || split) {
-            byte[] req = new SetBuffer(x, y, w, h, len, compression, compression != 0 ? outLen : 0).encode();
-            set(REQ_SET_BUFFER, 0, req, req.length);
-        }
-        usb.bulkOut(out, 0, outLen, options.bulkTimeoutMs());
-        stats.bytes.addAndGet(len);
-        stats.wireBytes.addAndGet(outLen);
+        p.request = new SetBuffer(x, y, w, h, len, compression, compression != 0 ? p.outLen : 0);
     }
 
-    private void ensureBuffers(int pieceBytes, int width) {
-        if (convBuf.length < pieceBytes) {
-            convBuf = new byte[pieceBytes];
-            if (lz4 != null) {
-                compBuf = new byte[lz4.maxCompressedLength(pieceBytes)];
+    /** SET_BUFFER (unless a FULL_UPDATE device may go without) then the bulk OUT; the error or null. */
+    private DeviceException send(Piece p, boolean withSetBuffer) {
+        try {
+            if (withSetBuffer) {
+                byte[] req = p.request.encode();
+                set(REQ_SET_BUFFER, 0, req, req.length);
+            }
+            usb.bulkOut(p.out, 0, p.outLen, options.bulkTimeoutMs());
+            stats.bytes.addAndGet(p.request.length());
+            stats.wireBytes.addAndGet(p.outLen);
+            return null;
+        } catch (DeviceException e) {
+            return e;
+        } catch (IOException | RuntimeException e) {
+            return new DeviceException(Errno.EIO, "sending a piece to " + usb.describe() + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * The transfer thread of the flush pipeline: sends one piece at a time (SET_BUFFER + bulk
+     * OUT) while the flushing thread converts the next. It talks to hardware, so it lives in the
+     * hardware scope (stopped there); every transfer enters the unplug guard in the transport.
+     */
+    private final class TxWorker {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private final Thread thread;
+        private Piece job;
+        private boolean busy;
+        private DeviceException result;
+        private boolean stop;
+
+        TxWorker() {
+            thread = new Thread(this::run, "gud-tx-" + device.id());
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void submit(Piece p) {
+            lock.lock();
+            try {
+                job = p;
+                busy = true;
+                result = null;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
             }
         }
-        if (line.length < width * 4) {
-            line = new byte[width * 4];
+
+        DeviceException await() {
+            lock.lock();
+            try {
+                while (busy) {
+                    changed.awaitUninterruptibly();
+                }
+                return result;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void run() {
+            while (true) {
+                Piece p;
+                lock.lock();
+                try {
+                    while (job == null && !stop) {
+                        changed.awaitUninterruptibly();
+                    }
+                    if (job == null) {
+                        return;
+                    }
+                    p = job;
+                    job = null;
+                } finally {
+                    lock.unlock();
+                }
+                DeviceException e = send(p, true);
+                lock.lock();
+                try {
+                    result = e;
+                    busy = false;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            lock.lock();
+            try {
+                stop = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+            if (thread.isAlive()) {
+                LOG.warn("{}: transfer thread did not stop within 10 s", device.id());
+            }
         }
     }
 
@@ -485,6 +655,13 @@ public final class GudDisplay implements Display {
     private final ReentrantLock pollLock = new ReentrantLock();
     private final Condition pollWake = pollLock.newCondition();
     private boolean pollStop;
+
+    private void startTransferThread() {
+        TxWorker w = new TxWorker();
+        device.hardware().add("stop transfer thread of " + device.id(), w::stop);
+        tx = w;
+        w.start();
+    }
 
     private void startPolling() {
         Thread t = new Thread(this::pollLoop, "gud-poll-" + device.id());

@@ -38,6 +38,48 @@ class GudFaultTest {
         return new VirtualGudDevice(VirtualGudDevice.Config.defaults(W, H).withStatusOnSet(statusOnSet));
     }
 
+    /** A device whose small buffer splits every frame into 6 pieces: the pipelined flush path. */
+    private static VirtualGudDevice pipelined() {
+        return new VirtualGudDevice(VirtualGudDevice.Config.defaults(W, H).withMaxBufferSize(4L * W * 4));
+    }
+
+    @Test
+    void pipelinedPiecesAreRetriedAndFailuresReported() throws Exception {
+        VirtualGudDevice dev = pipelined();
+        GudRig rig = new GudRig();
+        Device d = rig.bind("gud0", dev).device();
+        GudDisplay display = (GudDisplay) d.display();
+        assertDraws(d, dev, 1);
+        assertEquals(6, dev.frames());
+        dev.injectBulkTimeout(1);
+        assertDraws(d, dev, 2);
+        dev.injectStatus(REQ_SET_BUFFER, STATUS_BUSY, 1);
+        assertDraws(d, dev, 3);
+        assertEquals(2, display.stats().retries());
+        dev.injectBulkTimeout(2);
+        assertEquals(Errno.ETIMEDOUT, flushErrno(d, 4));
+        assertDraws(d, dev, 5);
+        dev.injectStatus(REQ_SET_BUFFER, STATUS_PROTOCOL_ERROR, 1);
+        assertEquals(Errno.EPROTO, flushErrno(d, 6));
+        assertDraws(d, dev, 7);
+        assertNothingLeaked(rig, dev);
+    }
+
+    @Test
+    void pipelinedDisconnectTearsDown() throws Exception {
+        VirtualGudDevice dev = pipelined();
+        GudRig rig = new GudRig();
+        Binding b = rig.bind("gud0", dev);
+        Device d = b.device();
+        assertDraws(d, dev, 1);
+        dev.injectDisconnectMidBulk();
+        assertEquals(Errno.ENODEV, flushErrno(d, 2));
+        await().atMost(Duration.ofSeconds(10)).until(b::isUnbound);
+        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("gud-tx-" + d.id())),
+                "the transfer thread belongs to the hardware scope");
+        assertNothingLeaked(rig, dev);
+    }
+
     private static Framebuffer frame(int seed) {
         return GudRig.pattern(W, H, PixelFormat.XRGB8888, seed);
     }
