@@ -423,8 +423,10 @@ public final class GudDisplay implements Display {
             throw new DeviceException(Errno.EINVAL, "one line of the damage (" + pitch + " bytes) does not fit the"
                     + " device's buffer of " + bulkLen + " bytes");
         }
-        if (!fullUpdate && tx != null) {
-            // Pipeline: pieces of about PIPELINE_BYTES, so converting one overlaps sending the previous.
+        if (!fullUpdate && tx != null && (format != GudFormat.of(source.format()) || lz4 != null)) {
+            // Real work per byte (conversion, compression): pieces of about PIPELINE_BYTES, so that
+            // preparing one overlaps sending the previous. A plain copy is not worth the extra
+            // SET_BUFFERs.
             lines = Math.min(lines, Math.max(1, PIPELINE_BYTES / pitch));
         }
         boolean split = lines < r.height();

@@ -17,6 +17,8 @@ import org.paneld.drivers.core.LifecycleTracker;
 import org.paneld.drivers.core.NoDeviceException;
 import org.paneld.drivers.gud.GudDriver;
 import org.paneld.drivers.gud.GudUsbService;
+import org.paneld.drivers.core.UnplugGuard;
+import org.usb4java.DeviceHandle;
 import org.usb4java.LibUsb;
 
 /**
@@ -89,6 +91,26 @@ class Usb4JavaTest {
         assertTrue(e.getMessage().contains("usb 9-9 1d50:614d"), e.getMessage());
         bus.close();
         tracker.assertNoneLive();
+    }
+
+    @Test
+    void noLibusbCallStartsAfterUnplug() throws Exception {
+        // A handle with no libusb handle behind it: any libusb call on it would throw
+        // IllegalStateException from usb4java (a closed real one could crash the JVM). After
+        // unplug, every transport method must fail at the guard with ENODEV, before libusb.
+        UnplugGuard guard = new UnplugGuard("usb-test");
+        Usb4JavaTransport t = new Usb4JavaTransport(guard, new DeviceHandle(), 0, (byte) 0x01, "usb 9-9 test");
+        guard.unplug();
+        byte[] buf = new byte[8];
+        assertThrows(NoDeviceException.class, () -> t.controlIn(0x01, 0, buf, 8, 100));
+        assertThrows(NoDeviceException.class, () -> t.controlOut(0x63, 0, buf, 1, 100));
+        assertThrows(NoDeviceException.class, () -> t.bulkOut(buf, 0, 8, 100));
+        assertThrows(NoDeviceException.class, t::claim);
+        // and before unplug the same calls do reach usb4java (which refuses the empty handle)
+        UnplugGuard live = new UnplugGuard("usb-test-2");
+        Usb4JavaTransport t2 = new Usb4JavaTransport(live, new DeviceHandle(), 0, (byte) 0x01, "usb 9-9 test");
+        assertThrows(IllegalStateException.class, () -> t2.controlIn(0x01, 0, buf, 8, 100));
+        assertEquals(0, live.activeSections(), "the section was left although libusb threw");
     }
 
     @Test
