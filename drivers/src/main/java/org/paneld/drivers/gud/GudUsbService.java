@@ -54,7 +54,7 @@ public final class GudUsbService implements AutoCloseable {
 
     private final Bus bus;
     private final Object lock = new Object();
-    private final Map<Device, Present> present = new HashMap<>();
+    private final Map<String, Present> present = new HashMap<>(); // by key(device)
     private Context context;
     private UsbHotplug hotplug;
     private HotplugCallbackHandle callbackHandle;
@@ -67,8 +67,19 @@ public final class GudUsbService implements AutoCloseable {
     private record Present(String name, Device usbDevice) {
     }
 
+    private final boolean pollOnly;
+
     public GudUsbService(Bus bus) {
+        this(bus, false);
+    }
+
+    /**
+     * @param pollOnly poll the device list even where libusb offers hotplug callbacks (for
+     *                 platforms whose hotplug is unreliable, and to test the polling path)
+     */
+    public GudUsbService(Bus bus, boolean pollOnly) {
         this.bus = bus;
+        this.pollOnly = pollOnly;
     }
 
     /**
@@ -101,7 +112,7 @@ public final class GudUsbService implements AutoCloseable {
             eventThread = new Thread(this::eventLoop, "gud-usb-events");
             eventThread.setDaemon(true);
             eventThread.start();
-            usesHotplug = LibUsb.hasCapability(LibUsb.CAP_HAS_HOTPLUG);
+            usesHotplug = !pollOnly && LibUsb.hasCapability(LibUsb.CAP_HAS_HOTPLUG);
             if (usesHotplug) {
                 HotplugCallbackHandle h = new HotplugCallbackHandle();
                 r = LibUsb.hotplugRegisterCallback(ctx,
@@ -188,6 +199,15 @@ public final class GudUsbService implements AutoCloseable {
         }
     }
 
+    /**
+     * Identifies a device across callbacks and device lists: location plus bus address (which
+     * changes at every re-enumeration). Not the libusb pointer: a freed device's pointer can be
+     * reused by the next one.
+     */
+    private static String key(Device device) {
+        return location(device) + "#" + LibUsb.getDeviceAddress(device);
+    }
+
     /** On the hotplug worker; owns one libusb reference to {@code device}. */
     private void arrived(Device device) {
         Usb4JavaDevice gud = null;
@@ -203,12 +223,13 @@ public final class GudUsbService implements AutoCloseable {
             return;
         }
         String name = "gud-" + gud.location();
+        String key = key(device);
         synchronized (lock) {
-            if (present.containsKey(device)) {
+            if (present.containsKey(key)) {
                 LibUsb.unrefDevice(device); // enumerated twice (hotplug ENUMERATE racing an arrival)
                 return;
             }
-            present.put(device, new Present(name, device));
+            present.put(key, new Present(name, device));
         }
         LOG.info("GUD device arrived: {} as {}", gud.describe(), name);
         BusDevice bd = new BusDevice(name, GudDriver.NAME, DeviceConfig.of("USB " + gud.describe()))
@@ -218,9 +239,13 @@ public final class GudUsbService implements AutoCloseable {
 
     /** On the hotplug worker. */
     private void left(Device device) {
+        left(key(device));
+    }
+
+    private void left(String key) {
         Present p;
         synchronized (lock) {
-            p = present.remove(device);
+            p = present.remove(key);
         }
         if (p == null) {
             return; // not a GUD device
@@ -299,23 +324,24 @@ public final class GudUsbService implements AutoCloseable {
 
     /** Without libusb hotplug: diff the device list every 2 s. */
     private void pollLoop() {
-        Set<Device> known = new HashSet<>();
+        Set<String> known = new HashSet<>();
         while (running) {
             DeviceList list = new DeviceList();
             int n = LibUsb.getDeviceList(context, list);
             if (n >= 0) {
                 try {
-                    Set<Device> now = new HashSet<>();
+                    Set<String> now = new HashSet<>();
                     for (Device d : list) {
-                        now.add(d);
-                        if (!known.contains(d)) {
+                        String k = key(d);
+                        now.add(k);
+                        if (!known.contains(k)) {
                             LibUsb.refDevice(d);
                             hotplug.post(() -> arrived(d));
                         }
                     }
-                    for (Device d : known) {
-                        if (!now.contains(d)) {
-                            hotplug.post(() -> left(d));
+                    for (String k : known) {
+                        if (!now.contains(k)) {
+                            hotplug.post(() -> left(k));
                         }
                     }
                     known = now;

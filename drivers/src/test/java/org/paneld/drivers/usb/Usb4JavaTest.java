@@ -33,12 +33,13 @@ class Usb4JavaTest {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
-    @Test
-    void serviceStartsAndStopsCleanlyWithNoDevices() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "pollOnly={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void serviceStartsAndStopsCleanlyWithNoDevices(boolean pollOnly) throws Exception {
         LifecycleTracker tracker = new LifecycleTracker();
         Bus bus = new Bus("usb", tracker);
         bus.registerDriver(new GudDriver());
-        GudUsbService service = new GudUsbService(bus);
+        GudUsbService service = new GudUsbService(bus, pollOnly);
         try {
             service.start();
         } catch (DeviceException e) {
@@ -54,7 +55,8 @@ class Usb4JavaTest {
             assertNotNull(service.eventThread());
             assertTrue(service.eventThread().isAlive());
             assertTrue(threadAlive("gud-usb-events"));
-            assertEquals(LibUsb.hasCapability(LibUsb.CAP_HAS_HOTPLUG), service.usesHotplug());
+            assertEquals(!pollOnly && LibUsb.hasCapability(LibUsb.CAP_HAS_HOTPLUG), service.usesHotplug());
+            assertEquals(!service.usesHotplug(), threadAlive("gud-usb-poll"));
             assertTrue(service.deviceNames().isEmpty(), "no GUD devices on this machine: " + service.deviceNames());
             assertThrows(IllegalStateException.class, service::start);
         } finally {
