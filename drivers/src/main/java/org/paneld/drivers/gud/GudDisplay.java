@@ -119,7 +119,6 @@ public final class GudDisplay implements Display {
 
         int n = p.get(REQ_GET_DESCRIPTOR, 0, buf, DESCRIPTOR_SIZE);
         Descriptor desc = Descriptor.decode(buf, n);
-        p.statusOnSet = (desc.flags() & FLAG_STATUS_ON_SET) != 0;
 
         n = p.get(REQ_GET_FORMATS, 0, buf, FORMATS_MAX_NUM);
         List<GudFormat> formats = new ArrayList<>();
@@ -227,7 +226,6 @@ public final class GudDisplay implements Display {
     private static final class Probe {
         final UsbTransport usb;
         final GudOptions options;
-        boolean statusOnSet;
 
         Probe(UsbTransport usb, GudOptions options) {
             this.usb = usb;

@@ -42,7 +42,9 @@ import org.paneld.drivers.usb.UsbTransportFactory;
  * compression), {@code max_buffer_size} (0 = none), {@code full_update} (false; not with lz4),
  * {@code status_on_set} (false), {@code connector_poll} (true: the connector asks for status
  * polling), {@code backlight} (true: offer the backlight property, initially 100),
- * {@code bulk_mb_per_s} (0 = instant; 40 times the bulk endpoint like USB 2.0 high speed).
+ * {@code bulk_mb_per_s} (0 = instant; 40 times the bulk endpoint like USB 2.0 high speed),
+ * {@code watchdog_ms} (0 = off; gud-pico resets itself after 15000 ms without a request: the
+ * device then drops off the bus).
  *
  * <p>Lifetime: the bus device's (it plays the physical device: it outlives bindings and keeps
  * its picture across unbind/rebind). Threads: any; requests are serialised internally.
@@ -51,7 +53,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
 
     /** The config keys of the emulator. */
     public static final Set<String> CONFIG_KEYS = Set.of("width", "height", "formats", "lz4", "max_buffer_size",
-            "full_update", "status_on_set", "connector_poll", "backlight", "bulk_mb_per_s");
+            "full_update", "status_on_set", "connector_poll", "backlight", "bulk_mb_per_s", "watchdog_ms");
 
     /** The emulated device's build. */
     public record Config(int width, int height, List<GudFormat> formats, boolean lz4, long maxBufferSize,
@@ -168,8 +170,10 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             }
             rate = ((Number) v).doubleValue();
         }
-        return new VirtualGudDevice(new Config(w, h, formats, lz4, maxBuf, full, c.bool("status_on_set", false),
-                c.bool("connector_poll", true), c.bool("backlight", true), rate, false));
+        VirtualGudDevice dev = new VirtualGudDevice(new Config(w, h, formats, lz4, maxBuf, full,
+                c.bool("status_on_set", false), c.bool("connector_poll", true), c.bool("backlight", true), rate, false));
+        dev.setWatchdogMillis(c.integer("watchdog_ms", 0, 0, 3_600_000));
+        return dev;
     }
 
     private enum FaultKind { STALL, STATUS, BULK_TIMEOUT, DISCONNECT_MID_BULK }
@@ -185,6 +189,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
     private final AtomicInteger opens = new AtomicInteger();
     private final LZ4SafeDecompressor lz4 = LZ4Factory.fastestInstance().safeDecompressor();
     private Descriptor descriptorOverride;
+    private volatile long watchdogNanos;
 
     // device state, guarded by this
     private boolean disconnected;
@@ -215,6 +220,42 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
 
     public Config config() {
         return config;
+    }
+
+    /** Emulates gud-pico's watchdog: after {@code ms} without a request the device resets and drops off the bus (0 = off). */
+    public void setWatchdogMillis(long ms) {
+        watchdogNanos = ms * 1_000_000L;
+    }
+
+    private long watchdogResets;
+
+    /** Times the watchdog reset the device. */
+    public synchronized long watchdogResets() {
+        return watchdogResets;
+    }
+
+    /** Before every transfer: a device left alone longer than its watchdog has reset itself and is gone. */
+    private void checkWatchdog(int generation) throws NoDeviceException {
+        long limit = watchdogNanos;
+        if (limit <= 0) {
+            return;
+        }
+        List<Runnable> listeners;
+        synchronized (this) {
+            if (disconnected || generation != plugGeneration || System.nanoTime() - lastRequestNanos <= limit) {
+                return;
+            }
+            watchdogResets++;
+            disconnected = true;
+            controllerEnabled = false;
+            displayEnabled = false;
+            listeners = List.copyOf(disconnectListeners);
+        }
+        for (Runnable r : listeners) {
+            r.run();
+        }
+        throw new NoDeviceException("virtual GUD device: reset by its watchdog after "
+                + limit / 1_000_000 + " ms without a request (LIBUSB_ERROR_NO_DEVICE)", null);
     }
 
     // ------------------------------------------------------------------ UsbTransportFactory
@@ -283,6 +324,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             guard.enter();
             try {
                 checkOpen();
+                checkWatchdog(generation);
                 return handleIn(generation, request, value, buffer, length);
             } finally {
                 guard.exit();
@@ -294,6 +336,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             guard.enter();
             try {
                 checkOpen();
+                checkWatchdog(generation);
                 handleOut(generation, request, value, data, length);
             } finally {
                 guard.exit();
@@ -305,6 +348,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             guard.enter();
             try {
                 checkOpen();
+                checkWatchdog(generation);
                 handleBulk(generation, data, offset, length);
             } finally {
                 guard.exit();
@@ -386,6 +430,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         if (disconnected) {
             plugGeneration++;
         }
+        lastRequestNanos = System.nanoTime();
         disconnected = false;
         faults.clear();
         status = STATUS_OK;

@@ -82,6 +82,26 @@ class GudLifecycleTest {
     }
 
     @Test
+    void pollingKeepsTheWatchdogFedAndWithoutItTheDeviceResets() throws Exception {
+        VirtualGudDevice fed = new VirtualGudDevice(VirtualGudDevice.Config.defaults(16, 16).withConnectorPoll(true));
+        VirtualGudDevice starved = new VirtualGudDevice(VirtualGudDevice.Config.defaults(16, 16).withConnectorPoll(false));
+        fed.setWatchdogMillis(400);
+        starved.setWatchdogMillis(400);
+        try (GudRig rig = new GudRig(Duration.ofMillis(20))) { // gud-pico: 15 s watchdog, 10 s polls
+            Binding a = rig.bind("fed", fed);
+            Binding b = rig.bind("starved", starved);
+            Thread.sleep(900); // idle clients: only the poll thread talks to the devices
+            Framebuffer fb = GudRig.pattern(16, 16, PixelFormat.XRGB8888, 1);
+            a.device().flush(fb, fb.bounds());
+            assertEquals(0, fed.watchdogResets());
+            assertThrows(NoDeviceException.class, () -> b.device().flush(fb, fb.bounds()));
+            assertEquals(1, starved.watchdogResets());
+            await().atMost(Duration.ofSeconds(10)).until(b::isUnbound); // the reset device is gone
+            assertFalse(a.isUnbound());
+        }
+    }
+
+    @Test
     void noPollingWhenTheConnectorDoesNotAsk() throws Exception {
         VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(16, 16).withConnectorPoll(false));
         try (GudRig rig = new GudRig(Duration.ofMillis(5))) {
@@ -146,7 +166,7 @@ class GudLifecycleTest {
         GudDriver driver = new GudDriver();
         DeviceConfig ok = DeviceConfig.of("paneld.toml, panel 'usb0'", "name", "usb0", "driver", "gud", "backend", "virtual",
                 "width", 128L, "height", 64L, "formats", java.util.List.of("r1", "rgb565"), "lz4", true,
-                "max_buffer_size", 4096L, "status_on_set", true, "connector_poll", false, "bulk_mb_per_s", 40L);
+                "max_buffer_size", 4096L, "status_on_set", true, "connector_poll", false, "bulk_mb_per_s", 40L, "watchdog_ms", 15000L);
         driver.validate(ok);
         VirtualHardware v = driver.createVirtual(ok).orElseThrow();
         VirtualGudDevice dev = (VirtualGudDevice) v;
