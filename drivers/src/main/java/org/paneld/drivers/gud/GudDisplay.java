@@ -407,6 +407,10 @@ public final class GudDisplay implements Display {
             throw new DeviceException(Errno.EINVAL, "damage " + damage + " is not inside the "
                     + source.width() + "x" + source.height() + " display");
         }
+        if (source.format() != PixelFormat.XRGB8888 && source.format() != PixelFormat.RGB565) {
+            throw new DeviceException(Errno.EINVAL, "flush source format " + source.format()
+                    + " is not one this display takes (XRGB8888, RGB565)");
+        }
         GudFormat format = formatFor(source.format());
         if (format != committedFormat) {
             commitState(format, backlight);
