@@ -40,7 +40,8 @@ import org.paneld.drivers.virtual.VirtualGudDevice;
  * bulk OUT) into a virtual GUD device whose bulk endpoint is timed like USB 2.0 high speed
  * (40 MB/s), no compression. Cases: 800x480 XRGB8888 into an XRGB8888 device (the headline
  * figure), 320x240 RGB565 into an RGB565 device, and 800x480 XRGB8888 into an RGB565-only
- * device (conversion on every frame). Prints
+ * device (conversion on every frame); and, for comparison, 800x480 UI frames with LZ4 (the
+ * uncompressed line rate is then no limit: utilisation above 1). Prints
  * {@code gud-stream: fps=X limit_fps=Y utilisation=X/Y ...} where limit_fps = 40 MB/s divided
  * by the bytes of one frame on the wire.
  */
@@ -53,7 +54,7 @@ import org.paneld.drivers.virtual.VirtualGudDevice;
 public class GudStreamBenchmark {
     static final double MB_PER_S = 40;
 
-    @Param({"800x480-xrgb8888", "320x240-rgb565", "800x480-xrgb8888-to-rgb565"})
+    @Param({"800x480-xrgb8888", "320x240-rgb565", "800x480-xrgb8888-to-rgb565", "800x480-xrgb8888-lz4"})
     public String scenario;
 
     Bus bus;
@@ -63,7 +64,8 @@ public class GudStreamBenchmark {
 
     static int wireBytes(String scenario) {
         switch (scenario) {
-            case "800x480-xrgb8888": return 800 * 480 * 4;
+            case "800x480-xrgb8888":
+            case "800x480-xrgb8888-lz4": return 800 * 480 * 4;
             case "320x240-rgb565": return 320 * 240 * 2;
             case "800x480-xrgb8888-to-rgb565": return 800 * 480 * 2;
             default: throw new IllegalArgumentException(scenario);
@@ -77,7 +79,7 @@ public class GudStreamBenchmark {
         PixelFormat client = scenario.startsWith("320") ? PixelFormat.RGB565 : PixelFormat.XRGB8888;
         GudFormat deviceFormat = scenario.endsWith("rgb565") ? GudFormat.RGB565 : GudFormat.XRGB8888;
         VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(w, h).withFormats(deviceFormat)
-                .withConnectorPoll(false).withBulkMbPerS(MB_PER_S));
+                .withConnectorPoll(false).withBulkMbPerS(MB_PER_S).withLz4(scenario.endsWith("lz4")));
         bus = new Bus("bench", new LifecycleTracker());
         bus.registerDriver(new GudDriver(GudOptions.DEFAULT.withPollInterval(java.time.Duration.ZERO)));
         BusDevice bd = new BusDevice("gud0", "gud", DeviceConfig.of("bench")).attach(VirtualHardware.class, dev);
@@ -103,10 +105,11 @@ public class GudStreamBenchmark {
             fps.put(r.getParams().getParam("scenario"), r.getPrimaryResult().getScore());
         }
         StringBuilder sb = new StringBuilder("gud-stream:");
-        for (String s : List.of("800x480-xrgb8888", "320x240-rgb565", "800x480-xrgb8888-to-rgb565")) {
+        for (String s : List.of("800x480-xrgb8888", "320x240-rgb565", "800x480-xrgb8888-to-rgb565", "800x480-xrgb8888-lz4")) {
             double f = fps.getOrDefault(s, 0.0);
             double limit = MB_PER_S * 1e6 / wireBytes(s);
-            String suffix = s.equals("800x480-xrgb8888") ? "" : s.startsWith("320") ? "_320x240_rgb565" : "_convert_rgb565";
+            String suffix = s.equals("800x480-xrgb8888") ? "" : s.startsWith("320") ? "_320x240_rgb565"
+                    : s.endsWith("lz4") ? "_lz4_ui" : "_convert_rgb565";
             sb.append(String.format(Locale.ROOT, " fps%s=%.2f limit_fps%s=%.2f utilisation%s=%.3f",
                     suffix, f, suffix, limit, suffix, f / limit));
         }
