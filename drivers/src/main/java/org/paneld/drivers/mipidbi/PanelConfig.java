@@ -79,6 +79,20 @@ public record PanelConfig(String name, String driver, String backend, int rotati
         if (bl != NONE && pwm != NONE) {
             throw c.error("backlight_pwm", "cannot be used together with backlight_gpio (" + bl + "): choose one");
         }
+        int[] lines = {dc, reset, bl};
+        String[] lineKeys = {"dc_gpio", "reset_gpio", "backlight_gpio"};
+        for (int i = 0; i < lines.length; i++) {
+            for (int j = i + 1; j < lines.length; j++) {
+                if (lines[i] != NONE && lines[i] == lines[j]) {
+                    throw c.error(lineKeys[j], "BCM line " + lines[j] + " is already used as " + lineKeys[i]);
+                }
+            }
+            if (pwm != NONE && lines[i] == pwm) {
+                // Pi4J 2.8 keeps one address space for GPIO lines and PWM channels
+                throw c.error("backlight_pwm", "PWM channel " + pwm + " clashes with " + lineKeys[i] + " = " + lines[i]
+                        + " (Pi4J 2.8 registers PWM channels and GPIO lines under one number space)");
+            }
+        }
         if (option == 1 && dc != NONE) {
             throw c.error("dc_gpio", "must not be set with dbi_option = 1 (option 1 carries D/C in the 9th bit)");
         }
