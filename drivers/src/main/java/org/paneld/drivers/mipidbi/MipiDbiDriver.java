@@ -8,6 +8,7 @@ import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.Driver;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.spi.DbiWiring;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Pi4jHardware;
 import org.paneld.drivers.spi.Sleeper;
@@ -15,8 +16,9 @@ import org.paneld.drivers.spi.SpiPort;
 
 /**
  * The common part of the MIPI DBI panel drivers (the kernel's drm_mipi_dbi.c users): config
- * parsing and checking ({@link PanelConfig}), opening the bus (Pi4J for backend "spi", the
- * attached virtual panel for backend "virtual"), the transfer thread, and the display functions
+ * parsing and checking ({@link PanelConfig}), opening the bus (a {@link DbiWiring} attached to
+ * the bus device if any, else Pi4J for backend "spi", the attached virtual panel for backend
+ * "virtual"), the transfer thread, and the display functions
  * ({@link MipiDbiDisplay}). A driver supplies its defaults, its init sequence, its MADCTL per
  * rotation, RAM offsets and its emulator model.
  *
@@ -108,8 +110,17 @@ public abstract class MipiDbiDriver implements Driver {
     public Display probe(Device device) throws Exception {
         PanelConfig cfg = panelConfig(device.config());
         Sleeper sleeper = device.busDevice().attachment(Sleeper.class).orElse(Sleeper.SYSTEM);
-        DbiBus bus = cfg.virtual() ? VirtualWiring.open(device, cfg, sleeper, readable(cfg))
-                : openPi4j(device, cfg, sleeper);
+        java.util.Optional<DbiWiring> wiring = device.busDevice().attachment(DbiWiring.class);
+        DbiBus bus;
+        if (wiring.isPresent()) {
+            DbiWiring.Lines l = wiring.get().open(device, cfg.maxTransfer(), cfg.dbiOption() == 1);
+            bus = new DbiBus(l.spi(), l.dc(), l.reset(), l.backlight(),
+                    cfg.dbiOption() == 1 ? DbiBus.Option.NINE_BIT : DbiBus.Option.D_C_GPIO, cfg.shift16(), readable(cfg), sleeper);
+        } else if (cfg.virtual()) {
+            bus = VirtualWiring.open(device, cfg, sleeper, readable(cfg));
+        } else {
+            bus = openPi4j(device, cfg, sleeper);
+        }
         WireFormat wire = wireFormat(cfg);
         int chunk = MipiDbiDisplay.chunkBytes(bus, wire);
         TransferPipeline pipeline = new TransferPipeline(device.id(), bus::writeData, chunk, PIPELINE_BUFFERS);
