@@ -3,6 +3,7 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Himax HX8357D panels, 320x480 native (480x320 at rotation 90 or 270), such as Adafruit's
@@ -70,5 +71,10 @@ public final class Hx8357dDriver extends MipiDbiDriver {
         if (c.invert()) {
             bus.command(DbiBus.INVERT_ON);
         }
+    }
+
+    @Override
+    public VirtualDbiPanel.Model model(PanelConfig c) {
+        return VirtualDbiPanel.Model.hx8357d();
     }
 }

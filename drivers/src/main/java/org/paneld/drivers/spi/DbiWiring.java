@@ -25,4 +25,9 @@ public interface DbiWiring {
      * @param option1     true when the panel speaks type C option 1 (no D/C line)
      */
     Lines open(Device device, int maxTransfer, boolean option1) throws Exception;
+
+    /** The sleeper to use with these wires (a virtual panel is told about waits that are skipped). */
+    default Sleeper sleeper(Sleeper inner) {
+        return inner;
+    }
 }
