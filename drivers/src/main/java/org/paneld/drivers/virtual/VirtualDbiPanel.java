@@ -131,6 +131,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
     private int pendLen;
     private int shiftHigh = -1;           // pending high byte of a 16-bit shift-register word
     private boolean shiftDc;
+    private boolean currentUnlogged;      // the command in progress was cleared from the log
 
     // accounting
     private long bytesReceived;
@@ -392,15 +393,16 @@ public final class VirtualDbiPanel implements VirtualHardware {
     public synchronized List<Command> commandLog() {
         List<Command> out = new ArrayList<>(log.size() + 1);
         out.addAll(log);
-        if (cmd >= 0) {
+        if (cmd >= 0 && !currentUnlogged) {
             out.add(current());
         }
         return Collections.unmodifiableList(out);
     }
 
-    /** Forgets the command log. */
+    /** Forgets the command log, including the command in progress. */
     public synchronized void clearCommandLog() {
         log.clear();
+        currentUnlogged = cmd >= 0;
     }
 
     /** Bytes received on the wire (commands, parameters, pixels, packed option-1 bytes). */
@@ -713,7 +715,10 @@ public final class VirtualDbiPanel implements VirtualHardware {
             default:
                 break;
         }
-        log.add(current());
+        if (!currentUnlogged) {
+            log.add(current());
+        }
+        currentUnlogged = false;
         cmd = -1;
         memoryWrite = false;
         pendLen = 0;
