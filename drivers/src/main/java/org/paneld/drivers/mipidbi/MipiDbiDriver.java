@@ -89,7 +89,7 @@ public abstract class MipiDbiDriver implements Driver {
 
     /** Whether DCS reads are wired (MISO connected); false makes the conditional reset always reset. */
     protected boolean readable(PanelConfig c) {
-        return true;
+        return !c.writeOnly();
     }
 
     /** MADCTL for the configured rotation and colour order. */
@@ -156,7 +156,7 @@ public abstract class MipiDbiDriver implements Driver {
     public java.util.Optional<VirtualHardware> createVirtual(DeviceConfig config) throws ConfigException {
         PanelConfig c = panelConfig(config);
         VirtualDbiPanel.Model m = model(c).toBuilder().bgrPanel(c.bgr()).invertedGlass(c.invert())
-                .option1(c.dbiOption() == 1).shiftRegister16(c.shift16()).build();
+                .option1(c.dbiOption() == 1).shiftRegister16(c.shift16()).readable(readable(c)).build();
         VirtualDbiPanel panel = new VirtualDbiPanel(m);
         panel.setViewRotation(viewRotation(c));
         return java.util.Optional.of(panel);
