@@ -27,9 +27,10 @@ import java.util.Objects;
  * source is expanded by bit replication ({@link Rgb#from565}) before it is cut to 6 or kept at 8
  * bits; RGB565 to RGB565_BE is an exact byte swap.
  *
- * <p>Stateless; any thread. The hot path (XRGB8888 to RGB565_BE, no rotation) reads four source
- * pixels per step through a byte-array view {@link VarHandle} and writes big-endian words, with
- * no per-pixel virtual calls or buffer bounds checks.
+ * <p>Stateless; any thread. The hot path (XRGB8888 to RGB565_BE, no rotation, heap buffers) runs
+ * SIMD rows through the Vector API when available ({@link #VECTORIZED}), else reads four source
+ * pixels per step through a byte-array view {@link VarHandle} and writes big-endian words — no
+ * per-pixel virtual calls or buffer bounds checks either way.
  */
 public final class Convert {
     private static final VarHandle LONG_LE =
@@ -41,7 +42,26 @@ public final class Convert {
     private static final VarHandle SHORT_BE =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
+    /**
+     * True when the XRGB8888 to RGB565_BE path uses SIMD ({@link VectorConvert}): the JVM has
+     * {@code jdk.incubator.vector} (started with {@code --add-modules jdk.incubator.vector}), the
+     * CPU has 256-bit or wider vectors, and {@code -Dpaneld.convert.scalar=true} is not set.
+     */
+    public static final boolean VECTORIZED = vectorUsable();
+
     private Convert() {
+    }
+
+    private static boolean vectorUsable() {
+        if (Boolean.getBoolean("paneld.convert.scalar")
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return VectorConvert.usable();
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 
     /** Bytes per pixel of a conversion target; IllegalArgumentException for formats this class cannot write. */
@@ -104,7 +124,7 @@ public final class Convert {
         ByteBuffer px = src.pixels();
         if (rotation == 0 && !swapRedBlue && px.hasArray()) {
             if (src.format() == PixelFormat.XRGB8888 && target == PixelFormat.RGB565_BE) {
-                xrgb8888ToRgb565Be(px.array(), px.arrayOffset(), src.stride(), rect, dst, dstOffset);
+                xrgb8888ToRgb565Be(px.array(), px.arrayOffset(), src.stride(), rect, dst, dstOffset, VECTORIZED);
                 return n;
             }
             if (src.format() == PixelFormat.RGB565 && target == PixelFormat.RGB565_BE) {
@@ -166,11 +186,16 @@ public final class Convert {
      * XRGB8888 (little-endian words) to big-endian RGB565: four pixels per step, read as two
      * little-endian longs, packed with shifts and masks into one big-endian long.
      */
-    static void xrgb8888ToRgb565Be(byte[] s, int base, int stride, Rect r, byte[] d, int o) {
+    static void xrgb8888ToRgb565Be(byte[] s, int base, int stride, Rect r, byte[] d, int o, boolean simd) {
         int w = r.width();
         for (int y = r.y(), end = r.y() + r.height(); y < end; y++) {
             int i = base + y * stride + r.x() * 4;
             int x = 0;
+            if (simd) {
+                x = VectorConvert.row(s, i, d, o, w);
+                i += x * 4;
+                o += x * 2;
+            }
             for (; x + 4 <= w; x += 4, i += 16, o += 8) {
                 long p = (long) LONG_LE.get(s, i);
                 long q = (long) LONG_LE.get(s, i + 8);
