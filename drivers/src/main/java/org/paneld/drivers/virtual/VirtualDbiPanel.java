@@ -529,8 +529,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
                 violation(pos, "18-bit pixel data through the 16-bit shift register is not supported");
                 return;
             }
-            pixel565(word, pos);
-            dataBytes += 2;
+            pixels(new byte[] {(byte) (word >> 8), (byte) word}, 0, 2, pos); // one bus cycle, one pixel
             return;
         }
         if ((word & 0xFF00) != 0) {

@@ -572,6 +572,18 @@ class VirtualDbiPanelTest {
         assertTrue(p.violations().get(1).contains("command word 0x2A00"), p.violations().toString());
     }
 
+    @Test
+    void shiftRegisterPixelsWhileAsleepAreFlagged() {
+        VirtualDbiPanel p = new VirtualDbiPanel(Model.ili9486Waveshare());
+        p.setTimingChecks(false);
+        cmd16(p, 0x3A, 0x55);
+        cmd16(p, 0x2C);
+        data(p, be565(0xFFFFFF, 0xFFFFFF));
+        assertEquals(1, p.violations().size(), p.violations().toString());
+        assertTrue(p.violations().get(0).contains("asleep"), p.violations().toString());
+        assertEquals(Command.memoryWrite(0x2C, 4), p.commandLog().get(p.commandLog().size() - 1));
+    }
+
     // ------------------------------------------------------------ 18-bit-only controllers
 
     @Test
