@@ -12,8 +12,10 @@ import java.util.Objects;
  * {@link PixelFormat#RGB565} (little-endian), {@link PixelFormat#RGB666} (3 bytes R, G, B with each
  * colour in the top 6 bits, the low 2 bits zero — what a MIPI DBI controller with COLMOD 0x66
  * reads) and {@link PixelFormat#RGB888} (3 bytes R, G, B). With {@code swapRedBlue} the red and
- * blue channels trade places (the 3-byte formats then go out B, G, R — the kernel's
- * panel-mipi-dbi {@code b6x2g6x2r6x2} wire order).
+ * blue channels trade places (the 3-byte formats then go out B, G, R). The kernel's 18-bit path
+ * (panel-mipi-dbi's {@code b6x2g6x2r6x2}) is DRM_FORMAT_RGB888 through drm_fb_xrgb8888_to_rgb888,
+ * i.e. bytes B, G, R with all 8 bits of each: here {@code RGB888} with {@code swapRedBlue}, which is
+ * byte-identical on the wire; the controller reads the top 6 bits of each byte.
  *
  * <p>The rectangle's pixels are written row by row, tightly packed. With a {@code rotation} of
  * 90, 180 or 270 the output is the rectangle as it appears in the source image rotated by that
