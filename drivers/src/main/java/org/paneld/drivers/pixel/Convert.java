@@ -41,6 +41,8 @@ public final class Convert {
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_BE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_BE =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
@@ -129,6 +131,12 @@ public final class Convert {
                 xrgb8888ToRgb565Be(px.array(), px.arrayOffset(), src.stride(), rect, dst, dstOffset, VECTORIZED);
                 return n;
             }
+            if (src.format() == PixelFormat.XRGB8888
+                    && (target == PixelFormat.RGB666 || target == PixelFormat.RGB888)) {
+                xrgb8888To3Bytes(px.array(), px.arrayOffset(), src.stride(), rect, dst, dstOffset,
+                        target == PixelFormat.RGB666 ? 0xFC : 0xFF);
+                return n;
+            }
             if (src.format() == PixelFormat.RGB565 && target == PixelFormat.RGB565_BE) {
                 rgb565ToRgb565Be(px.array(), px.arrayOffset(), src.stride(), rect, dst, dstOffset);
                 return n;
@@ -215,6 +223,19 @@ public final class Convert {
         }
     }
 
+    /** XRGB8888 to three bytes R, G, B, each masked with {@code mask} (0xFC for RGB666, 0xFF for RGB888). */
+    static void xrgb8888To3Bytes(byte[] s, int base, int stride, Rect r, byte[] d, int o, int mask) {
+        int w = r.width();
+        for (int y = r.y(), end = r.y() + r.height(); y < end; y++) {
+            int i = base + y * stride + r.x() * 4 + 2;
+            for (int x = 0; x < w; x++, i += 4, o += 3) {
+                d[o] = (byte) (s[i] & mask);
+                d[o + 1] = (byte) (s[i - 1] & mask);
+                d[o + 2] = (byte) (s[i - 2] & mask);
+            }
+        }
+    }
+
     /** RGB565 little-endian to big-endian: a byte swap per pixel. */
     static void rgb565ToRgb565Be(byte[] s, int base, int stride, Rect r, byte[] d, int o) {
         int w = r.width();
@@ -262,6 +283,24 @@ public final class Convert {
     private static void gather(Framebuffer src, int x, int y, int dx, int dy, int n, int[] out) {
         ByteBuffer px = src.pixels();
         int stride = src.stride();
+        if (px.hasArray()) {
+            byte[] a = px.array();
+            int base = px.arrayOffset();
+            if (src.format() == PixelFormat.XRGB8888) {
+                int step = dy * stride + dx * 4;
+                int at = base + y * stride + x * 4;
+                for (int i = 0; i < n; i++, at += step) {
+                    out[i] = (int) INT_LE.get(a, at) & 0xFFFFFF;
+                }
+            } else {
+                int step = dy * stride + dx * 2;
+                int at = base + y * stride + x * 2;
+                for (int i = 0; i < n; i++, at += step) {
+                    out[i] = Rgb.from565((short) SHORT_LE.get(a, at) & 0xFFFF);
+                }
+            }
+            return;
+        }
         if (src.format() == PixelFormat.XRGB8888) {
             int step = dy * stride + dx * 4;
             int at = y * stride + x * 4;

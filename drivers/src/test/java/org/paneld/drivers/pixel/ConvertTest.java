@@ -213,6 +213,21 @@ class ConvertTest {
         out.position(5);
         out.get(got);
         assertArrayEquals(reference(heap, r, 0, PixelFormat.RGB565_BE, false), got);
+        for (PixelFormat target : new PixelFormat[] {PixelFormat.RGB565_BE, PixelFormat.RGB666}) {
+            for (int rot : new int[] {0, 90, 180, 270}) {
+                byte[] o = new byte[Convert.outputBytes(r, target)];
+                Convert.convert(fb, r, rot, target, rot == 180, o, 0);
+                assertArrayEquals(reference(heap, r, rot, target, rot == 180), o, target + " rot " + rot);
+            }
+        }
+        // a direct RGB565 source
+        Framebuffer h565 = random(5, 3, 2, PixelFormat.RGB565, 4);
+        ByteBuffer d565 = ByteBuffer.allocateDirect(h565.pixels().capacity());
+        d565.put(h565.pixels().duplicate());
+        Framebuffer f565 = new Framebuffer(5, 3, h565.stride(), PixelFormat.RGB565, d565);
+        byte[] o = new byte[Convert.outputBytes(f565.bounds(), PixelFormat.RGB888)];
+        Convert.convert(f565, f565.bounds(), 90, PixelFormat.RGB888, false, o, 0);
+        assertArrayEquals(reference(h565, h565.bounds(), 90, PixelFormat.RGB888, false), o);
     }
 
     @Test
