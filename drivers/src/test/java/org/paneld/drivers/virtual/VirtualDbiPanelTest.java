@@ -528,7 +528,7 @@ class VirtualDbiPanelTest {
         VirtualDbiPanel r = new VirtualDbiPanel(Model.generic(3, 2).toBuilder().option1(true).build());
         r.setTimingChecks(false);
         r.writeOption1(new byte[] {0x00, 0x29}, 0, 2); // 16 bits: one word and 7 stray bits
-        assertTrue(r.violations().get(0).contains("partial 9-bit word") || r.violations().get(0).contains("whole number"),
+        assertTrue(r.violations().get(0).contains("not a whole number of 9-bit words (7 bits left over"),
                 r.violations().toString());
     }
 
