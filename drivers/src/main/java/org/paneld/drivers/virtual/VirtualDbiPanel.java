@@ -368,11 +368,13 @@ public final class VirtualDbiPanel implements VirtualHardware {
         return Collections.unmodifiableList(out);
     }
 
-    /** Throws AssertionError listing the violations, if there are any. */
+    /** Throws AssertionError listing the (first 20) violations, if there are any. */
     public synchronized void assertNoViolations() {
         if (violationCount > 0) {
+            List<String> first = violations.subList(0, Math.min(20, violations.size()));
             throw new AssertionError(model.name + ": " + violationCount + " protocol violation(s):\n  "
-                    + String.join("\n  ", violations()));
+                    + String.join("\n  ", first) + (violationCount > first.size()
+                    ? "\n  ... and " + (violationCount - first.size()) + " more" : ""));
         }
     }
 
