@@ -670,6 +670,11 @@ class VirtualDbiPanelTest {
         // hx8357d's kernel table turns the other way: its "90" is our 270
         assertEquals(hx[1], Model.hx8357d().madctlFor(270));
         assertEquals(hx[3], Model.hx8357d().madctlFor(90));
+        // so does ili9341.c (yx240qv29): 0 MX, 90 MV, 180 MY, 270 MV|MY|MX
+        assertEquals(0x40, Model.yx240qv29().madctlFor(0));
+        assertEquals(0x20, Model.yx240qv29().madctlFor(270));
+        assertEquals(0x80, Model.yx240qv29().madctlFor(180));
+        assertEquals(0xE0, Model.yx240qv29().madctlFor(90));
     }
 
     @Test
