@@ -516,6 +516,19 @@ class VirtualDbiPanelTest {
     }
 
     @Test
+    void nativeNineBitWords() {
+        VirtualDbiPanel p = new VirtualDbiPanel(Model.generic(1, 1).toBuilder().option1(true).build());
+        p.setTimingChecks(false);
+        short[] w = {0x11, 0x29, 0x3A, 0x155, 0x2C, 0x1F8, 0x100};
+        p.writeWords9(w, 0, w.length);
+        assertEquals(0xFF0000, p.gram().get(0, 0));
+        assertEquals(0xFF0000, p.snapshot().get(0, 0));
+        p.assertNoViolations();
+        p.writeWords9(new short[] {0x229}, 0, 1);
+        assertTrue(p.violations().get(0).contains("bits above bit 8"), p.violations().toString());
+    }
+
+    @Test
     void optionOneAndOptionThreeAreNotInterchangeable() {
         VirtualDbiPanel p = new VirtualDbiPanel(Model.generic(3, 2).toBuilder().option1(true).build());
         p.setTimingChecks(false);
