@@ -127,7 +127,8 @@ public abstract class MipiDbiDriver implements Driver {
         }
         WireFormat wire = wireFormat(cfg);
         int chunk = MipiDbiDisplay.chunkBytes(bus, wire);
-        TransferPipeline pipeline = new TransferPipeline(device.id(), bus::writeData, chunk, PIPELINE_BUFFERS);
+        TransferPipeline pipeline = new TransferPipeline(device.id(), device.guard(), bus::writeData, chunk,
+                PIPELINE_BUFFERS);
         device.hardware().addOrReset("dbi transfer thread", pipeline::close);
         return newDisplay(cfg, bus, pipeline, chunk);
     }

@@ -5,6 +5,8 @@ import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Errno;
+import org.paneld.drivers.core.NoDeviceException;
+import org.paneld.drivers.core.UnplugGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * nothing is in flight, so when a flush returns (normally or with an error) the transfer thread
  * is idle and no transfer of that flush can start later.
  *
- * <p>The transfer thread calls the {@link Sink} (the DBI bus), whose SPI port enters the
- * device's unplug guard around each transfer, so after unplug every queued chunk fails with
- * ENODEV and none reaches the hardware. Lifetime: the hardware binding (started at probe,
+ * <p>Each queued chunk holds an asynchronous section of the device's unplug guard from submit
+ * until the transfer thread is done with it, and the transfer thread calls the {@link Sink} (the
+ * DBI bus), whose SPI port enters the guard around each transfer: after unplug nothing more is
+ * queued and every queued chunk fails with ENODEV without reaching the hardware. Lifetime: the hardware binding (started at probe,
  * {@link #close()} is a hardware-scope release action). Threads: one producer at a time (the
  * device's serialised flush); the transfer thread is internal.
  */
@@ -35,10 +38,12 @@ final class TransferPipeline implements AutoCloseable {
     private static final class Job {
         final byte[] buf;
         final int len;
+        final UnplugGuard.Section section;
 
-        Job(byte[] buf, int len) {
+        Job(byte[] buf, int len, UnplugGuard.Section section) {
             this.buf = buf;
             this.len = len;
+            this.section = section;
         }
     }
 
@@ -46,6 +51,7 @@ final class TransferPipeline implements AutoCloseable {
     private final ArrayDeque<byte[]> free = new ArrayDeque<>();
     private final ArrayDeque<Job> todo = new ArrayDeque<>();
     private final Sink sink;
+    private final UnplugGuard guard;
     private final Thread thread;
     private final int bufferSize;
     private int outstanding;
@@ -55,8 +61,9 @@ final class TransferPipeline implements AutoCloseable {
     private int producerWaiting;
     private boolean workerWaiting;
 
-    TransferPipeline(String name, Sink sink, int bufferSize, int buffers) {
+    TransferPipeline(String name, UnplugGuard guard, Sink sink, int bufferSize, int buffers) {
         this.sink = sink;
+        this.guard = guard;
         this.bufferSize = bufferSize;
         for (int i = 0; i < buffers; i++) {
             free.add(new byte[bufferSize]);
@@ -89,10 +96,23 @@ final class TransferPipeline implements AutoCloseable {
         }
     }
 
-    /** Queues {@code len} bytes of {@code buf} (from {@link #acquire()}) for the wire. */
-    void submit(byte[] buf, int len) {
+    /**
+     * Queues {@code len} bytes of {@code buf} (from {@link #acquire()}) for the wire, holding an
+     * asynchronous section of the device's guard until the transfer thread is done with it (so
+     * unplug waits for queued work, and after unplug nothing more is queued).
+     *
+     * @throws NoDeviceException when the device is unplugged (the buffer is given back)
+     */
+    void submit(byte[] buf, int len) throws NoDeviceException {
+        UnplugGuard.Section section;
+        try {
+            section = guard.enterAsync();
+        } catch (NoDeviceException e) {
+            giveBack(buf);
+            throw e;
+        }
         synchronized (lock) {
-            todo.add(new Job(buf, len));
+            todo.add(new Job(buf, len, section));
             outstanding++;
             if (workerWaiting) {
                 lock.notifyAll();
@@ -213,14 +233,16 @@ final class TransferPipeline implements AutoCloseable {
                 skip = error != null;
             }
             IOException failure = null;
-            if (!skip) {
-                try {
+            try {
+                if (!skip) {
                     sink.write(job.buf, 0, job.len);
-                } catch (IOException e) {
-                    failure = e;
-                } catch (RuntimeException | Error e) {
-                    failure = new DeviceException(Errno.EIO, "transfer failed: " + e, e);
                 }
+            } catch (IOException e) {
+                failure = e;
+            } catch (RuntimeException | Error e) {
+                failure = new DeviceException(Errno.EIO, "transfer failed: " + e, e);
+            } finally {
+                job.section.exit();
             }
             synchronized (lock) {
                 if (failure != null && error == null) {
