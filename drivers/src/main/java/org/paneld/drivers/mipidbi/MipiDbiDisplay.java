@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Errno;
-import org.paneld.drivers.core.NoDeviceException;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.display.DisplayInfo;
 import org.paneld.drivers.pixel.Framebuffer;
@@ -126,7 +125,7 @@ public class MipiDbiDisplay implements Display {
                 bus.sleeper().sleepMillis(bus.hasReset() ? 5 : 120);
                 driver.init(bus, cfg);
                 initialised = true;
-                blank();
+                blank(); // the RAM holds noise after a reset: show black until the first flush
             }
             initialised = true;
             bus.backlight(backlight);
@@ -298,10 +297,7 @@ public class MipiDbiDisplay implements Display {
 
     private static DeviceException asDeviceException(String what, Throwable e) {
         if (e instanceof DeviceException) {
-            return (DeviceException) e;
-        }
-        if (e instanceof NoDeviceException) {
-            return (NoDeviceException) e;
+            return (DeviceException) e; // keeps its errno (ENODEV after unplug, EINVAL …)
         }
         return new DeviceException(Errno.EIO, what + " failed: " + e.getMessage(), e);
     }
