@@ -170,6 +170,12 @@ class Pi4jPathTest {
         panel.clearViolations();
         dev.flush(a, a.bounds());
         assertShows(a, v, 0);
+        // a plain GPIO backlight is on for any level above 0
+        dev.setProperty("backlight", 30);
+        assertEquals(100, panel.backlight());
+        dev.setProperty("backlight", 0);
+        assertEquals(0, panel.backlight());
+        assertTrue(wire.calls().contains("backlight LOW"), wire.calls().toString());
         panel.assertNoViolations();
     }
 
