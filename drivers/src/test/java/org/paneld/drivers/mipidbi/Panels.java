@@ -35,8 +35,7 @@ final class Panels {
     static final Ili9488Driver ILI9488 = new Ili9488Driver();
 
     static Driver[] allDrivers() {
-        return new Driver[] {new Mi0283qtDriver(), new St7735rDriver(), new St7789vDriver(), new Ili9486Driver(),
-            new Hx8357dDriver(), new Ili9488Driver(), new PanelMipiDbiDriver()};
+        return MipiDbiDrivers.all().toArray(new Driver[0]);
     }
 
     /** Every fixed-panel driver variant, each with the emulator preset of the kernel driver's panel. */
