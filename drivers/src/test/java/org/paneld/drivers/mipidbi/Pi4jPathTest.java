@@ -74,6 +74,7 @@ class Pi4jPathTest {
         panel = new VirtualDbiPanel(v.model());
         wire = new MockPi4jWire(into(panel));
         wire.option1(v.model().option1());
+        wire.requireGuard(() -> kit.bus().binding("lcd0").map(b -> b.device().guard()).orElse(null));
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("driver", v.driverName());
         m.put("backend", "spi");
@@ -102,6 +103,9 @@ class Pi4jPathTest {
     @AfterEach
     void shutdownPi4j() {
         if (wire != null) {
+            for (String call : wire.calls()) {
+                assertFalse(call.startsWith("UNGUARDED"), "a Pi4J call outside the device's guard: " + call);
+            }
             wire.shutdown();
         }
     }
@@ -141,6 +145,9 @@ class Pi4jPathTest {
             kit.bus().remove("lcd0");
             assertEquals(0, panel.backlight(), "unbind switches the backlight off while the hardware is there");
             assertTrue(wire.context().registry().all().isEmpty(), "Pi4J objects left: " + wire.context().registry().all().keySet());
+            for (String call : wire.calls()) {
+                assertFalse(call.startsWith("UNGUARDED"), "a Pi4J call outside the device's guard: " + call);
+            }
             wire.shutdown();
             wire = null;
         }

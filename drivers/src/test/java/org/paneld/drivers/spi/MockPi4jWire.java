@@ -56,6 +56,7 @@ public final class MockPi4jWire {
     private volatile int failAtWrite = -1;
     private volatile Runnable beforeWrite;
     private final AtomicInteger closed = new AtomicInteger();
+    private volatile java.util.function.Supplier<org.paneld.drivers.core.UnplugGuard> guard = () -> null;
 
     public MockPi4jWire(Target target) {
         this.target = target;
@@ -86,6 +87,24 @@ public final class MockPi4jWire {
     /** Runs before every SPI write (on the writing thread), e.g. to start an unplug. */
     public void beforeWrite(Runnable r) {
         this.beforeWrite = r;
+    }
+
+    /**
+     * Checks every later Pi4J I/O call against the guard {@code g} supplies (when it supplies
+     * one): a call made outside a section of that guard on the calling thread is logged as
+     * "UNGUARDED …".
+     */
+    public void requireGuard(java.util.function.Supplier<org.paneld.drivers.core.UnplugGuard> g) {
+        this.guard = g;
+    }
+
+    private void record(String call) {
+        org.paneld.drivers.core.UnplugGuard g = guard.get();
+        if (g != null && !g.isHeldByCurrentThread()) {
+            calls.add("UNGUARDED " + call + " on " + Thread.currentThread().getName());
+        } else {
+            calls.add(call);
+        }
     }
 
     public int spiWrites() {
@@ -154,7 +173,7 @@ public final class MockPi4jWire {
         @Override
         public int write(byte[] data, int offset, int length) {
             maybeFail(length);
-            calls.add("spi write " + length);
+            record("spi write " + length);
             int r = super.write(data, offset, length);
             forward(readEntireMockBuffer());
             return r;
@@ -163,7 +182,7 @@ public final class MockPi4jWire {
         @Override
         public int write(byte b) {
             maybeFail(1);
-            calls.add("spi write 1");
+            record("spi write 1");
             int r = super.write(b);
             forward(readEntireMockBuffer());
             return r;
@@ -171,7 +190,7 @@ public final class MockPi4jWire {
 
         @Override
         public int transfer(byte[] write, int writeOffset, byte[] read, int readOffset, int numberOfBytes) {
-            calls.add("spi transfer " + numberOfBytes);
+            record("spi transfer " + numberOfBytes);
             readEntireMockBuffer();
             int r = super.transfer(write, writeOffset, read, readOffset, numberOfBytes);
             byte[] sent = readEntireMockBuffer();
@@ -211,7 +230,7 @@ public final class MockPi4jWire {
         public DigitalOutput state(DigitalState s) {
             String id = id();
             String role = id.substring(id.lastIndexOf('.') + 1);
-            calls.add(role + " " + s);
+            record(role + " " + s);
             super.state(s);
             Target t = target;
             if (t != null) {
@@ -243,7 +262,7 @@ public final class MockPi4jWire {
 
         @Override
         public Pwm on() {
-            calls.add("backlight pwm " + dutyCycle);
+            record("backlight pwm " + dutyCycle);
             super.on();
             Target t = target;
             if (t != null) {
@@ -254,7 +273,7 @@ public final class MockPi4jWire {
 
         @Override
         public Pwm off() {
-            calls.add("backlight pwm off");
+            record("backlight pwm off");
             super.off();
             Target t = target;
             if (t != null) {
