@@ -39,6 +39,7 @@ class Pi4jPathTest {
 
     private VirtualDbiPanel panel;
     private MockPi4jWire wire;
+    private boolean withBacklight = true;
 
     /** Hands the decoded wire to the emulator. */
     static MockPi4jWire.Target into(VirtualDbiPanel p) {
@@ -88,7 +89,7 @@ class Pi4jPathTest {
         for (int i = 0; i + 1 < cfg.length; i += 2) {
             m.put((String) cfg[i], cfg[i + 1]);
         }
-        if (!m.containsKey("backlight_pwm")) {
+        if (withBacklight && !m.containsKey("backlight_pwm")) {
             m.put("backlight_gpio", 18);
         }
         BusDevice bd = new BusDevice("lcd0", v.driverName(), new DeviceConfig("test '" + v.label() + "'", m));
@@ -221,6 +222,26 @@ class Pi4jPathTest {
         DeviceException again = assertThrows(DeviceException.class, () -> dev.flush(a, a.bounds()));
         assertEquals(Errno.ENODEV, again.errno());
         assertEquals(callsAtUnplug.get() + 1, wire.callCount());
+    }
+
+    @Test
+    void withoutABacklightDisableWritesBlackThenSwitchesTheDisplayOff() throws Exception {
+        withBacklight = false;
+        Panels.Variant v = variant("mi0283qt");
+        Device dev = bind(v);
+        assertTrue(dev.info().property("backlight").isEmpty(), "no backlight property without a backlight line");
+        Framebuffer a = Panels.framebuffer(320, 240, PixelFormat.XRGB8888, 1);
+        dev.flush(a, a.bounds());
+        assertShows(a, v, 0);
+        panel.clearCommandLog();
+        dev.setProperty("power", 0);
+        List<String> log = new ArrayList<>();
+        panel.commandLog().forEach(c -> log.add(c.toString()));
+        assertEquals(List.of("2A 00 00 01 3F", "2B 00 00 00 EF", "2C [153600 pixel bytes]", "28"), log);
+        assertEquals(org.paneld.drivers.pixel.RgbImage.blank(240, 320), panel.gram());
+        assertFalse(panel.isDisplayOn());
+        dev.setProperty("power", 1);
+        panel.assertNoViolations();
     }
 
     @Test
