@@ -163,8 +163,8 @@ public abstract class MipiDbiDriver implements Driver {
         return java.util.Optional.of(panel);
     }
 
-    /** Makes the display functions (drivers may extend {@link MipiDbiDisplay}). */
-    protected MipiDbiDisplay newDisplay(PanelConfig cfg, DbiBus bus, TransferPipeline pipeline, int chunk) throws Exception {
+    /** Makes the display functions. */
+    MipiDbiDisplay newDisplay(PanelConfig cfg, DbiBus bus, TransferPipeline pipeline, int chunk) throws Exception {
         return new MipiDbiDisplay(this, cfg, bus, pipeline, chunk);
     }
 
@@ -183,7 +183,7 @@ public abstract class MipiDbiDriver implements Driver {
         return new DbiBus(spi, dc, reset, backlight, option, cfg.shift16(), readable(cfg), sleeper);
     }
 
-    /** MADCTL for the usual ILI9341-style mapping: 0 → MV|MY|MX, 90 → MY, 180 → MV, 270 → MX. */
+    /** Picks the MADCTL orientation bits of a driver's table for {@code rotation} (0, 90, 180, 270). */
     protected static int rotationBits(int rotation, int r0, int r90, int r180, int r270) {
         switch (rotation) {
             case 90:
