@@ -110,7 +110,11 @@ public abstract class MipiDbiDriver implements Driver {
 
     @Override
     public Display probe(Device device) throws Exception {
-        PanelConfig cfg = panelConfig(device.config());
+        DeviceConfig config = device.config();
+        if (!config.has("driver")) {
+            config = config.with("driver", device.busDevice().driverName()); // the variant the bus device asks for
+        }
+        PanelConfig cfg = panelConfig(config);
         Sleeper sleeper = device.busDevice().attachment(Sleeper.class).orElse(Sleeper.SYSTEM);
         DbiWiring wiring = device.busDevice().attachment(DbiWiring.class).orElse(null);
         if (wiring == null && cfg.virtual()) {
