@@ -31,8 +31,9 @@ import org.paneld.drivers.spi.SpiPort;
  *     compensate, white or inverse stage. Recorded as a violation;</li>
  * <li>a <b>partial update</b> (some pixels never driven) is allowed on a G2 COG after a full update;
  *     on G1, or before any full update, it is a violation;</li>
- * <li>a session whose drives stop before a full last frame is an <b>incomplete</b> refresh (an
- *     aborted update), counted, not a violation;</li>
+ * <li>a session whose drives stop before a full last frame, or that the driver ends while its
+ *     device is being unplugged (an update aborted at a stage boundary), is an <b>incomplete</b>
+ *     refresh: counted, not judged for ghosting;</li>
  * <li>SPI traffic while unpowered, lines latched with the charge pumps off, power cut with the
  *     charge pumps on, a wrong channel select, and being left powered when the driver's
  *     connection is released (unbind) are violations.</li>
@@ -213,11 +214,11 @@ public final class VirtualRepaper implements VirtualHardware {
         }
     }
 
-    private synchronized void setLine(String line, boolean high) {
+    private synchronized void setLine(String line, boolean high, boolean unplugging) {
         switch (line) {
             case "panel-on":
                 if (panelOn && !high) {
-                    endSession();
+                    endSession(unplugging);
                     if (regs[0x05] != 0) {
                         violation("panel power cut with the charge pumps on (0x05 = 0x" + Integer.toHexString(regs[0x05]) + ")");
                     }
@@ -483,10 +484,16 @@ public final class VirtualRepaper implements VirtualHardware {
         frames = 0;
     }
 
-    private void endSession() {
+    private void endSession(boolean unplugging) {
         endFrame();
         if (!sessionDriven) {
             events.add("power session without drives");
+            return;
+        }
+        if (unplugging) {
+            // the driver stopped at a stage boundary because the device is being unplugged
+            incompleteUpdates++;
+            events.add("update aborted by unplug after " + frames + " frames");
             return;
         }
         int never = 0, oneWay = 0, first = -1;
@@ -605,7 +612,7 @@ public final class VirtualRepaper implements VirtualHardware {
                 public void set(boolean high) throws IOException {
                     enter("gpio " + name);
                     try {
-                        setLine(name, high);
+                        setLine(name, high, guard.isUnplugged());
                     } finally {
                         guard.exit();
                     }
