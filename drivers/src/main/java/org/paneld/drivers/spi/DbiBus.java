@@ -54,7 +54,8 @@ public final class DbiBus {
     private final boolean readable;
     private final Sleeper sleeper;
     private final int maxData;
-    private final byte[] small = new byte[64];
+    private final byte[] small = new byte[2];
+    private final byte[] params = new byte[64];
     private byte[] packBuf;
     private int dcLevel = -1; // -1 unknown, 0 low, 1 high
     private long bytesOut;
@@ -149,7 +150,7 @@ public final class DbiBus {
 
     /** Sends command {@code cmd} with parameters (each 0–255). */
     public void command(int cmd, int... params) throws IOException {
-        byte[] p = params.length <= small.length ? small : new byte[params.length];
+        byte[] p = params.length <= this.params.length ? this.params : new byte[params.length];
         for (int i = 0; i < params.length; i++) {
             p[i] = (byte) params[i];
         }

@@ -43,6 +43,8 @@ public final class Pi4jHardware {
     public static final String OUTPUT_PROVIDER = "gpiod-digital-output";
     public static final String INPUT_PROVIDER = "gpiod-digital-input";
     public static final String PWM_PROVIDER = "linuxfs-pwm";
+    /** Registry address of SPI devices (see {@link #openSpi}): clear of BCM lines and PWM channels. */
+    static final int SPI_ADDRESS_BASE = 0x5000;
     /** Backlight PWM frequency. */
     public static final int PWM_FREQUENCY_HZ = 1000;
 
@@ -97,7 +99,10 @@ public final class Pi4jHardware {
                     .name(device.name() + " " + what)
                     .bus(SpiBus.getByNumber(bus))
                     .chipSelect(SpiChipSelect.getByNumber(cs))
-                    .channel(cs)
+                    // Pi4J 2.8 keeps one address namespace for all I/O types, so chip select 0
+                    // would collide with PWM channel 0 or BCM line 0; linuxfs SPI opens
+                    // /dev/spidev<bus>.<chipSelect> and uses the channel only as that address.
+                    .channel(SPI_ADDRESS_BASE + bus * 16 + cs)
                     .baud(speedHz)
                     .mode(SpiMode.getByNumber(mode))
                     .provider(provider(SPI_PROVIDER, IOType.SPI))
@@ -165,7 +170,6 @@ public final class Pi4jHardware {
                     .pwmType(PwmType.HARDWARE)
                     .frequency(PWM_FREQUENCY_HZ)
                     .initial(0)
-                    .shutdown(0)
                     .provider(provider(PWM_PROVIDER, IOType.PWM))
                     .build();
             pwm = context.create(config);
