@@ -21,7 +21,8 @@ import org.paneld.drivers.virtual.VirtualRepaper;
  * them. Config keys: see {@link RepaperConfig}. With backend "spi" it opens, through Pi4J, the
  * SPI device and the panel-on, discharge, reset, border (2.7") and BUSY lines; with backend
  * "virtual" it connects to the bus device's {@link VirtualRepaper} and runs on its logical
- * clock. Every hardware object and the refresh worker live in the device's hardware scope.
+ * clock. With "spi" the refresh timing runs on the wall clock unless a {@link RepaperClock} is
+ * attached to the bus device (how tests of the Pi4J path stay fast). Every hardware object and the refresh worker live in the device's hardware scope.
  * How refreshes, coalescing and unplug work: {@link RepaperDisplay}. Stateless; any thread.
  */
 public final class RepaperDriver implements Driver {
@@ -82,7 +83,8 @@ public final class RepaperDriver implements Driver {
                 border = hw.openOutput("border", c.borderGpio(), false);
             }
             busy = hw.openInput("busy", c.busyGpio());
-            clock = RepaperClock.SYSTEM;
+            // tests (and tools) may attach another clock to the bus device; the wall clock otherwise
+            clock = device.busDevice().attachment(RepaperClock.class).orElse(RepaperClock.SYSTEM);
         }
         RepaperCog cog = new RepaperCog(c.panel(), c.g2(), spi, panelOn, discharge, reset, border, busy, clock);
         RepaperDisplay display = new RepaperDisplay(device, c, cog);
