@@ -15,6 +15,13 @@ import org.paneld.drivers.spi.SpiPort;
  * check), frames of lines repeated for a stage time, and the power-off sequence (nothing frame,
  * border dummy line or the 2.7"'s border pulse, charge pumps off, discharge pulse).
  *
+ * <p>COG G1 (EOL 2013, Pervasive's 4P008 timing document and gratis' V110 G1 code) differs: a
+ * 100–300 kHz PWM clock must run from before power-on until the negative charge pump is on;
+ * other init registers (0x06 DC/DC frequency, 0x07 0x9d, 0x08 0x00, 0x09 two bytes, 0x04 by
+ * size, output enable 0x24) and power-off steps; the line's first data block holds the other
+ * pixel parity and the scan bytes run the other way; no COG id and no partial updates. The
+ * kernel supports only G2 and so does this driver: config {@code cog = "g1"} is refused.
+ *
  * <p>Lifetime: the hardware binding. Threads: the device's refresh worker only, inside its
  * atomic guarded section (the ports enter the guard themselves).
  */

@@ -10,8 +10,9 @@ import org.paneld.drivers.core.DeviceConfig;
  * the place and the key. Keys:
  * <ul>
  * <li>{@code panel} (required): e1144cs021 (1.44"), e1190cs021 (1.9"), e2200cs021 (2.0"), e2271cs021 (2.7");</li>
- * <li>{@code cog}: "g2" (default; COG id 0x12 checked, partial updates) or "g1" (no id check, full updates only);</li>
- * <li>{@code partial}: partial (masked) updates after the first full one, default true on G2; refused on G1;</li>
+ * <li>{@code cog}: "g2" (the default and the only one supported; "g1" is refused with the reason, see {@link RepaperCog});</li>
+ * <li>{@code partial}: partial (masked) updates after the first full one when at most half the pixels change
+ *     (default true); false makes every update a full four-stage one;</li>
  * <li>{@code dither}: "floyd-steinberg" (default) | "ordered" | "threshold";</li>
  * <li>{@code rotation}: 0, 90, 180, 270 (software);</li>
  * <li>{@code temperature}: ambient °C (-40..85, default 25), used when no sensor is set or it cannot be read;</li>
@@ -40,10 +41,12 @@ public record RepaperConfig(RepaperPanel panel, boolean g2, boolean partial, Mon
         }
         RepaperPanel panel = RepaperPanel.byName(c.oneOf("panel", null, RepaperPanel.configNames()));
         boolean g2 = c.oneOf("cog", "g2", List.of("g2", "g1")).equals("g2");
-        boolean partial = c.bool("partial", g2);
-        if (partial && !g2) {
-            throw c.error("partial", "a COG G1 cannot do partial updates; remove the key or set it to false");
+        if (!g2) {
+            throw c.error("cog", "COG G1 panels are not supported (end of life since 2013): they need a 100-300 kHz PWM "
+                    + "charge-pump clock during power-on, other register values and a mirrored line layout; "
+                    + "the e1144/e1190/e2200/e2271cs021 panels carry a G2 (\"g2\")");
         }
+        boolean partial = c.bool("partial", true);
         MonoConverter.Mode dither = MonoConverter.Mode.byName(c.oneOf("dither", "floyd-steinberg", MonoConverter.Mode.configNames()));
         int rotation = (int) c.oneOf("rotation", 0, 0, 90, 180, 270);
         int temperature = c.intValue("temperature", 25, -40, 85);

@@ -40,7 +40,10 @@ public final class RepaperDriver implements Driver {
     @Override
     public Optional<VirtualHardware> createVirtual(DeviceConfig config) throws ConfigException {
         RepaperConfig c = RepaperConfig.parse(config);
-        return Optional.of(new VirtualRepaper(c.panel(), c.g2(), c.rotation(), c.spiSpeedHz()));
+        // the film's ambient temperature is what the driver is told (sensor file or config), so a
+        // driver that ignored it would under-drive the virtual panel in the cold
+        Temperature t = new Temperature(c.temperature(), c.temperatureSensor());
+        return Optional.of(new VirtualRepaper(c.panel(), c.g2(), c.rotation(), c.spiSpeedHz(), t::celsius));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
 import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Errno;
 import org.paneld.drivers.core.UnplugGuard;
@@ -12,6 +13,7 @@ import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.repaper.RepaperClock;
 import org.paneld.drivers.repaper.RepaperPanel;
+import org.paneld.drivers.repaper.Temperature;
 import org.paneld.drivers.spi.GpioInput;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Sleeper;
@@ -34,6 +36,8 @@ import org.paneld.drivers.spi.SpiPort;
  * <li>a session whose drives stop before a full last frame, or that the driver ends while its
  *     device is being unplugged (an update aborted at a stage boundary), is an <b>incomplete</b>
  *     refresh: counted, not judged for ghosting;</li>
+ * <li>a <b>stage</b> (a run of identical driving frames) shorter than the panel's stage time
+ *     times the temperature factor for the film's ambient temperature is under-driven;</li>
  * <li>SPI traffic while unpowered, lines latched with the charge pumps off, power cut with the
  *     charge pumps on, a wrong channel select, and being left powered when the driver's
  *     connection is released (unbind) are violations.</li>
@@ -48,6 +52,7 @@ public final class VirtualRepaper implements VirtualHardware {
     public static final int G2_COG_ID = 0x12;
 
     private final RepaperPanel panel;
+    private final IntSupplier ambient;
     private final boolean g2;
     private final int rotation;
     private final int spiHz;
@@ -74,6 +79,10 @@ public final class VirtualRepaper implements VirtualHardware {
     private boolean fullUpdateSeen;
     private int fullUpdates, partialUpdates, incompleteUpdates, linesLatched, frames;
     private IntConsumer lineHook;
+    // stage passes: runs of identical frames
+    private long frameHash = 1, passHash, frameStart, passStart;
+    private int passFrames;
+    private boolean passDrives;
 
     /**
      * @param panel    the panel model
@@ -82,6 +91,16 @@ public final class VirtualRepaper implements VirtualHardware {
      * @param spiHz    the SPI clock that logical time charges transfers at
      */
     public VirtualRepaper(RepaperPanel panel, boolean g2, int rotation, int spiHz) {
+        this(panel, g2, rotation, spiHz, () -> 25);
+    }
+
+    /**
+     * @param ambient the temperature (°C) the film is at, asked at every stage; a stage that
+     *                drives for less than the panel's stage time times the temperature factor
+     *                ({@link Temperature#factor10x}) is under-driven: a violation
+     */
+    public VirtualRepaper(RepaperPanel panel, boolean g2, int rotation, int spiHz, IntSupplier ambient) {
+        this.ambient = ambient;
         this.panel = panel;
         this.g2 = g2;
         this.rotation = rotation;
@@ -439,8 +458,14 @@ public final class VirtualRepaper implements VirtualHardware {
         }
         if (line <= prevLine) {
             endFrame();
+            frameStart = nanos;
         }
         prevLine = line;
+        long hsh = frameHash * 31 + line;
+        for (int x = 0; x < w; x++) {
+            hsh = hsh * 31 + (codes[x] >= 2 ? codes[x] : 1);
+        }
+        frameHash = hsh;
         boolean all = true, any = false;
         for (int x = 0; x < w; x++) {
             int c = codes[x];
@@ -469,8 +494,36 @@ public final class VirtualRepaper implements VirtualHardware {
             sessionDriven = true;
             lastDrivingFrameAllDriven = frameAllDriven;
         }
+        if (prevLine != Integer.MAX_VALUE) { // a frame was under way
+            if (passFrames > 0 && frameHash == passHash) {
+                passFrames++;
+            } else {
+                endPass(frameStart);
+                passHash = frameHash;
+                passStart = frameStart;
+                passFrames = 1;
+                passDrives = frameAnyDriven;
+            }
+        }
+        frameHash = 1;
         frameAllDriven = true;
         frameAnyDriven = false;
+    }
+
+    /** Closes the current pass of identical frames at {@code end}; under-driven passes are violations. */
+    private void endPass(long end) {
+        if (passFrames == 0 || !passDrives) {
+            passFrames = 0;
+            return;
+        }
+        int celsius = ambient.getAsInt();
+        long needMs = Temperature.stageTimeMs(panel.stageTimeMs(), celsius);
+        long tookMs = (end - passStart) / 1_000_000;
+        if (tookMs < needMs) {
+            violation("under-driven stage: " + passFrames + " identical frame(s) for " + tookMs + " ms, the " + panel.configName()
+                    + " needs " + needMs + " ms at " + celsius + " °C (a faint image)");
+        }
+        passFrames = 0;
     }
 
     private void startSession() {
@@ -482,10 +535,16 @@ public final class VirtualRepaper implements VirtualHardware {
         lastDrivingFrameAllDriven = false;
         prevLine = Integer.MAX_VALUE;
         frames = 0;
+        frameHash = 1;
+        passFrames = 0;
     }
 
     private void endSession(boolean unplugging) {
         endFrame();
+        if (!unplugging) {
+            endPass(nanos);
+        }
+        passFrames = 0;
         if (!sessionDriven) {
             events.add("power session without drives");
             return;

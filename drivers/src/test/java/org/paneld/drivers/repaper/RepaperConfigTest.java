@@ -22,7 +22,8 @@ class RepaperConfigTest {
     void badConfigsNameTheKey() {
         refused("'panel'", "e2271cs021", "backend", "virtual");
         refused("'panel'", "e1144cs021", "backend", "virtual", "panel", "e9999");
-        refused("'partial'", "G1", "backend", "virtual", "panel", "e1144cs021", "cog", "g1", "partial", true);
+        refused("'cog'", "G1 panels are not supported", "backend", "virtual", "panel", "e1144cs021", "cog", "g1");
+        refused("'partial'", "true or false", "backend", "virtual", "panel", "e1144cs021", "partial", "yes");
         refused("'cog'", "g2", "backend", "virtual", "panel", "e1144cs021", "cog", "g3");
         refused("'dither'", "floyd-steinberg", "backend", "virtual", "panel", "e1144cs021", "dither", "atkinson");
         refused("'temperature'", "-40", "backend", "virtual", "panel", "e1144cs021", "temperature", 200);
@@ -38,6 +39,6 @@ class RepaperConfigTest {
     void goodConfigsPass() throws Exception {
         driver.validate(DeviceConfig.of("t", "backend", "virtual", "panel", "e2271cs021"));
         driver.validate(DeviceConfig.of("t", "panel", "e2271cs021", "panel_on_gpio", 1, "discharge_gpio", 2, "reset_gpio", 3,
-                "busy_gpio", 4, "border_gpio", 5, "cog", "g1", "dither", "ordered", "temperature", -20));
+                "busy_gpio", 4, "border_gpio", 5, "cog", "g2", "partial", false, "dither", "ordered", "temperature", -20));
     }
 }

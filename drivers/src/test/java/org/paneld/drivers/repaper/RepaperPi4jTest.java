@@ -64,13 +64,13 @@ class RepaperPi4jTest {
         wire.shutdown();
     }
 
-    /** A fast clock: every look at it moves it 1 ms, waits move it by their length. */
+    /** A fast clock: every look at it moves it 100 ms (a few frames per stage), waits move it by their length. */
     private static RepaperClock fastClock() {
         AtomicLong t = new AtomicLong();
         return new RepaperClock() {
             @Override
             public long nanoTime() {
-                return t.addAndGet(1_000_000);
+                return t.addAndGet(100_000_000);
             }
 
             @Override

@@ -39,12 +39,14 @@ class VirtualRepaperTest {
         void session(byte[] old, byte[] nu, String... stages) throws Exception {
             cog.powerOn();
             for (String s : stages) {
+                long t = P.stageTimeMs();
                 switch (s) {
-                    case "compensate": cog.frame(old, 0, null, RepaperStage.COMPENSATE); break;
-                    case "white": cog.frame(old, 0, null, RepaperStage.WHITE); break;
-                    case "inverse": cog.frame(nu, 0, null, RepaperStage.INVERSE); break;
-                    case "normal": cog.frame(nu, 0, null, RepaperStage.NORMAL); break;
-                    case "partial": cog.frame(nu, 0, old, RepaperStage.NORMAL); break;
+                    case "compensate": cog.repeat(old, 0, null, RepaperStage.COMPENSATE, t); break;
+                    case "white": cog.repeat(old, 0, null, RepaperStage.WHITE, t); break;
+                    case "inverse": cog.repeat(nu, 0, null, RepaperStage.INVERSE, t); break;
+                    case "normal": cog.repeat(nu, 0, null, RepaperStage.NORMAL, t); break;
+                    case "partial": cog.repeat(nu, 0, old, RepaperStage.NORMAL, t); break;
+                    case "short-normal": cog.frame(nu, 0, null, RepaperStage.NORMAL); break;
                     default: throw new IllegalArgumentException(s);
                 }
             }
@@ -89,6 +91,16 @@ class VirtualRepaperTest {
         Rig r = new Rig(true);
         r.session(image(1), image(2), "normal");
         assertTrue(r.v.violations().stream().anyMatch(s -> s.startsWith("ghosting")), r.v.violations().toString());
+    }
+
+    @Test
+    void aStageShorterThanTheStageTimeIsFlagged() throws Exception {
+        Rig r = new Rig(true);
+        byte[] a = image(1), b = image(2);
+        r.session(a, a, "compensate", "white", "inverse", "normal");
+        assertEquals(List.of(), r.v.violations());
+        r.session(a, b, "compensate", "white", "inverse", "short-normal");
+        assertTrue(r.v.violations().stream().anyMatch(s -> s.startsWith("under-driven stage")), r.v.violations().toString());
     }
 
     @Test
