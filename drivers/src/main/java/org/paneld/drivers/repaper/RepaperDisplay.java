@@ -102,7 +102,7 @@ public final class RepaperDisplay implements Display {
         RepaperPanel p = config.panel();
         boolean swap = config.rotation() == 90 || config.rotation() == 270;
         return new DisplayInfo("repaper", config.clientWidth(), config.clientHeight(), swap ? p.heightMm() : p.widthMm(),
-                swap ? p.widthMm() : p.heightMm(), List.of(PixelFormat.XRGB8888, PixelFormat.RGB565), "MONO",
+                swap ? p.widthMm() : p.heightMm(), List.of(PixelFormat.XRGB8888, PixelFormat.RGB565, PixelFormat.R8), "MONO",
                 config.rotation(), List.of(new DisplayInfo.Property("power", 0, 1, powerProperty ? 1 : 0)), true, "slow");
     }
 

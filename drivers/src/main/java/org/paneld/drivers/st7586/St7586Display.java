@@ -61,7 +61,7 @@ public final class St7586Display implements Display {
     public DisplayInfo info() {
         boolean swap = rotation == 90 || rotation == 270;
         return new DisplayInfo("st7586", width(), height(), swap ? 27 : 37, swap ? 37 : 27,
-                List.of(PixelFormat.XRGB8888, PixelFormat.RGB565), "GREY4", rotation,
+                List.of(PixelFormat.XRGB8888, PixelFormat.RGB565, PixelFormat.R8), "GREY4", rotation,
                 List.of(new DisplayInfo.Property("power", 0, 1, on ? 1 : 0)), true, "fast");
     }
 

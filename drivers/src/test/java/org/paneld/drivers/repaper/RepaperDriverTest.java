@@ -49,6 +49,7 @@ class RepaperDriverTest {
         "e2200cs021, 180, threshold, XRGB8888",
         "e2271cs021, 270, floyd-steinberg, XRGB8888",
         "e2271cs021, 0, ordered, XRGB8888",
+        "e2200cs021, 90, floyd-steinberg, R8",
     })
     void drawsTheDitheredImageExactly(String panel, int rotation, String dither, String format) throws Exception {
         kit.addVirtual("epd", "repaper", "panel", panel, "rotation", rotation, "dither", dither);

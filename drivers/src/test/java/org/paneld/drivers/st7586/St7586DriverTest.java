@@ -42,7 +42,7 @@ class St7586DriverTest {
     }
 
     @ParameterizedTest(name = "rotation {0} {1}")
-    @CsvSource({"0, XRGB8888", "90, XRGB8888", "180, RGB565", "270, XRGB8888", "0, RGB565", "90, RGB565"})
+    @CsvSource({"0, XRGB8888", "90, XRGB8888", "180, RGB565", "270, XRGB8888", "0, RGB565", "90, RGB565", "0, R8", "270, R8"})
     void drawsExactlyAtEveryRotationIncludingOddDamage(int rotation, String format) throws Exception {
         kit.addVirtual("lcd", "st7586", "rotation", rotation);
         Binding b = kit.bind("lcd");
