@@ -95,11 +95,10 @@ public final class MonoConverter {
         int stride = stride(w);
         if (grey.length < w) {
             grey = new int[w];
-            errThis = new int[w + 2];
-            errNext = new int[w + 2];
+            errThis = new int[w];
+            errNext = new int[w];
         } else {
             java.util.Arrays.fill(errThis, 0);
-            java.util.Arrays.fill(errNext, 0);
         }
         for (int y = 0; y < h; y++) {
             greyLine(src, y, grey);
@@ -167,30 +166,42 @@ public final class MonoConverter {
         }
     }
 
-    /** One line of Floyd–Steinberg; errThis[x + 1] holds the error diffused into pixel x. */
+    /**
+     * One line of Floyd–Steinberg. {@code errThis[x]} holds the error diffused into pixel x from
+     * the line above; the error to the right travels in a local, the errors for the next line are
+     * summed in locals and each next-line slot is written once (so nothing needs clearing).
+     */
     private void diffuseLine(int[] g, int w, byte[] out, int o) {
         int[] cur = errThis, next = errNext;
+        int right = 0;      // error into pixel x from pixel x - 1
+        int pendPrev = 0;   // next line, pixel x - 1: 5/16 of x - 1 plus 1/16 of x - 2
+        int pendCur = 0;    // next line, pixel x: 1/16 of x - 1 so far
         int b = 0;
         for (int x = 0; x < w; x++) {
-            int v = g[x] + cur[x + 1];
+            int v = g[x] + cur[x] + right;
             int e;
             if (v >= 128) {
-                b |= 0x80 >> (x & 7);
+                b |= 0x80 >>> (x & 7);
                 e = v - 255;
             } else {
                 e = v;
             }
-            cur[x + 2] += e * 7 >> 4;
-            next[x] += e * 3 >> 4;
-            next[x + 1] += e * 5 >> 4;
-            next[x + 2] += e >> 4;
-            if ((x & 7) == 7 || x == w - 1) {
+            right = e * 7 >> 4;
+            if (x > 0) {
+                next[x - 1] = pendPrev + (e * 3 >> 4);
+            }
+            pendPrev = pendCur + (e * 5 >> 4);
+            pendCur = e >> 4;
+            if ((x & 7) == 7) {
                 out[o++] = (byte) b;
                 b = 0;
             }
         }
+        next[w - 1] = pendPrev;
+        if ((w & 7) != 0) {
+            out[o] = (byte) b;
+        }
         errThis = next;
         errNext = cur;
-        java.util.Arrays.fill(cur, 0);
     }
 }
