@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * so it aborts the update there and powers the panel off (charge pumps down, discharge) before it
  * leaves the section: the panel is never left powered. The panel is powered only during a
  * refresh (the gratis begin/update/end pattern), so between refreshes an unplug finds it off.
- * {@link #disable()} (orderly unbind, "power" = 0) waits for the running refresh to finish and
- * keeps the pending frame for the next {@link #enable()}.
+ * {@link #disable()} (orderly unbind, "power" = 0) lets the refreshes of what was flushed before
+ * it finish (at most the running one and one more for the pending frame), so after the daemon
+ * stops the film shows the last content.
  *
  * <p><b>Updates.</b> The first refresh of a binding clears the panel (the image on the film is
  * unknown): anything → black → white, then white → the image via the inverse and normal stages.
@@ -61,6 +62,9 @@ public final class RepaperDisplay implements Display {
     private boolean enabled;       // guarded by lock
     private boolean refreshing;    // guarded by lock
     private boolean stopped;       // guarded by lock
+    private long submitted;        // flushes so far; guarded by lock
+    private long taken;            // the flush count when the running refresh took its frame; guarded by lock
+    private long done;             // the flush count the last finished (or failed) refresh covered; guarded by lock
     private long coalesced, refreshes, aborted, failed;
     private String lastError;
     private byte[] current;        // what the film shows; worker only
@@ -115,13 +119,26 @@ public final class RepaperDisplay implements Display {
         }
     }
 
-    /** Waits for a running refresh to finish (the panel ends powered off); pending content is kept. */
+    /**
+     * Lets the refresh of everything flushed so far finish — the running refresh and, if a frame
+     * is pending, the one refresh that draws it (so the panel keeps showing the last content the
+     * client flushed, as e-paper should after the daemon stops) — then stops refreshing. The
+     * panel ends powered off. Flushes while disabled are kept for the next {@link #enable()}.
+     */
     @Override
     public void disable() throws IOException {
         synchronized (lock) {
+            long target = submitted;
+            boolean interrupted = false;
+            while (enabled && !stopped && done < target && (refreshing || pending != null)) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
             enabled = false;
             powerProperty = false;
-            boolean interrupted = false;
             while (refreshing) {
                 try {
                     lock.wait();
@@ -148,6 +165,7 @@ public final class RepaperDisplay implements Display {
                 coalesced++;
             }
             pending = frame;
+            submitted++;
             lock.notifyAll();
             err = lastError;
             lastError = null;
@@ -244,6 +262,7 @@ public final class RepaperDisplay implements Display {
                 frame = pending;
                 pending = null;
                 refreshing = true;
+                taken = submitted;
             }
             try {
                 guard.enterAtomic();
@@ -254,10 +273,10 @@ public final class RepaperDisplay implements Display {
                 }
                 return; // unplugged: the hardware scope will stop us
             }
-            boolean done = false;
+            boolean finished = false;
             try {
                 refresh(frame);
-                done = true;
+                finished = true;
             } catch (Aborted a) {
                 LOG.info("{}: refresh aborted at a stage boundary ({}), panel powered off", device.id(), a.getMessage());
             } catch (IOException | RuntimeException e) {
@@ -269,9 +288,10 @@ public final class RepaperDisplay implements Display {
             } finally {
                 guard.exitAtomic();
                 synchronized (lock) {
-                    if (done) {
+                    if (finished) {
                         refreshes++;
                     }
+                    done = taken;
                     refreshing = false;
                     lock.notifyAll();
                 }

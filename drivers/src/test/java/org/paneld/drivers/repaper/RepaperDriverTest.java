@@ -170,7 +170,7 @@ class RepaperDriverTest {
     }
 
     @Test
-    void orderlyUnbindMidRefreshWaitsForTheUpdateToFinish() throws Exception {
+    void orderlyUnbindMidRefreshFinishesTheUpdateAndDrawsThePendingContent() throws Exception {
         kit.addVirtual("epd", "repaper", "panel", "e2200cs021", "dither", "ordered");
         Binding b = kit.bind("epd");
         VirtualRepaper v = kit.hardware("epd", VirtualRepaper.class);
@@ -185,6 +185,8 @@ class RepaperDriverTest {
         Framebuffer fb = TestImages.picture(200, 96, PixelFormat.XRGB8888, 4);
         b.device().flush(fb, fb.bounds());
         assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        Framebuffer last = TestImages.picture(200, 96, PixelFormat.XRGB8888, 9);
+        b.device().flush(last, last.bounds()); // pending while the first refresh runs
         Thread unbind = new Thread(b::unbind, "unbind");
         unbind.start();
         unbind.join(200);
@@ -193,8 +195,8 @@ class RepaperDriverTest {
         unbind.join(10_000);
         assertFalse(unbind.isAlive());
         assertClean(v);
-        assertEquals(1, v.fullUpdates(), "the update ran to its end");
-        assertNull(TestImages.mono(fb, "ordered").firstDifference(v.snapshot()));
+        assertEquals(2, v.fullUpdates() + v.partialUpdates(), "the running update ran to its end, then the pending one");
+        assertNull(TestImages.mono(last, "ordered").firstDifference(v.snapshot()), "the film keeps the last flushed content");
     }
 
     @Test
