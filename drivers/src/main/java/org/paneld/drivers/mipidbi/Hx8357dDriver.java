@@ -3,6 +3,7 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Himax HX8357D panels, 320x480 native (480x320 at rotation 90 or 270), such as Adafruit's
@@ -12,7 +13,8 @@ import org.paneld.drivers.spi.DbiBus;
  * <p>Init after hardware reset, 01 and its wait: B9 FF 83 57 · 150 ms · B3 00 00 06 06 · B6 25 ·
  * B0 68 · CC 05 · B1 00 15 1C 1C 83 AA · C0 50 50 01 3C 1E 08 · B3 02 40 00 2A 2A 0D 78 · E0 (34
  * bytes) · 3A 05 · 35 00 · 44 00 02 · 11 · 150 ms · 29 · 5 ms · 36 MADCTL (21 with
- * {@code invert}). MADCTL: 0° MX|MY, 90° MV|MY, 180° 0, 270° MV|MX. Conditional reset.
+ * {@code invert}). MADCTL: 0° MX|MY, 90° MV|MY, 180° 0, 270° MV|MX (the kernel's table, which turns
+ * the picture clockwise where the other drivers turn it counter-clockwise). Conditional reset.
  *
  * <p>Config keys: name, driver, backend, rotation, spi_bus, spi_cs, spi_speed_hz (32 MHz),
  * spi_mode, spi_max_transfer, dbi_option, dc_gpio, reset_gpio, backlight_gpio, backlight_pwm,
@@ -70,5 +72,16 @@ public final class Hx8357dDriver extends MipiDbiDriver {
         if (c.invert()) {
             bus.command(DbiBus.INVERT_ON);
         }
+    }
+
+    @Override
+    public VirtualDbiPanel.Model model(PanelConfig c) {
+        return VirtualDbiPanel.Model.hx8357d();
+    }
+
+    /** The kernel's hx8357d table turns the other way: its 90° shows upright when viewed as 270°. */
+    @Override
+    public int viewRotation(PanelConfig c) {
+        return (360 - c.rotation()) % 360;
     }
 }

@@ -3,6 +3,7 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Ilitek ILI9486 panels, 480x320, such as the Waveshare rpi-lcd-35 and the PiScreen (the
@@ -74,5 +75,10 @@ public final class Ili9486Driver extends MipiDbiDriver {
         if (c.invert()) {
             bus.command(DbiBus.INVERT_ON);
         }
+    }
+
+    @Override
+    public VirtualDbiPanel.Model model(PanelConfig c) {
+        return c.shift16() ? VirtualDbiPanel.Model.ili9486Waveshare() : VirtualDbiPanel.Model.ili9486();
     }
 }

@@ -3,18 +3,20 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Ilitek ILI9488 panels, 320x480 native, whose SPI interface takes 18-bit pixels only: COLMOD
  * 0x66 and three bytes R, G, B per pixel on the wire (panel format "RGB666"). Mainline Linux has
  * no MIPI DBI driver for it; the sequence follows the widely used tinydrm ili9488 driver
- * (sx035hv006) with COLMOD written as 0x66.
+ * (sx035hv006) with COLMOD written as 0x66 and without its CABC write (C8).
  *
  * <p>Init after hardware reset, 01 and its wait: 28 · E0 00 03 09 08 16 0A 3F 78 4C 09 0A 08 16 1A
  * 0F · E1 00 16 19 03 0F 05 32 45 46 04 0E 0D 35 37 0F · C0 17 15 · C1 41 · C5 00 12 80 · 3A 66 ·
- * B0 80 · B1 A1 · B4 02 · E9 00 · F7 A9 51 2C 82 · C8 B0 · 11 · 120 ms · 13 · 29 · 100 ms · 36
- * MADCTL (21 with {@code invert}). MADCTL: 0° MX, 90° MV, 180° MY, 270° MV|MY|MX, OR BGR
- * (default on). Conditional reset.
+ * B0 80 · B1 A1 · B4 02 · E9 00 · F7 A9 51 2C 82 · 11 · 120 ms · 13 · 29 · 100 ms · 36
+ * MADCTL (21 with {@code invert}). MADCTL: 0° MX, 90° MV|MY|MX, 180° MY, 270° MV, OR BGR
+ * (default on): the tinydrm driver's table with 90 and 270 exchanged, so rotation turns the
+ * picture counter-clockwise like the kernel's mi0283qt and ili9486 (DRM's convention). Conditional reset.
  *
  * <p>Config keys: name, driver, backend, rotation, spi_bus, spi_cs, spi_speed_hz (32 MHz),
  * spi_mode, spi_max_transfer, dbi_option, dc_gpio, reset_gpio, backlight_gpio, backlight_pwm,
@@ -49,7 +51,7 @@ public final class Ili9488Driver extends MipiDbiDriver {
 
     @Override
     protected int madctl(PanelConfig c) {
-        return rotationBits(c.rotation(), MX, MV, MY, MV | MY | MX) | (c.bgr() ? BGR : 0);
+        return rotationBits(c.rotation(), MX, MV | MY | MX, MY, MV) | (c.bgr() ? BGR : 0);
     }
 
     @Override
@@ -66,7 +68,6 @@ public final class Ili9488Driver extends MipiDbiDriver {
         bus.command(0xB4, 0x02);
         bus.command(0xE9, 0x00);
         bus.command(0xF7, 0xA9, 0x51, 0x2C, 0x82);
-        bus.command(0xC8, 0xB0);
         bus.command(DbiBus.EXIT_SLEEP);
         bus.sleeper().sleepMillis(120);
         bus.command(0x13);
@@ -76,5 +77,10 @@ public final class Ili9488Driver extends MipiDbiDriver {
         if (c.invert()) {
             bus.command(DbiBus.INVERT_ON);
         }
+    }
+
+    @Override
+    public VirtualDbiPanel.Model model(PanelConfig c) {
+        return VirtualDbiPanel.Model.ili9488();
     }
 }

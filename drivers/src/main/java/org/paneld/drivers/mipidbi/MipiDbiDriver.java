@@ -6,8 +6,11 @@ import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.Driver;
+import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.spi.DbiWiring;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Pi4jHardware;
 import org.paneld.drivers.spi.Sleeper;
@@ -15,8 +18,9 @@ import org.paneld.drivers.spi.SpiPort;
 
 /**
  * The common part of the MIPI DBI panel drivers (the kernel's drm_mipi_dbi.c users): config
- * parsing and checking ({@link PanelConfig}), opening the bus (Pi4J for backend "spi", the
- * attached virtual panel for backend "virtual"), the transfer thread, and the display functions
+ * parsing and checking ({@link PanelConfig}), opening the bus (a {@link DbiWiring} attached to
+ * the bus device if any, else Pi4J for backend "spi", the attached virtual panel for backend
+ * "virtual"), the transfer thread, and the display functions
  * ({@link MipiDbiDisplay}). A driver supplies its defaults, its init sequence, its MADCTL per
  * rotation, RAM offsets and its emulator model.
  *
@@ -85,7 +89,7 @@ public abstract class MipiDbiDriver implements Driver {
 
     /** Whether DCS reads are wired (MISO connected); false makes the conditional reset always reset. */
     protected boolean readable(PanelConfig c) {
-        return true;
+        return !c.writeOnly();
     }
 
     /** MADCTL for the configured rotation and colour order. */
@@ -108,13 +112,54 @@ public abstract class MipiDbiDriver implements Driver {
     public Display probe(Device device) throws Exception {
         PanelConfig cfg = panelConfig(device.config());
         Sleeper sleeper = device.busDevice().attachment(Sleeper.class).orElse(Sleeper.SYSTEM);
-        DbiBus bus = cfg.virtual() ? VirtualWiring.open(device, cfg, sleeper, readable(cfg))
-                : openPi4j(device, cfg, sleeper);
+        DbiWiring wiring = device.busDevice().attachment(DbiWiring.class).orElse(null);
+        if (wiring == null && cfg.virtual()) {
+            wiring = VirtualWiring.of(device);
+        }
+        DbiBus bus;
+        if (wiring != null) {
+            DbiWiring.Lines l = wiring.open(device, cfg.maxTransfer(), cfg.dbiOption() == 1);
+            bus = new DbiBus(l.spi(), l.dc(), l.reset(), l.backlight(),
+                    cfg.dbiOption() == 1 ? DbiBus.Option.NINE_BIT : DbiBus.Option.D_C_GPIO, cfg.shift16(), readable(cfg),
+                    wiring.sleeper(sleeper));
+        } else {
+            bus = openPi4j(device, cfg, sleeper);
+        }
         WireFormat wire = wireFormat(cfg);
         int chunk = MipiDbiDisplay.chunkBytes(bus, wire);
         TransferPipeline pipeline = new TransferPipeline(device.id(), bus::writeData, chunk, PIPELINE_BUFFERS);
         device.hardware().addOrReset("dbi transfer thread", pipeline::close);
         return newDisplay(cfg, bus, pipeline, chunk);
+    }
+
+    /**
+     * The emulator model of this panel (the kernel driver's panel: glass, mounting, colour order),
+     * before the config's adjustments.
+     */
+    public abstract VirtualDbiPanel.Model model(PanelConfig c);
+
+    /**
+     * The rotation at which {@code VirtualDbiPanel.snapshot(rotation)} shows this driver's picture
+     * upright when configured at {@code c.rotation()}: the same, except for drivers whose kernel
+     * MADCTL table turns the other way (hx8357d).
+     */
+    public int viewRotation(PanelConfig c) {
+        return c.rotation();
+    }
+
+    /**
+     * For backend "virtual": the emulated panel, its glass made to match the config's colour
+     * order, inversion and wiring (option 1, the 16-bit shift register, reads) so a correctly
+     * configured virtual panel shows the client's picture upright.
+     */
+    @Override
+    public java.util.Optional<VirtualHardware> createVirtual(DeviceConfig config) throws ConfigException {
+        PanelConfig c = panelConfig(config);
+        VirtualDbiPanel.Model m = model(c).toBuilder().bgrPanel(c.bgr()).invertedGlass(c.invert())
+                .option1(c.dbiOption() == 1).shiftRegister16(c.shift16()).readable(readable(c)).build();
+        VirtualDbiPanel panel = new VirtualDbiPanel(m);
+        panel.setViewRotation(viewRotation(c));
+        return java.util.Optional.of(panel);
     }
 
     /** Makes the display functions (drivers may extend {@link MipiDbiDisplay}). */

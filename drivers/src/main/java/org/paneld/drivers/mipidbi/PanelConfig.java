@@ -19,18 +19,19 @@ import org.paneld.drivers.core.DeviceConfig;
  * backlight_gpio), {@code bgr}, {@code invert}, {@code left_offset}, {@code top_offset} (RAM
  * offsets; default per driver and rotation), {@code width}, {@code height} (native, i.e. at
  * rotation 0; only where the driver allows), {@code init_file}, {@code format} (panel-mipi-dbi
- * only), {@code spi_16bit_shift} (ili9486 only). Immutable; any thread.
+ * only), {@code spi_16bit_shift} (ili9486 only), {@code write_only} (default false: MISO is wired
+ * and the conditional reset may read the power mode). Immutable; any thread.
  */
 public record PanelConfig(String name, String driver, String backend, int rotation,
                           int spiBus, int spiCs, int spiSpeedHz, int spiMode, int maxTransfer, int dbiOption,
                           int dcGpio, int resetGpio, int backlightGpio, int backlightPwm,
                           boolean bgr, boolean invert, Integer leftOffset, Integer topOffset,
-                          int width, int height, Path initFile, String format, boolean shift16) {
+                          int width, int height, Path initFile, String format, boolean shift16, boolean writeOnly) {
 
     /** Keys every MIPI DBI driver accepts. */
     public static final Set<String> COMMON_KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs",
             "spi_speed_hz", "spi_mode", "spi_max_transfer", "dbi_option", "dc_gpio", "reset_gpio", "backlight_gpio",
-            "backlight_pwm", "bgr", "invert", "left_offset", "top_offset");
+            "backlight_pwm", "bgr", "invert", "left_offset", "top_offset", "write_only");
 
     /** No GPIO configured. */
     public static final int NONE = -1;
@@ -132,7 +133,7 @@ public record PanelConfig(String name, String driver, String backend, int rotati
             throw c.error(left != null && left > 0 ? "left_offset" : "top_offset", "window end " + maxCoord + " exceeds 16 bits");
         }
         return new PanelConfig(name, driver, backend, rotation, bus, cs, speed, mode, max, option, dc, reset, bl, pwm,
-                bgr, invert, left, top, width, height, initFile, format, shift16);
+                bgr, invert, left, top, width, height, initFile, format, shift16, c.bool("write_only", false));
     }
 
     /**

@@ -3,12 +3,13 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Sitronix ST7735R / ST7715R panels (the kernel's tiny/st7735r.c). Name "st7735r" (the common
  * 128x160 panel, same settings as the kernel's "jd-t18003-t01": no RAM offsets, RGB order,
- * write-only), aliases "jd-t18003-t01" and "rh128128t" (Okaya 128x128: RAM offsets 2, 3, BGR
- * order bit set, reads wired).
+ * write-only), aliases "jd-t18003-t01" and "rh128128t" (Okaya 128x128: RAM offsets 2, 3 at 0°
+ * and the matching ones at the other rotations, BGR order bit set, reads wired).
  *
  * <p>Enable: always a full reset (the kernel's mipi_dbi_poweron_reset), then 150 ms, 11, 500 ms,
  * B1 01 2C 2D · B2 01 2C 2D · B3 01 2C 2D 01 2C 2D · B4 07 · C0 A2 02 84 · C1 C5 · C2 0A 00 · C3
@@ -18,8 +19,8 @@ import org.paneld.drivers.spi.DbiBus;
  *
  * <p>Config keys: name, driver, backend, rotation, spi_bus, spi_cs, spi_speed_hz (32 MHz),
  * spi_mode, spi_max_transfer, dbi_option, dc_gpio, reset_gpio, backlight_gpio, backlight_pwm,
- * bgr (false; true for rh128128t), invert (false), left_offset, top_offset (0, 0; 2, 3 for
- * rh128128t). Stateless; any thread.
+ * bgr (false; true for rh128128t), invert (false), left_offset, top_offset (0, 0; for
+ * rh128128t 2, 3 at 0°, 31, 2 at 90°, 2, 31 at 180°, 3, 2 at 270°), write_only. Stateless; any thread.
  */
 public final class St7735rDriver extends MipiDbiDriver {
 
@@ -50,14 +51,21 @@ public final class St7735rDriver extends MipiDbiDriver {
         return okaya(c) ? new int[] {25, 26} : new int[] {28, 35};
     }
 
+    /**
+     * The Okaya glass is 128x128 at column 2, row 31 of the 132x162 RAM. The kernel adds its 2, 3
+     * at every rotation, which is right only at 0°; the mirrored and exchanged rotations need the
+     * offsets of the same glass seen through their MADCTL: 90° 31, 2; 180° 2, 31; 270° 3, 2.
+     */
+    private static final int[][] OKAYA_OFFSETS = {{2, 3}, {31, 2}, {2, 31}, {3, 2}};
+
     @Override
     protected int leftOffset(PanelConfig c) {
-        return c.leftOffset() != null ? c.leftOffset() : okaya(c) ? 2 : 0;
+        return c.leftOffset() != null ? c.leftOffset() : okaya(c) ? OKAYA_OFFSETS[c.rotation() / 90][0] : 0;
     }
 
     @Override
     protected int topOffset(PanelConfig c) {
-        return c.topOffset() != null ? c.topOffset() : okaya(c) ? 3 : 0;
+        return c.topOffset() != null ? c.topOffset() : okaya(c) ? OKAYA_OFFSETS[c.rotation() / 90][1] : 0;
     }
 
     @Override
@@ -67,7 +75,7 @@ public final class St7735rDriver extends MipiDbiDriver {
 
     @Override
     protected boolean readable(PanelConfig c) {
-        return okaya(c); // "Cannot read from Adafruit 1.8" display via SPI"
+        return okaya(c) && !c.writeOnly(); // "Cannot read from Adafruit 1.8" display via SPI"
     }
 
     @Override
@@ -99,5 +107,10 @@ public final class St7735rDriver extends MipiDbiDriver {
         bus.sleeper().sleepMillis(100);
         bus.command(0x13);
         bus.sleeper().sleepMillis(20);
+    }
+
+    @Override
+    public VirtualDbiPanel.Model model(PanelConfig c) {
+        return okaya(c) ? VirtualDbiPanel.Model.rh128128t() : VirtualDbiPanel.Model.st7735r();
     }
 }

@@ -51,6 +51,9 @@ final class TransferPipeline implements AutoCloseable {
     private int outstanding;
     private IOException error;
     private boolean closed;
+    /** Threads blocked on the lock (the producer in acquire/finish/abort, the transfer thread when idle). */
+    private int producerWaiting;
+    private boolean workerWaiting;
 
     TransferPipeline(String name, Sink sink, int bufferSize, int buffers) {
         this.sink = sink;
@@ -91,7 +94,9 @@ final class TransferPipeline implements AutoCloseable {
         synchronized (lock) {
             todo.add(new Job(buf, len));
             outstanding++;
-            lock.notifyAll();
+            if (workerWaiting) {
+                lock.notifyAll();
+            }
         }
     }
 
@@ -108,10 +113,13 @@ final class TransferPipeline implements AutoCloseable {
         synchronized (lock) {
             boolean interrupted = false;
             while (outstanding > 0) {
+                producerWaiting++;
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
                     interrupted = true; // the chunks in flight must still drain before we return
+                } finally {
+                    producerWaiting--;
                 }
             }
             if (interrupted) {
@@ -134,10 +142,13 @@ final class TransferPipeline implements AutoCloseable {
             }
             boolean interrupted = false;
             while (outstanding > 0) {
+                producerWaiting++;
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
                     interrupted = true;
+                } finally {
+                    producerWaiting--;
                 }
             }
             error = null;
@@ -152,10 +163,13 @@ final class TransferPipeline implements AutoCloseable {
         IOException e = error;
         boolean interrupted = false;
         while (outstanding > 0) {
+            producerWaiting++;
             try {
                 lock.wait();
             } catch (InterruptedException ie) {
                 interrupted = true;
+            } finally {
+                producerWaiting--;
             }
         }
         error = null;
@@ -166,11 +180,14 @@ final class TransferPipeline implements AutoCloseable {
     }
 
     private void waitLocked() throws InterruptedIOException {
+        producerWaiting++;
         try {
             lock.wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a transfer buffer");
+        } finally {
+            producerWaiting--;
         }
     }
 
@@ -180,10 +197,13 @@ final class TransferPipeline implements AutoCloseable {
             boolean skip;
             synchronized (lock) {
                 while (todo.isEmpty() && !closed) {
+                    workerWaiting = true;
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
-                        // close() interrupts only after setting closed
+                        // only close() ends the thread
+                    } finally {
+                        workerWaiting = false;
                     }
                 }
                 if (todo.isEmpty()) {
@@ -208,7 +228,9 @@ final class TransferPipeline implements AutoCloseable {
                 }
                 free.add(job.buf);
                 outstanding--;
-                lock.notifyAll();
+                if (producerWaiting > 0) {
+                    lock.notifyAll();
+                }
             }
         }
     }

@@ -3,15 +3,22 @@ package org.paneld.drivers.mipidbi;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Errno;
-import org.paneld.drivers.spi.DbiBus;
-import org.paneld.drivers.spi.Sleeper;
+import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.spi.VirtualDbiWiring;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
 
-/** Wires a DBI bus to the virtual panel attached to the bus device (backend "virtual"). */
+/** Finds the virtual panel of a device with backend "virtual" (attached to its bus device by the daemon). */
 final class VirtualWiring {
     private VirtualWiring() {
     }
 
-    static DbiBus open(Device device, PanelConfig cfg, Sleeper sleeper, boolean readable) throws DeviceException {
-        throw new DeviceException(Errno.EOPNOTSUPP, device.name() + ": the virtual MIPI DBI panel is not available yet");
+    static VirtualDbiWiring of(Device device) throws DeviceException {
+        VirtualHardware vh = device.busDevice().attachment(VirtualHardware.class).orElseThrow(() -> new DeviceException(
+                Errno.ENODEV, device.name() + ": backend \"virtual\" but no virtual panel is attached"));
+        if (!(vh instanceof VirtualDbiPanel)) {
+            throw new DeviceException(Errno.ENODEV, device.name() + ": the attached virtual hardware is a "
+                    + vh.getClass().getSimpleName() + ", not a virtual MIPI DBI panel");
+        }
+        return new VirtualDbiWiring((VirtualDbiPanel) vh);
     }
 }

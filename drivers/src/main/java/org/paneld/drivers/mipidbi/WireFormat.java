@@ -1,8 +1,9 @@
 package org.paneld.drivers.mipidbi;
 
-import java.nio.ByteBuffer;
+import org.paneld.drivers.pixel.Convert;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
+import org.paneld.drivers.pixel.Rect;
 
 /**
  * How pixels travel on a MIPI DBI bus after RAMWR, and the conversion of client pixels
@@ -41,68 +42,18 @@ public enum WireFormat {
 
     /**
      * Converts {@code n} pixels of {@code src} starting at {@code x, y} (one row) into
-     * {@code dst} at {@code off}; returns the bytes written.
+     * {@code dst} at {@code off}; returns the bytes written. Uses {@link Convert} (its fast path
+     * for XRGB8888/RGB565 to RGB565 big-endian).
      */
     public int pack(Framebuffer src, int x, int y, int n, byte[] dst, int off) {
-        ByteBuffer b = src.pixels();
-        int s = src.offset(x, y);
-        int d = off;
-        PixelFormat f = src.format();
-        if (f == PixelFormat.XRGB8888) {
-            switch (this) {
-                case RGB565_BE:
-                    for (int i = 0; i < n; i++, s += 4) {
-                        int v = b.getInt(s);
-                        int p = (v >> 8 & 0xF800) | (v >> 5 & 0x07E0) | (v >> 3 & 0x001F);
-                        dst[d++] = (byte) (p >> 8);
-                        dst[d++] = (byte) p;
-                    }
-                    break;
-                case RGB666:
-                    for (int i = 0; i < n; i++, s += 4) {
-                        int v = b.getInt(s);
-                        dst[d++] = (byte) (v >> 16);
-                        dst[d++] = (byte) (v >> 8);
-                        dst[d++] = (byte) v;
-                    }
-                    break;
-                default:
-                    for (int i = 0; i < n; i++, s += 4) {
-                        int v = b.getInt(s);
-                        dst[d++] = (byte) v;
-                        dst[d++] = (byte) (v >> 8);
-                        dst[d++] = (byte) (v >> 16);
-                    }
-                    break;
-            }
-        } else if (f == PixelFormat.RGB565) {
-            switch (this) {
-                case RGB565_BE:
-                    for (int i = 0; i < n; i++, s += 2) {
-                        dst[d++] = b.get(s + 1);
-                        dst[d++] = b.get(s);
-                    }
-                    break;
-                case RGB666:
-                    for (int i = 0; i < n; i++, s += 2) {
-                        int v = org.paneld.drivers.pixel.Rgb.from565(b.getShort(s) & 0xFFFF);
-                        dst[d++] = (byte) (v >> 16);
-                        dst[d++] = (byte) (v >> 8);
-                        dst[d++] = (byte) v;
-                    }
-                    break;
-                default:
-                    for (int i = 0; i < n; i++, s += 2) {
-                        int v = org.paneld.drivers.pixel.Rgb.from565(b.getShort(s) & 0xFFFF);
-                        dst[d++] = (byte) v;
-                        dst[d++] = (byte) (v >> 8);
-                        dst[d++] = (byte) (v >> 16);
-                    }
-                    break;
-            }
-        } else {
-            throw new IllegalArgumentException("cannot flush from a " + f + " framebuffer (XRGB8888 or RGB565)");
+        Rect row = new Rect(x, y, n, 1);
+        switch (this) {
+            case RGB565_BE:
+                return Convert.convert(src, row, PixelFormat.RGB565_BE, dst, off);
+            case RGB666:
+                return Convert.convert(src, row, 0, PixelFormat.RGB666, false, dst, off);
+            default:
+                return Convert.convert(src, row, 0, PixelFormat.RGB666, true, dst, off);
         }
-        return d - off;
     }
 }

@@ -28,8 +28,9 @@ import org.paneld.drivers.core.UnplugGuard;
  * Opens the Pi4J 2.8 objects of one device (linuxfs SPI on /dev/spidevB.C, gpiod digital lines
  * by BCM number, linuxfs PWM) and wraps them in our {@link SpiPort} / {@link GpioOutput} /
  * {@link GpioInput}. Every Pi4J object is created here, at probe, and registered in the device's
- * hardware scope with its shutdown ({@code context.shutdown(id)}: close and leave Pi4J's
- * registry, so a rebind can create it again) as the release action; every later Pi4J call runs
+ * hardware scope with its release (an SPI device is closed — Pi4J 2.8's shutdown leaves its file
+ * open — and every object is shut down with {@code context.shutdown(id)}, which takes it out of
+ * Pi4J's registry so a rebind can create it again) as the release action; every later Pi4J call runs
  * inside the device's unplug guard.
  *
  * <p>Providers: the real ids ({@value #SPI_PROVIDER}, {@value #OUTPUT_PROVIDER},
@@ -73,8 +74,14 @@ public final class Pi4jHardware {
 
     private <T extends IO> T register(String what, String id, T io) throws Exception {
         device.hardware().addOrReset("pi4j " + what + " (" + id + ")", () -> {
-            if (context.registry().exists(id)) {
-                context.shutdown(id);
+            try {
+                if (io instanceof Spi) {
+                    ((Spi) io).close(); // Pi4J 2.8's shutdown does not close an SPI device's file
+                }
+            } finally {
+                if (context.registry().exists(id)) {
+                    context.shutdown(id);
+                }
             }
         });
         return io;

@@ -18,16 +18,38 @@ public interface Sleeper {
         sleepMicros(millis * 1000);
     }
 
+    /**
+     * Whether the waits really pass on the wall clock. A virtual panel is told about waits that
+     * did not ({@code VirtualDbiPanel.elapse}) so its timing checks still hold. Lambdas (test
+     * sleepers that record) answer false.
+     */
+    default boolean waitsForReal() {
+        return false;
+    }
+
     /** Real waits on the calling thread (parkNanos; an interrupt ends the wait with an error). */
-    Sleeper SYSTEM = micros -> {
-        long deadline = System.nanoTime() + micros * 1000;
-        long left;
-        while ((left = deadline - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(left);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting " + micros + " us");
+    Sleeper SYSTEM = new Sleeper() {
+        @Override
+        public void sleepMicros(long micros) throws InterruptedIOException {
+            long deadline = System.nanoTime() + micros * 1000;
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(left);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting " + micros + " us");
+                }
             }
+        }
+
+        @Override
+        public boolean waitsForReal() {
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "Sleeper.SYSTEM";
         }
     };
 }
