@@ -22,7 +22,8 @@ import org.paneld.drivers.pixel.PixelFormat;
  * </ul>
  * The result is 1 bit per pixel, 8 pixels per byte, most significant bit first, 1 = white (DRM's
  * R1), {@code (width + 7) / 8} bytes per line. Dithering runs over the client's whole buffer in
- * the client's orientation. Not thread-safe (keeps its error lines); one per device.
+ * the client's orientation. Lifetime: the device object (one per display). Threads: one caller
+ * at a time (it keeps its error lines); the display calls it from the flushing thread.
  */
 public final class MonoConverter {
 

@@ -15,7 +15,8 @@ package org.paneld.drivers.repaper;
  *     the pixels (group g = last … 0, pixels 8g+7 … 8g+4 then 8g+3 … 8g+0, pair 7-6 first),
  *     scan bytes for even lines (last byte first, {@code 0x03 << (L & 6)}).</li>
  * </ul>
- * Images are 1 bit per pixel, MSB first, 1 = white. Not thread-safe (owns a line buffer).
+ * Images are 1 bit per pixel, MSB first, 1 = white. Lifetime: the hardware binding (one per
+ * {@link RepaperCog}). Threads: the refresh worker only (owns a line buffer).
  */
 public final class RepaperLineEncoder {
     /** A line number that selects no scan line (the "nothing" and dummy lines). */
