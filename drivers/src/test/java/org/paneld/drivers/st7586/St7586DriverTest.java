@@ -1,5 +1,6 @@
 package org.paneld.drivers.st7586;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -144,6 +145,43 @@ class St7586DriverTest {
         byte[] out = new byte[60 * 128];
         St7586Pixels.pack(fb, new Rect(0, 0, 3, 1), 0, out);
         assertEquals((byte) (7 << 5 | 4 << 2 | 2 >> 1), out[0]);
+        // a whole random frame against the kernel's arithmetic (gray8, >> 6, lookup, 3 per byte)
+        java.util.Random rnd = new java.util.Random(3);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 178; x++) {
+                fb.setRgb(x, y, rnd.nextInt(1 << 24));
+            }
+        }
+        Rect all = St7586Pixels.widen(Rect.of(178, 128));
+        assertEquals(new Rect(0, 0, 180, 128), all);
+        St7586Pixels.pack(fb, all, 0, out);
+        int[] lut = {7, 4, 2, 0};
+        for (int y = 0; y < 128; y++) {
+            for (int t = 0; t < 60; t++) {
+                int[] g = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    int x = 3 * t + i;
+                    if (x < 178) {
+                        int c = fb.rgb(x, y);
+                        g[i] = (3 * (c >> 16 & 0xff) + 6 * (c >> 8 & 0xff) + (c & 0xff)) / 10;
+                    } else {
+                        g[i] = 255; // off the glass: white
+                    }
+                }
+                int want = lut[g[0] >> 6] << 5 | lut[g[1] >> 6] << 2 | lut[g[2] >> 6] >> 1;
+                assertEquals((byte) want, out[y * 60 + t], "byte " + t + " of row " + y);
+            }
+        }
+        // rotation 180 of the same frame is the mirrored frame
+        Framebuffer mirrored = Framebuffer.allocate(178, 128, PixelFormat.XRGB8888);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 178; x++) {
+                mirrored.setRgb(177 - x, 127 - y, fb.rgb(x, y));
+            }
+        }
+        byte[] out180 = new byte[60 * 128];
+        St7586Pixels.pack(mirrored, all, 180, out180);
+        assertArrayEquals(out, out180);
         for (int s = 0; s <= 2550; s++) {
             assertEquals(s / 10, s * 6554 >> 16, "fast /10 at " + s);
         }
