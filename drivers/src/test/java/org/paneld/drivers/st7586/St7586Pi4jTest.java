@@ -61,6 +61,36 @@ class St7586Pi4jTest {
     }
 
     @Test
+    void unplugInTheMiddleOfAFlushEndsItWithEnodevAndNoPi4jCallFollows() throws Exception {
+        BusDevice bd = new BusDevice("lcd", "st7586", DeviceConfig.of("test", "dc_gpio", 24, "reset_gpio", 25,
+                "spi_max_transfer", 1024));
+        bd.attach(Context.class, wire.context());
+        kit.add(bd);
+        Binding b = kit.bind("lcd");
+        Framebuffer fb = Framebuffer.allocate(178, 128, PixelFormat.XRGB8888);
+        java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] yank = new Thread[1];
+        wire.beforeWrite(() -> {
+            if (writes.incrementAndGet() == 5) { // inside the pixel data (7680 bytes in 1024-byte writes)
+                yank[0] = new Thread(b::yank, "yank");
+                yank[0].start();
+                org.awaitility.Awaitility.await().until(() -> b.device().isUnplugged());
+                inWrite.countDown();
+            }
+        });
+        org.junit.jupiter.api.Assertions.assertThrows(org.paneld.drivers.core.NoDeviceException.class,
+                () -> b.device().flush(fb, fb.bounds()));
+        assertTrue(inWrite.getCount() == 0);
+        yank[0].join(5000);
+        int calls = wire.callCount();
+        assertTrue(b.device().guard().isDrained());
+        Thread.sleep(20);
+        assertEquals(calls, wire.callCount(), "no Pi4J call after unplug returned");
+        assertTrue(wire.calls().stream().noneMatch(c -> c.contains("FAILED")));
+    }
+
+    @Test
     void initAndFlushGoThroughPi4jAndStopAtUnplug() throws Exception {
         BusDevice bd = new BusDevice("lcd", "st7586", DeviceConfig.of("test", "dc_gpio", 24, "reset_gpio", 25));
         bd.attach(Context.class, wire.context());
