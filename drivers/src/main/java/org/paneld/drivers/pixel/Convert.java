@@ -12,8 +12,10 @@ import java.util.Objects;
  * {@link PixelFormat#RGB565} (little-endian), {@link PixelFormat#RGB666} (3 bytes R, G, B with each
  * colour in the top 6 bits, the low 2 bits zero — what a MIPI DBI controller with COLMOD 0x66
  * reads) and {@link PixelFormat#RGB888} (3 bytes R, G, B). With {@code swapRedBlue} the red and
- * blue channels trade places (the 3-byte formats then go out B, G, R — the kernel's
- * panel-mipi-dbi {@code b6x2g6x2r6x2} wire order).
+ * blue channels trade places (the 3-byte formats then go out B, G, R). The kernel's 18-bit path
+ * (panel-mipi-dbi's {@code b6x2g6x2r6x2}) is DRM_FORMAT_RGB888 through drm_fb_xrgb8888_to_rgb888,
+ * i.e. bytes B, G, R with all 8 bits of each: here {@code RGB888} with {@code swapRedBlue}, which is
+ * byte-identical on the wire; the controller reads the top 6 bits of each byte.
  *
  * <p>The rectangle's pixels are written row by row, tightly packed. With a {@code rotation} of
  * 90, 180 or 270 the output is the rectangle as it appears in the source image rotated by that
@@ -27,9 +29,10 @@ import java.util.Objects;
  * source is expanded by bit replication ({@link Rgb#from565}) before it is cut to 6 or kept at 8
  * bits; RGB565 to RGB565_BE is an exact byte swap.
  *
- * <p>Stateless; any thread. The hot path (XRGB8888 to RGB565_BE, no rotation) reads four source
- * pixels per step through a byte-array view {@link VarHandle} and writes big-endian words, with
- * no per-pixel virtual calls or buffer bounds checks.
+ * <p>Stateless; any thread. The hot path (XRGB8888 to RGB565_BE, no rotation, heap buffers) runs
+ * SIMD rows through the Vector API when available ({@link #VECTORIZED}), else reads four source
+ * pixels per step through a byte-array view {@link VarHandle} and writes big-endian words — no
+ * per-pixel virtual calls or buffer bounds checks either way.
  */
 public final class Convert {
     private static final VarHandle LONG_LE =
@@ -38,10 +41,31 @@ public final class Convert {
             MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_BE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_BE =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
+    /**
+     * True when the XRGB8888 to RGB565_BE path uses SIMD ({@link VectorConvert}): the JVM has
+     * {@code jdk.incubator.vector} (started with {@code --add-modules jdk.incubator.vector}), the
+     * CPU has 256-bit or wider vectors, and {@code -Dpaneld.convert.scalar=true} is not set.
+     */
+    public static final boolean VECTORIZED = vectorUsable();
+
     private Convert() {
+    }
+
+    private static boolean vectorUsable() {
+        if (Boolean.getBoolean("paneld.convert.scalar")
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return VectorConvert.usable();
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 
     /** Bytes per pixel of a conversion target; IllegalArgumentException for formats this class cannot write. */
@@ -104,7 +128,13 @@ public final class Convert {
         ByteBuffer px = src.pixels();
         if (rotation == 0 && !swapRedBlue && px.hasArray()) {
             if (src.format() == PixelFormat.XRGB8888 && target == PixelFormat.RGB565_BE) {
-                xrgb8888ToRgb565Be(px.array(), px.arrayOffset(), src.stride(), rect, dst, dstOffset);
+                xrgb8888ToRgb565Be(px.array(), px.arrayOffset(), src.stride(), rect, dst, dstOffset, VECTORIZED);
+                return n;
+            }
+            if (src.format() == PixelFormat.XRGB8888
+                    && (target == PixelFormat.RGB666 || target == PixelFormat.RGB888)) {
+                xrgb8888To3Bytes(px.array(), px.arrayOffset(), src.stride(), rect, dst, dstOffset,
+                        target == PixelFormat.RGB666 ? 0xFC : 0xFF);
                 return n;
             }
             if (src.format() == PixelFormat.RGB565 && target == PixelFormat.RGB565_BE) {
@@ -166,11 +196,16 @@ public final class Convert {
      * XRGB8888 (little-endian words) to big-endian RGB565: four pixels per step, read as two
      * little-endian longs, packed with shifts and masks into one big-endian long.
      */
-    static void xrgb8888ToRgb565Be(byte[] s, int base, int stride, Rect r, byte[] d, int o) {
+    static void xrgb8888ToRgb565Be(byte[] s, int base, int stride, Rect r, byte[] d, int o, boolean simd) {
         int w = r.width();
         for (int y = r.y(), end = r.y() + r.height(); y < end; y++) {
             int i = base + y * stride + r.x() * 4;
             int x = 0;
+            if (simd) {
+                x = VectorConvert.row(s, i, d, o, w);
+                i += x * 4;
+                o += x * 2;
+            }
             for (; x + 4 <= w; x += 4, i += 16, o += 8) {
                 long p = (long) LONG_LE.get(s, i);
                 long q = (long) LONG_LE.get(s, i + 8);
@@ -184,6 +219,19 @@ public final class Convert {
             for (; x < w; x++, i += 4, o += 2) {
                 int p = (int) INT_LE.get(s, i);
                 SHORT_BE.set(d, o, (short) ((p >> 8 & 0xF800) | (p >> 5 & 0x07E0) | (p >> 3 & 0x001F)));
+            }
+        }
+    }
+
+    /** XRGB8888 to three bytes R, G, B, each masked with {@code mask} (0xFC for RGB666, 0xFF for RGB888). */
+    static void xrgb8888To3Bytes(byte[] s, int base, int stride, Rect r, byte[] d, int o, int mask) {
+        int w = r.width();
+        for (int y = r.y(), end = r.y() + r.height(); y < end; y++) {
+            int i = base + y * stride + r.x() * 4 + 2;
+            for (int x = 0; x < w; x++, i += 4, o += 3) {
+                d[o] = (byte) (s[i] & mask);
+                d[o + 1] = (byte) (s[i - 1] & mask);
+                d[o + 2] = (byte) (s[i - 2] & mask);
             }
         }
     }
@@ -235,6 +283,24 @@ public final class Convert {
     private static void gather(Framebuffer src, int x, int y, int dx, int dy, int n, int[] out) {
         ByteBuffer px = src.pixels();
         int stride = src.stride();
+        if (px.hasArray()) {
+            byte[] a = px.array();
+            int base = px.arrayOffset();
+            if (src.format() == PixelFormat.XRGB8888) {
+                int step = dy * stride + dx * 4;
+                int at = base + y * stride + x * 4;
+                for (int i = 0; i < n; i++, at += step) {
+                    out[i] = (int) INT_LE.get(a, at) & 0xFFFFFF;
+                }
+            } else {
+                int step = dy * stride + dx * 2;
+                int at = base + y * stride + x * 2;
+                for (int i = 0; i < n; i++, at += step) {
+                    out[i] = Rgb.from565((short) SHORT_LE.get(a, at) & 0xFFFF);
+                }
+            }
+            return;
+        }
         if (src.format() == PixelFormat.XRGB8888) {
             int step = dy * stride + dx * 4;
             int at = y * stride + x * 4;

@@ -22,8 +22,8 @@ import org.paneld.drivers.core.Errno;
  *     byte; pixel data (more than 32 bytes) goes as it is (the kernel's waveshare_command).</li>
  * </ul>
  * Transfers are split into chunks of at most {@link #maxData()} bytes (the SPI port's max
- * transfer size, even; for option 1 a whole number of 8-byte groups that fit in it once
- * packed).
+ * transfer size, even; for option 1 an even number of 8-byte groups that fit in it once packed,
+ * so that packed transfers are whole, even-sized 9-byte blocks).
  *
  * <p>Every hardware call goes through the {@link SpiPort} and {@link GpioOutput}s, which run it
  * inside the device's unplug guard. Lifetime: the hardware binding (made at probe from objects
@@ -91,8 +91,10 @@ public final class DbiBus {
             if (max < 9) {
                 throw new IllegalArgumentException("option 1 needs a max transfer of at least 9 bytes, got " + max);
             }
-            this.maxData = max / 9 * 8;
-            this.packBuf = new byte[max / 9 * 9];
+            // whole 9-byte blocks, an even number of them where possible so transfers stay even-sized
+            int blocks = max / 9 >= 2 ? max / 9 & ~1 : 1;
+            this.maxData = blocks * 8;
+            this.packBuf = new byte[blocks * 9];
         } else {
             this.maxData = max;
         }

@@ -14,7 +14,8 @@ import org.paneld.drivers.pixel.RgbImage;
 /**
  * An emulated MIPI DBI display controller with its glass: the physical panel behind a virtual
  * SPI bus. It is driven by exactly what the real wire carries — bytes with the D/C level
- * ({@link #write}, type C option 3), packed 9-bit words ({@link #writeOption1}, option 1), the
+ * ({@link #write}, type C option 3), 9-bit words packed into bytes ({@link #writeOption1}, option 1
+ * on an 8-bit SPI) or native ({@link #writeWords9}), the
  * reset line ({@link #setReset}) and the backlight ({@link #setBacklight}) — and decodes them
  * with the controller's semantics into its graphics RAM (GRAM). It is the physical device: it
  * outlives driver bindings (a rebind finds the GRAM as the last binding left it). Threads: any;
@@ -242,29 +243,50 @@ public final class VirtualDbiPanel implements VirtualHardware {
             }
             int word = acc >> (accBits - 9) & 0x1FF;
             accBits -= 9;
-            long pos = start + (w * 9) / 8;
-            if ((word & 0x100) == 0) {
-                int c = word & 0xFF;
-                if (c == NOP) {
-                    endCommand(); // a NOP word (framing padding) ends a memory write, logged as nothing
-                    continue;
-                }
-                command(c, pos);
-            } else {
-                one[0] = (byte) word;
-                data(one, 0, 1, pos);
-            }
+            word9(word, start + (w * 9) / 8, one);
         }
         if (bits % 9 != 0) {
-            int leftover = (int) (bits % 9);
-            int rest = acc & ((1 << accBits) - 1);
-            if (rest != 0 || leftover != accBits) {
-                violation(start + len - 1, "option-1 transfer of " + len + " bytes ends with " + leftover
-                        + " bits of a partial 9-bit word");
-            } else {
-                violation(start + len - 1, "option-1 transfer of " + len + " bytes is not a whole number of "
-                        + "9-bit words (" + leftover + " bits left over)");
+            violation(start + len - 1, "option-1 transfer of " + len + " bytes is not a whole number of 9-bit "
+                    + "words (" + bits % 9 + " bits left over; the kernel sends blocks of 9 bytes)");
+        }
+    }
+
+    /**
+     * Option 1 on a controller that does 9-bit SPI words natively (the kernel's
+     * mipi_dbi_spi1_transfer with bits_per_word 9): each element is one word, bit 8 = D/C.
+     */
+    public synchronized void writeWords9(short[] words, int off, int len) {
+        Objects.checkFromIndexSize(off, len, words.length);
+        long start = bytesReceived;
+        bytesReceived += 2L * len;
+        if (resetHeld) {
+            violation(start, "write of " + len + " words while reset is held");
+            return;
+        }
+        if (!model.option1) {
+            violation(start, "option-1 (9-bit) transfer on a panel wired for option 3 (D/C line)");
+            return;
+        }
+        byte[] one = new byte[1];
+        for (int i = 0; i < len; i++) {
+            if ((words[off + i] & 0xFE00) != 0) {
+                violation(start + 2L * i, String.format("9-bit word 0x%04X has bits above bit 8", words[off + i]));
             }
+            word9(words[off + i] & 0x1FF, start + 2L * i, one);
+        }
+    }
+
+    private void word9(int word, long pos, byte[] one) {
+        if ((word & 0x100) == 0) {
+            int c = word & 0xFF;
+            if (c == NOP) {
+                endCommand(); // a NOP word (framing padding) ends a memory write, logged as nothing
+                return;
+            }
+            command(c, pos);
+        } else {
+            one[0] = (byte) word;
+            data(one, 0, 1, pos);
         }
     }
 
@@ -375,11 +397,13 @@ public final class VirtualDbiPanel implements VirtualHardware {
         return Collections.unmodifiableList(out);
     }
 
-    /** Throws AssertionError listing the violations, if there are any. */
+    /** Throws AssertionError listing the (first 20) violations, if there are any. */
     public synchronized void assertNoViolations() {
         if (violationCount > 0) {
+            List<String> first = violations.subList(0, Math.min(20, violations.size()));
             throw new AssertionError(model.name + ": " + violationCount + " protocol violation(s):\n  "
-                    + String.join("\n  ", violations()));
+                    + String.join("\n  ", first) + (violationCount > first.size()
+                    ? "\n  ... and " + (violationCount - first.size()) + " more" : ""));
         }
     }
 
@@ -529,8 +553,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
                 violation(pos, "18-bit pixel data through the 16-bit shift register is not supported");
                 return;
             }
-            pixel565(word, pos);
-            dataBytes += 2;
+            pixels(new byte[] {(byte) (word >> 8), (byte) word}, 0, 2, pos); // one bus cycle, one pixel
             return;
         }
         if ((word & 0xFF00) != 0) {

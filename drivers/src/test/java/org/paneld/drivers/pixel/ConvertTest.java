@@ -87,6 +87,27 @@ class ConvertTest {
     }
 
     @Test
+    void scalarAndSimdPathsAgree() {
+        boolean simdPossible = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && VectorConvert.usable() && !Boolean.getBoolean("paneld.convert.scalar");
+        // the drivers' surefire runs with --add-modules jdk.incubator.vector: on a 256-bit CPU the SIMD path is live
+        assertEquals(simdPossible, Convert.VECTORIZED);
+        for (int w : new int[] {1, 7, 8, 15, 16, 17, 31, 33, 64, 320}) {
+            Framebuffer fb = random(w + 2, 3, 8, PixelFormat.XRGB8888, w);
+            Rect r = new Rect(1, 1, w, 2);
+            byte[] scalar = new byte[w * 4], simd = new byte[w * 4];
+            ByteBuffer px = fb.pixels();
+            Convert.xrgb8888ToRgb565Be(px.array(), px.arrayOffset(), fb.stride(), r, scalar, 0, false);
+            if (Convert.VECTORIZED) {
+                Convert.xrgb8888ToRgb565Be(px.array(), px.arrayOffset(), fb.stride(), r, simd, 0, true);
+                assertArrayEquals(scalar, simd, "w=" + w);
+            }
+            assertArrayEquals(reference(fb, r, 0, PixelFormat.RGB565_BE, false),
+                    java.util.Arrays.copyOf(scalar, w * 4), "w=" + w);
+        }
+    }
+
+    @Test
     void knownValues() {
         Framebuffer fb = Framebuffer.allocate(2, 1, PixelFormat.XRGB8888);
         fb.setRgb(0, 0, 0xFF0000);
@@ -192,6 +213,21 @@ class ConvertTest {
         out.position(5);
         out.get(got);
         assertArrayEquals(reference(heap, r, 0, PixelFormat.RGB565_BE, false), got);
+        for (PixelFormat target : new PixelFormat[] {PixelFormat.RGB565_BE, PixelFormat.RGB666}) {
+            for (int rot : new int[] {0, 90, 180, 270}) {
+                byte[] o = new byte[Convert.outputBytes(r, target)];
+                Convert.convert(fb, r, rot, target, rot == 180, o, 0);
+                assertArrayEquals(reference(heap, r, rot, target, rot == 180), o, target + " rot " + rot);
+            }
+        }
+        // a direct RGB565 source
+        Framebuffer h565 = random(5, 3, 2, PixelFormat.RGB565, 4);
+        ByteBuffer d565 = ByteBuffer.allocateDirect(h565.pixels().capacity());
+        d565.put(h565.pixels().duplicate());
+        Framebuffer f565 = new Framebuffer(5, 3, h565.stride(), PixelFormat.RGB565, d565);
+        byte[] o = new byte[Convert.outputBytes(f565.bounds(), PixelFormat.RGB888)];
+        Convert.convert(f565, f565.bounds(), 90, PixelFormat.RGB888, false, o, 0);
+        assertArrayEquals(reference(h565, h565.bounds(), 90, PixelFormat.RGB888, false), o);
     }
 
     @Test

@@ -110,9 +110,9 @@ class DbiBusTest {
 
     @Test
     void option1StreamingChunksStayWholeBlocksUntilTheTail() throws Exception {
-        RecordingPort p = new RecordingPort(90);
+        RecordingPort p = new RecordingPort(99);
         DbiBus bus = new DbiBus(p, null, null, null, DbiBus.Option.NINE_BIT, false, false, Sleeper.SYSTEM);
-        assertEquals(80, bus.maxData());
+        assertEquals(80, bus.maxData(), "10 blocks of 9 bytes (an even number) fit in 99");
         assertEquals(8, bus.dataAlign());
         byte[] px = new byte[250];
         new Random(3).nextBytes(px);

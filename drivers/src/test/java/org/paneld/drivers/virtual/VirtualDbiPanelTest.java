@@ -516,6 +516,19 @@ class VirtualDbiPanelTest {
     }
 
     @Test
+    void nativeNineBitWords() {
+        VirtualDbiPanel p = new VirtualDbiPanel(Model.generic(1, 1).toBuilder().option1(true).build());
+        p.setTimingChecks(false);
+        short[] w = {0x11, 0x29, 0x3A, 0x155, 0x2C, 0x1F8, 0x100};
+        p.writeWords9(w, 0, w.length);
+        assertEquals(0xFF0000, p.gram().get(0, 0));
+        assertEquals(0xFF0000, p.snapshot().get(0, 0));
+        p.assertNoViolations();
+        p.writeWords9(new short[] {0x229}, 0, 1);
+        assertTrue(p.violations().get(0).contains("bits above bit 8"), p.violations().toString());
+    }
+
+    @Test
     void optionOneAndOptionThreeAreNotInterchangeable() {
         VirtualDbiPanel p = new VirtualDbiPanel(Model.generic(3, 2).toBuilder().option1(true).build());
         p.setTimingChecks(false);
@@ -528,7 +541,7 @@ class VirtualDbiPanelTest {
         VirtualDbiPanel r = new VirtualDbiPanel(Model.generic(3, 2).toBuilder().option1(true).build());
         r.setTimingChecks(false);
         r.writeOption1(new byte[] {0x00, 0x29}, 0, 2); // 16 bits: one word and 7 stray bits
-        assertTrue(r.violations().get(0).contains("partial 9-bit word") || r.violations().get(0).contains("whole number"),
+        assertTrue(r.violations().get(0).contains("not a whole number of 9-bit words (7 bits left over"),
                 r.violations().toString());
     }
 
@@ -570,6 +583,18 @@ class VirtualDbiPanelTest {
         assertTrue(p.violations().get(0).contains("odd byte count"), p.violations().toString());
         p.write(false, new byte[] {0x2A, 0x00}, 0, 2);
         assertTrue(p.violations().get(1).contains("command word 0x2A00"), p.violations().toString());
+    }
+
+    @Test
+    void shiftRegisterPixelsWhileAsleepAreFlagged() {
+        VirtualDbiPanel p = new VirtualDbiPanel(Model.ili9486Waveshare());
+        p.setTimingChecks(false);
+        cmd16(p, 0x3A, 0x55);
+        cmd16(p, 0x2C);
+        data(p, be565(0xFFFFFF, 0xFFFFFF));
+        assertEquals(1, p.violations().size(), p.violations().toString());
+        assertTrue(p.violations().get(0).contains("asleep"), p.violations().toString());
+        assertEquals(Command.memoryWrite(0x2C, 4), p.commandLog().get(p.commandLog().size() - 1));
     }
 
     // ------------------------------------------------------------ 18-bit-only controllers
@@ -658,6 +683,11 @@ class VirtualDbiPanelTest {
         // hx8357d's kernel table turns the other way: its "90" is our 270
         assertEquals(hx[1], Model.hx8357d().madctlFor(270));
         assertEquals(hx[3], Model.hx8357d().madctlFor(90));
+        // so does ili9341.c (yx240qv29): 0 MX, 90 MV, 180 MY, 270 MV|MY|MX
+        assertEquals(0x40, Model.yx240qv29().madctlFor(0));
+        assertEquals(0x20, Model.yx240qv29().madctlFor(270));
+        assertEquals(0x80, Model.yx240qv29().madctlFor(180));
+        assertEquals(0xE0, Model.yx240qv29().madctlFor(90));
     }
 
     @Test
