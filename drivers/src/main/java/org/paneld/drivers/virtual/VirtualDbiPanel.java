@@ -102,6 +102,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int MAX_VIOLATIONS = 200;
+    private static final int MAX_PARAMS = 4096;
 
     private final Model model;
     private final int[] gram;
@@ -643,17 +644,21 @@ public final class VirtualDbiPanel implements VirtualHardware {
             return;
         }
         for (int i = 0; i < len; i++) {
-            if (paramCount == params.length) {
-                params = Arrays.copyOf(params, params.length * 2);
-            }
-            params[paramCount++] = b[off + i];
-            if (paramCount > 4096 && !strayDataReported) {
-                violation(pos + i, String.format("more than 4096 parameter bytes after command 0x%02X "
-                        + "(pixel data without RAMWR?)", cmd));
+            if (paramCount < MAX_PARAMS) { // keep the first 4096; count the rest
+                if (paramCount == params.length) {
+                    params = Arrays.copyOf(params, params.length * 2);
+                }
+                params[paramCount] = b[off + i];
+            } else if (!strayDataReported) {
+                violation(pos + i, String.format("more than %d parameter bytes after command 0x%02X "
+                        + "(pixel data without RAMWR?)", MAX_PARAMS, cmd));
                 strayDataReported = true;
             }
+            paramCount++;
+            if (paramCount <= 4) {
+                applyEarly();
+            }
         }
-        applyEarly();
     }
 
     /** Registers take effect as soon as their parameters are complete. */
@@ -751,7 +756,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
         if (cmd == RAMWR || cmd == RAMWRC) {
             return new Command(cmd, new byte[0], dataBytes, false);
         }
-        return new Command(cmd, Arrays.copyOf(params, paramCount), 0, false);
+        return new Command(cmd, Arrays.copyOf(params, Math.min(paramCount, MAX_PARAMS)), 0, false);
     }
 
     private void pixels(byte[] b, int off, int len, long pos) {

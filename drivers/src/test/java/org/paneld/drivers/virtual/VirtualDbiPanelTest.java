@@ -323,6 +323,21 @@ class VirtualDbiPanelTest {
     }
 
     @Test
+    void aForgottenRamwrIsReported() {
+        VirtualDbiPanel p = awake(Model.generic(100, 100), 0x55);
+        window(p, 0, 0, 99, 99);
+        data(p, new byte[20000]); // the frame goes into RASET's parameters
+        cmd(p, 0x00);
+        List<String> v = p.violations();
+        assertEquals(2, v.size(), v.toString());
+        assertTrue(v.get(0).contains("more than 4096 parameter bytes after command 0x2B (pixel data without RAMWR?)"),
+                v.toString());
+        assertTrue(v.get(1).contains("RASET with 20004 parameter bytes (needs 4)"), v.toString());
+        assertEquals(4096, p.commandLog().get(p.commandLog().size() - 2).params().length);
+        assertArrayEquals(new int[] {0, 99, 0, 99}, p.window());
+    }
+
+    @Test
     void windowOutsideGramAndBackwards() {
         VirtualDbiPanel p = awake(small(), 0x55);
         window(p, 0, 0, 4, 2);
