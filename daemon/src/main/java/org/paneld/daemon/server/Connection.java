@@ -619,7 +619,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     }
 
     private void fdReceived(int id, int handle) {
-        if (fdBuffer == null || fdBuffer.handle() != handle || fdBuffer.shared().takeFd() != null) {
+        if (fdBuffer == null || fdBuffer.handle() != handle || fdBuffer.shared().hasFd()) {
             throw new ProtocolException(ErrorCode.EPROTO, id, "FD_RECEIVED for buffer " + handle + " before its fd was sent", true);
         }
         fdBuffer = null;

@@ -158,6 +158,13 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Reads {@code n} raw bytes (5 s timeout). */
+    byte[] readBytes(int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        readFully(b, System.currentTimeMillis() + 5000);
+        return b.array();
+    }
+
     /** Reads one frame (5 s timeout). */
     Frame read() throws IOException {
         long deadline = System.currentTimeMillis() + 5000;
