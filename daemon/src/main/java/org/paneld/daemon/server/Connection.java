@@ -664,7 +664,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (f.rects().isEmpty()) {
             throw new DeviceException(Errno.EINVAL, "FLUSH without damage rectangles");
         }
-        checkDisplaySized(s, b);
+        // buffers are display-sized by construction (CREATE_BUFFER checks it against this device object)
         List<Rect> rects = new ArrayList<>(f.rects().size());
         int n = 0;
         for (Region r : f.rects()) {
