@@ -1,0 +1,90 @@
+package org.paneld.daemon.logging;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Sets up java.util.logging (slf4j-jdk14 routes slf4j there) for the daemon: one handler writing
+ * {@link JournalFormatter} lines to stderr, flushed per record. Called once at start from the
+ * main thread.
+ */
+public final class Logs {
+    private Logs() {
+    }
+
+    /** Parses "error", "warn", "info", "debug", "trace". */
+    public static Level parseLevel(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "error":
+                return Level.SEVERE;
+            case "warn":
+            case "warning":
+                return Level.WARNING;
+            case "info":
+                return Level.INFO;
+            case "debug":
+                return Level.FINE;
+            case "trace":
+                return Level.FINEST;
+            default:
+                throw new IllegalArgumentException("log level must be error, warn, info, debug or trace, got '" + name + "'");
+        }
+    }
+
+    /** Routes all logging to stderr at {@code level}; Pi4J (chatty at INFO) stays at WARN unless debugging. */
+    public static void setup(Level level, Map<String, String> env) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        root.setLevel(level);
+        Handler h = new LineHandler(System.err, new JournalFormatter(JournalFormatter.underSystemd(env)));
+        h.setLevel(Level.ALL);
+        root.addHandler(h);
+        if (level.intValue() >= Level.INFO.intValue()) {
+            Logger.getLogger("com.pi4j").setLevel(Level.WARNING);
+            Logger.getLogger("io.netty").setLevel(Level.WARNING);
+        }
+    }
+
+    /** Writes each record whole and flushes it: lines of different threads never interleave. */
+    static final class LineHandler extends Handler {
+        private final PrintStream out;
+
+        LineHandler(PrintStream out, JournalFormatter formatter) {
+            this.out = out;
+            setFormatter(formatter);
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            if (!isLoggable(record)) {
+                return;
+            }
+            String line;
+            try {
+                line = getFormatter().format(record);
+            } catch (RuntimeException e) {
+                line = "log record could not be formatted: " + e + System.lineSeparator();
+            }
+            synchronized (out) {
+                out.print(line);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            out.flush();
+        }
+    }
+}
