@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -63,6 +64,8 @@ public final class SdNotify implements AutoCloseable {
                 EpollIoHandler.newFactory());
         try {
             ChannelFuture f = new Bootstrap().group(group).channel(EpollDomainDatagramChannel.class)
+                    // unbound and unconnected, like libsystemd's sendmsg to the address each time
+                    .option(ChannelOption.DATAGRAM_CHANNEL_ACTIVE_ON_REGISTRATION, true)
                     .handler(new ChannelInboundHandlerAdapter()).register();
             if (!f.awaitUninterruptibly(5, TimeUnit.SECONDS) || !f.isSuccess()) {
                 throw new IllegalStateException("cannot open a datagram socket: " + f.cause());
