@@ -110,9 +110,18 @@ public final class Bus implements AutoCloseable {
         try {
             Driver driver = driverFor(bd).orElseThrow(() -> new DeviceException(Errno.ENOENT,
                     "no driver for " + bd + " (known drivers: " + driverNames() + ")"));
-            binding = probe(bd, driver);
+            Binding probed = probe(bd, driver);
+            boolean stillPresent;
             synchronized (this) {
-                bindings.put(deviceName, binding);
+                stillPresent = devices.get(deviceName) == bd;
+                if (stillPresent) {
+                    bindings.put(deviceName, probed);
+                    binding = probed;
+                }
+            }
+            if (!stillPresent) {
+                probed.yank(); // the device left the bus while it was being probed
+                throw new DeviceException(Errno.ENODEV, deviceName + " left the bus while it was being bound");
             }
         } finally {
             if (binding == null) {

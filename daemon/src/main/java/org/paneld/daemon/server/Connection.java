@@ -1,0 +1,641 @@
+package org.paneld.daemon.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.PeerCredentials;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.paneld.daemon.session.ClientBuffer;
+import org.paneld.daemon.session.EventSink;
+import org.paneld.daemon.session.Session;
+import org.paneld.daemon.session.SharedMemory;
+import org.paneld.drivers.core.Binding;
+import org.paneld.drivers.core.Device;
+import org.paneld.drivers.core.DeviceException;
+import org.paneld.drivers.core.Errno;
+import org.paneld.drivers.display.DisplayInfo;
+import org.paneld.drivers.pixel.PixelFormat;
+import org.paneld.drivers.pixel.Rect;
+import org.paneld.protocol.ErrorCode;
+import org.paneld.protocol.Frame;
+import org.paneld.protocol.Message;
+import org.paneld.protocol.Message.*;
+import org.paneld.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one client connection: handshake, request dispatch, its sessions and
+ * buffers, per-connection limits, the output gate of the fd-passing exchange, and event
+ * delivery. Lifetime: the channel's; closing the connection closes its sessions. Threads: the
+ * channel's event loop; {@link #event} and replies from workers hop onto it.
+ */
+final class Connection extends ChannelInboundHandlerAdapter implements EventSink {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
+    private static final long MAX_PENDING_OUTPUT = 64L << 20;
+
+    private final PaneldServer server;
+    private final int number;
+    private final boolean unix;
+    private Channel channel;
+    private int uid = -1;
+    private int[] gids = new int[0];
+    private boolean helloDone;
+    private boolean fdPassing;
+    private boolean adminAllowed;
+    private volatile int eventMask;
+    private final Map<Integer, Session> sessions = new LinkedHashMap<>();
+    private int nextSession = 1;
+    private int nextBuffer = 1;
+    private int bufferCount;
+    private long bufferBytes;
+    // the fd-passing gate: while a shared buffer's fd is being passed, output is held back
+    private boolean gated;
+    private final ArrayDeque<Frame> held = new ArrayDeque<>();
+    private ClientBuffer fdBuffer;
+    private ScheduledFuture<?> fdTimeout;
+    private boolean closing;
+
+    Connection(PaneldServer server, int number, boolean unix) {
+        this.server = server;
+        this.number = number;
+        this.unix = unix;
+    }
+
+    @Override
+    public String describe() {
+        return "conn " + number + (uid >= 0 ? " (uid " + uid + ")" : unix ? "" : " (tcp " + (channel == null ? "" : channel.remoteAddress()) + ")");
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        channel = ctx.channel();
+        if (channel instanceof EpollDomainSocketChannel) {
+            try {
+                PeerCredentials pc = ((EpollDomainSocketChannel) channel).peerCredentials();
+                uid = pc.uid();
+                gids = pc.gids();
+            } catch (IOException e) {
+                LOG.warn("{}: cannot read peer credentials: {}", describe(), e.toString());
+            }
+        }
+        if (!server.connectionOpened(this)) {
+            sendError(0, 0, ErrorCode.EBUSY, "too many connections (limit " + server.options().limits().maxConnections() + ")");
+            closeAfterFlush();
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closing = true;
+        if (fdTimeout != null) {
+            fdTimeout.cancel(false);
+        }
+        held.clear();
+        for (Session s : sessions.values()) {
+            s.close(null);
+        }
+        sessions.clear();
+        server.connectionClosed(this);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug("{}: {}", describe(), cause.toString());
+        } else {
+            LOG.warn("{}: closing after an unexpected error: {}", describe(), cause.toString());
+        }
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- output
+
+    /** Sends a frame now, or holds it while an fd exchange is in progress. Event loop. */
+    private void send(Frame f) {
+        if (closing) {
+            return;
+        }
+        if (gated) {
+            held.add(f);
+            return;
+        }
+        channel.writeAndFlush(f, channel.voidPromise());
+        checkBacklog();
+    }
+
+    private void checkBacklog() {
+        ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
+        if (ob != null && ob.totalPendingWriteBytes() > MAX_PENDING_OUTPUT) {
+            LOG.warn("{}: more than {} bytes of output pending: the client does not read; closing", describe(), MAX_PENDING_OUTPUT);
+            closing = true;
+            channel.close();
+        }
+    }
+
+    /** Sends from any thread. */
+    private void sendLater(Frame f) {
+        if (channel.eventLoop().inEventLoop()) {
+            send(f);
+        } else {
+            channel.eventLoop().execute(() -> send(f));
+        }
+    }
+
+    private void sendError(int id, int type, ErrorCode code, String message) {
+        send(new Frame(id, new Message.Error(code, type, message)));
+    }
+
+    private void closeAfterFlush() {
+        closing = true;
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void event(Message ev) {
+        int bit = ev instanceof DeviceAdded ? Message.SUB_DEVICE_ADDED : ev instanceof DeviceRemoved ? Message.SUB_DEVICE_REMOVED : 0;
+        if (bit != 0 && (eventMask & bit) == 0) {
+            return;
+        }
+        if (channel != null && channel.isActive()) {
+            sendLater(new Frame(0, ev));
+        }
+    }
+
+    /** Replies from a worker: runs {@code op}, answers Ok or the error. */
+    private void replyWhenDone(int id, int type, IoOp op) {
+        try {
+            op.run();
+            sendLater(new Frame(id, new Ok(type)));
+        } catch (IllegalArgumentException e) {
+            sendLater(new Frame(id, new Message.Error(ErrorCode.EINVAL, type, message(e))));
+        } catch (RuntimeException | InternalError e) {
+            sendLater(new Frame(id, new Message.Error(ErrorCode.EIO, type, e.toString())));
+            LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
+        } catch (Exception e) {
+            sendLater(new Frame(id, new Message.Error(Errors.toWire(e), type, message(e))));
+            logFailure(type, e);
+        }
+    }
+
+    private void logFailure(int type, Exception e) {
+        if (e instanceof DeviceException) {
+            LOG.debug("{}: {}: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
+        } else {
+            LOG.warn("{}: {}: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
+        }
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    @FunctionalInterface
+    interface IoOp {
+        void run() throws Exception;
+    }
+
+    // ---------------------------------------------------------------- input
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof ProtocolException) {
+            ProtocolException pe = (ProtocolException) msg;
+            LOG.debug("{}: {}", describe(), pe.toString());
+            if (pe.fatal()) {
+                gated = false; // the error goes out at once
+                sendError(pe.requestId(), 0, pe.code(), pe.getMessage());
+                closeAfterFlush();
+            } else {
+                sendError(pe.requestId(), 0, pe.code(), pe.getMessage());
+            }
+            return;
+        }
+        if (!(msg instanceof Frame)) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        Frame f = (Frame) msg;
+        server.countRequest();
+        int type = f.message().type();
+        try {
+            if (!helloDone && !(f.message() instanceof Hello)) {
+                throw new ProtocolException(ErrorCode.EPROTO, f.id(), "the first frame must be HELLO, got " + org.paneld.protocol.Codec.typeName(type), true);
+            }
+            handle(f.id(), f.message());
+        } catch (ProtocolException pe) {
+            gated = false;
+            sendError(f.id(), type, pe.code(), pe.getMessage());
+            if (pe.fatal()) {
+                closeAfterFlush();
+            }
+        } catch (DeviceException e) {
+            sendError(f.id(), type, Errors.toWire(e), message(e));
+        } catch (RuntimeException e) {
+            LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
+            sendError(f.id(), type, ErrorCode.EIO, e.toString());
+        }
+    }
+
+    private void handle(int id, Message m) throws DeviceException {
+        if (m instanceof Hello) {
+            hello(id, (Hello) m);
+        } else if (m instanceof ListDevices) {
+            send(new Frame(id, list()));
+        } else if (m instanceof DeviceInfo) {
+            DeviceInfo di = (DeviceInfo) m;
+            Device d = di.session() != 0 ? session(di.session()).device() : device(di.name());
+            if (di.session() != 0) {
+                session(di.session()).checkPresent();
+            }
+            send(new Frame(id, info(d)));
+        } else if (m instanceof Open) {
+            open(id, (Open) m);
+        } else if (m instanceof Close) {
+            Session s = session(((Close) m).session());
+            sessions.remove(s.id());
+            for (ClientBuffer b : s.buffers()) {
+                forget(b);
+            }
+            s.close(() -> sendLater(new Frame(id, new Ok(Message.CLOSE))));
+        } else if (m instanceof CreateBuffer) {
+            createBuffer(id, (CreateBuffer) m);
+        } else if (m instanceof DestroyBuffer) {
+            DestroyBuffer d = (DestroyBuffer) m;
+            Session s = session(d.session());
+            ClientBuffer b = buffer(s, d.buffer());
+            s.removeBuffer(b.handle());
+            forget(b);
+            s.deviceSessions().submit(() -> {
+                b.destroy();
+                server.sessions().bufferDestroyed();
+                sendLater(new Frame(id, new Ok(Message.DESTROY_BUFFER)));
+            });
+        } else if (m instanceof Write) {
+            write(id, (Write) m);
+        } else if (m instanceof Flush) {
+            flush(id, (Flush) m);
+        } else if (m instanceof Flip) {
+            Flip fl = (Flip) m;
+            Session s = session(fl.session());
+            ClientBuffer b = buffer(s, fl.buffer());
+            checkDisplaySized(s, b);
+            s.beginFlip();
+            send(new Frame(id, new Ok(Message.FLIP)));
+            s.deviceSessions().submit(() -> {
+                ErrorCode err = null;
+                try {
+                    s.doFlip(b);
+                } catch (Exception | InternalError e) {
+                    err = e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e);
+                    LOG.debug("{}: flip failed: {}", describe(), e.toString());
+                }
+                sendLater(new Frame(0, new FlipComplete(s.id(), b.handle(), id, err)));
+            });
+        } else if (m instanceof SetProperty) {
+            SetProperty sp = (SetProperty) m;
+            Session s = session(sp.session());
+            s.checkPresent();
+            s.deviceSessions().submit(() -> replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
+        } else if (m instanceof Subscribe) {
+            eventMask = ((Subscribe) m).mask();
+            send(new Frame(id, new Ok(Message.SUBSCRIBE)));
+        } else if (m instanceof AcquireOwnership) {
+            session(((AcquireOwnership) m).session()).acquireOwnership();
+            send(new Frame(id, new Ok(Message.ACQUIRE_OWNERSHIP)));
+        } else if (m instanceof ReleaseOwnership) {
+            session(((ReleaseOwnership) m).session()).releaseOwnership();
+            send(new Frame(id, new Ok(Message.RELEASE_OWNERSHIP)));
+        } else if (m instanceof FdReady) {
+            fdReady(id, ((FdReady) m).buffer());
+        } else if (m instanceof FdReceived) {
+            fdReceived(id, ((FdReceived) m).buffer());
+        } else if (m instanceof AdminStatus || m instanceof AdminDevice) {
+            admin(id, m);
+        } else {
+            throw new DeviceException(Errno.EOPNOTSUPP, org.paneld.protocol.Codec.typeName(m.type()) + " is not a request");
+        }
+    }
+
+    private void hello(int id, Hello h) {
+        if (helloDone) {
+            throw new ProtocolException(ErrorCode.EPROTO, id, "HELLO sent twice", true);
+        }
+        if (h.minVersion() > Message.VERSION || h.maxVersion() < Message.VERSION) {
+            throw new ProtocolException(ErrorCode.EPROTO, id, "client speaks versions " + h.minVersion() + ".." + h.maxVersion()
+                    + ", this server speaks " + Message.VERSION + ".." + Message.VERSION, true);
+        }
+        helloDone = true;
+        fdPassing = channel instanceof EpollDomainSocketChannel && (h.flags() & Message.HELLO_WANT_FD) != 0;
+        adminAllowed = server.adminAllowed(unix, uid);
+        Limits l = server.options().limits();
+        int flags = (fdPassing ? Message.HELLO_FD_PASSING : 0) | (adminAllowed ? Message.HELLO_ADMIN : 0);
+        send(new Frame(id, new HelloReply(Message.VERSION, flags, l.maxFrameBytes(), l.maxRectsPerFlush(), l.maxBufferBytes(),
+                l.maxSessionsPerConnection(), l.maxBuffersPerConnection(), l.maxBufferBytesPerConnection(), "paneld")));
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    private Session session(int handle) throws DeviceException {
+        Session s = sessions.get(handle);
+        if (s == null) {
+            throw new BadHandle("no session " + Integer.toUnsignedString(handle) + " on this connection");
+        }
+        return s;
+    }
+
+    private ClientBuffer buffer(Session s, int handle) throws DeviceException {
+        ClientBuffer b = s.buffer(handle);
+        if (b == null) {
+            throw new BadHandle("no buffer " + Integer.toUnsignedString(handle) + " in session " + s.id()
+                    + " (a buffer belongs to the session that created it)");
+        }
+        return b;
+    }
+
+    /** EBADF: the device model has no such errno, so the server carries it itself. */
+    static final class BadHandle extends DeviceException {
+        private static final long serialVersionUID = 1L;
+
+        BadHandle(String message) {
+            super(Errno.EINVAL, message);
+        }
+    }
+
+    private Device device(String name) throws DeviceException {
+        Binding b = server.bus().binding(name).orElseThrow(() -> new DeviceException(Errno.ENOENT,
+                "no device named '" + name + "' is bound (LIST_DEVICES shows the bound ones)"));
+        return b.device();
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    private DeviceList list() {
+        List<DeviceEntry> out = new ArrayList<>();
+        for (Binding b : server.bus().bindings()) {
+            Device d = b.device();
+            try {
+                DisplayInfo i = d.info();
+                out.add(new DeviceEntry(d.name(), i.driver(), i.width(), i.height(), flags(d, i)));
+            } catch (DeviceException e) {
+                // bound without a display yet, or gone: not listed
+            }
+        }
+        return new DeviceList(out);
+    }
+
+    private int flags(Device d, DisplayInfo i) {
+        return (i.connected() ? Message.DEVICE_CONNECTED : 0) | (server.sessions().isOwned(d) ? Message.DEVICE_OWNED : 0)
+                | (d.isUnplugged() ? Message.DEVICE_UNPLUGGED : 0);
+    }
+
+    private Info info(Device d) throws DeviceException {
+        DisplayInfo i = d.info();
+        List<Integer> fourccs = new ArrayList<>();
+        for (PixelFormat f : i.formats()) {
+            int cc = fourcc(f);
+            if (cc != 0) {
+                fourccs.add(cc);
+            }
+        }
+        List<Property> props = new ArrayList<>();
+        for (DisplayInfo.Property p : i.properties()) {
+            props.add(new Property(p.name(), p.min(), p.max(), p.value()));
+        }
+        return new Info(d.name(), i.driver(), i.width(), i.height(), i.widthMm(), i.heightMm(), i.rotation(), flags(d, i),
+                i.panelFormat(), i.updateClass(), fourccs, props);
+    }
+
+    static int fourcc(PixelFormat f) {
+        return f == PixelFormat.XRGB8888 ? Message.FOURCC_XRGB8888 : f == PixelFormat.RGB565 ? Message.FOURCC_RGB565 : 0;
+    }
+
+    static PixelFormat format(int fourcc) {
+        return fourcc == Message.FOURCC_XRGB8888 ? PixelFormat.XRGB8888 : fourcc == Message.FOURCC_RGB565 ? PixelFormat.RGB565 : null;
+    }
+
+    private void open(int id, Open o) throws DeviceException {
+        Device d = device(o.device());
+        if (!server.accessAllowed(o.device(), unix, uid, gids)) {
+            throw new DeviceException(Errno.EACCES, "uid " + (uid < 0 ? "unknown (tcp)" : uid) + " may not open " + o.device()
+                    + " (not in its allow-list)");
+        }
+        int max = server.options().limits().maxSessionsPerConnection();
+        if (sessions.size() >= max) {
+            throw new DeviceException(Errno.EBUSY, "this connection already has " + sessions.size() + " sessions open (limit " + max + ")");
+        }
+        int handle = nextSession++;
+        Session s = server.sessions().open(d, handle, this, "session " + handle + " of " + describe(),
+                (o.flags() & Message.OPEN_OWNER) != 0);
+        sessions.put(handle, s);
+        DisplayInfo i = d.info();
+        send(new Frame(id, new Opened(handle, s.isOwner() ? Message.OPEN_OWNER : 0, i.width(), i.height())));
+    }
+
+    private void checkDisplaySized(Session s, ClientBuffer b) throws DeviceException {
+        DisplayInfo i = s.info();
+        if (b.width() != i.width() || b.height() != i.height()) {
+            throw new DeviceException(Errno.EINVAL, "buffer " + b.handle() + " is " + b.width() + "x" + b.height()
+                    + " but the display is " + i.width() + "x" + i.height());
+        }
+    }
+
+    private void createBuffer(int id, CreateBuffer c) throws DeviceException {
+        Session s = session(c.session());
+        DisplayInfo i = s.info();
+        PixelFormat f = format(c.format());
+        if (f == null || !i.formats().contains(f)) {
+            throw new DeviceException(Errno.EINVAL, "format " + Message.formatName(c.format()) + " is not supported by "
+                    + s.device().name() + " (supported: " + i.formats() + ")");
+        }
+        if (c.width() != i.width() || c.height() != i.height()) {
+            throw new DeviceException(Errno.EINVAL, "buffer size " + c.width() + "x" + c.height() + " differs from the display's "
+                    + i.width() + "x" + i.height() + " (buffers are display-sized)");
+        }
+        Limits l = server.options().limits();
+        if (bufferCount >= l.maxBuffersPerConnection()) {
+            throw new DeviceException(Errno.EBUSY, "this connection already has " + bufferCount + " buffers (limit "
+                    + l.maxBuffersPerConnection() + ")");
+        }
+        boolean shared = (c.flags() & Message.BUFFER_SHARED) != 0;
+        long size = f.lineBytes(c.width()) * c.height();
+        long cost = shared ? 2 * size : size;
+        if (bufferBytes + cost > l.maxBufferBytesPerConnection()) {
+            throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer would take this connection's buffers to "
+                    + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ")");
+        }
+        if (shared && !fdPassing) {
+            throw new DeviceException(Errno.EOPNOTSUPP, "shared buffers need a Unix socket connection whose HELLO asked for fd passing;"
+                    + " use inline WRITE");
+        }
+        if (shared && (gated || fdBuffer != null)) {
+            throw new DeviceException(Errno.EBUSY, "another shared buffer's fd exchange is in progress");
+        }
+        SharedMemory mem = null;
+        if (shared) {
+            try {
+                mem = SharedMemory.allocate(size);
+            } catch (IOException e) {
+                throw new DeviceException(Errno.ENOMEM, "cannot allocate a shared buffer of " + size + " bytes: " + e.getMessage());
+            }
+        }
+        ClientBuffer b = new ClientBuffer(nextBuffer++, c.width(), c.height(), f, mem);
+        s.addBuffer(b);
+        bufferCount++;
+        bufferBytes += b.cost();
+        server.sessions().bufferCreated();
+        send(new Frame(id, new BufferCreated(b.handle(), b.stride(), b.size(), shared ? Message.BUFFER_FD_FOLLOWS : 0)));
+        if (shared) {
+            // hold all other output until the client has switched its socket to fd mode, got the fd and switched back
+            gated = true;
+            fdBuffer = b;
+            fdTimeout = channel.eventLoop().schedule(() -> {
+                LOG.warn("{}: no FD_READY/FD_RECEIVED for buffer {} within {} ms; closing", describe(), b.handle(), FD_EXCHANGE_TIMEOUT_MS);
+                gated = false;
+                sendError(0, Message.FD_READY, ErrorCode.EPROTO, "fd exchange timed out");
+                closeAfterFlush();
+            }, FD_EXCHANGE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void forget(ClientBuffer b) {
+        bufferCount--;
+        bufferBytes -= b.cost();
+    }
+
+    private void fdReady(int id, int handle) {
+        if (fdBuffer == null || fdBuffer.handle() != handle) {
+            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_READY for buffer " + handle + " but "
+                    + (fdBuffer == null ? "no fd is due" : "buffer " + fdBuffer.handle() + "'s fd is due"), true);
+        }
+        FileDescriptor fd = fdBuffer.shared().takeFd();
+        if (fd == null) {
+            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_READY sent twice for buffer " + handle, true);
+        }
+        channel.writeAndFlush(fd).addListener(fut -> {
+            try {
+                fd.close();
+            } catch (IOException e) {
+                // already closed
+            }
+            if (!fut.isSuccess()) {
+                LOG.warn("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
+                channel.close();
+            }
+        });
+    }
+
+    private void fdReceived(int id, int handle) {
+        if (fdBuffer == null || fdBuffer.handle() != handle || fdBuffer.shared().takeFd() != null) {
+            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_RECEIVED for buffer " + handle + " before its fd was sent", true);
+        }
+        fdBuffer = null;
+        gated = false;
+        if (fdTimeout != null) {
+            fdTimeout.cancel(false);
+            fdTimeout = null;
+        }
+        send(new Frame(id, new Ok(Message.FD_RECEIVED)));
+        while (!held.isEmpty() && !gated) {
+            send(held.poll());
+        }
+    }
+
+    private Rect checkRect(ClientBuffer b, int x, int y, int w, int h, String what) throws DeviceException {
+        Rect r = new Rect(x, y, w, h);
+        if (w <= 0 || h <= 0 || x < 0 || y < 0 || !b.contains(r)) {
+            throw new DeviceException(Errno.EINVAL, what + " " + w + "x" + h + "+" + x + "+" + y + " is "
+                    + (w <= 0 || h <= 0 ? "empty or negative" : x < 0 || y < 0 ? "negative" : "outside")
+                    + " the " + b.width() + "x" + b.height() + " buffer " + b.handle() + " (refused, not clipped)");
+        }
+        return r;
+    }
+
+    private void write(int id, Write w) throws DeviceException {
+        Session s = session(w.session());
+        ClientBuffer b = buffer(s, w.buffer());
+        s.checkPresent();
+        checkRect(b, w.x(), w.y(), w.w(), w.h(), "WRITE rectangle");
+        long need = (long) w.w() * w.h() * b.format().bytesPerPixel();
+        if (w.data().length != need) {
+            throw new DeviceException(Errno.EINVAL, "WRITE of " + w.w() + "x" + w.h() + " " + b.format() + " pixels needs " + need
+                    + " bytes, the frame has " + w.data().length);
+        }
+        s.deviceSessions().submit(() -> replyWhenDone(id, Message.WRITE, () -> s.doWrite(b, w.x(), w.y(), w.w(), w.h(), w.data())));
+    }
+
+    private void flush(int id, Flush f) throws DeviceException {
+        Session s = session(f.session());
+        ClientBuffer b = buffer(s, f.buffer());
+        s.checkPresent();
+        if (f.rects().isEmpty()) {
+            throw new DeviceException(Errno.EINVAL, "FLUSH without damage rectangles");
+        }
+        checkDisplaySized(s, b);
+        List<Rect> rects = new ArrayList<>(f.rects().size());
+        int n = 0;
+        for (Region r : f.rects()) {
+            rects.add(checkRect(b, r.x(), r.y(), r.w(), r.h(), "FLUSH rectangle " + n++));
+        }
+        s.deviceSessions().submit(() -> replyWhenDone(id, Message.FLUSH, () -> s.doFlush(b, rects)));
+    }
+
+    private void admin(int id, Message m) throws DeviceException {
+        if (!adminAllowed) {
+            throw new DeviceException(Errno.EACCES, "admin requests are allowed to root and the daemon's uid on the Unix socket"
+                    + (unix ? " (you are uid " + uid + ")" : " (not over TCP)"));
+        }
+        server.adminExecutor().execute(() -> {
+            try {
+                Message reply;
+                if (m instanceof AdminStatus) {
+                    reply = new Status(server.statusLines());
+                } else {
+                    AdminDevice a = (AdminDevice) m;
+                    AdminService svc = server.admin();
+                    switch (a.type()) {
+                        case Message.ADMIN_BIND: svc.bind(a.device()); reply = new Ok(a.type()); break;
+                        case Message.ADMIN_UNBIND: svc.unbind(a.device()); reply = new Ok(a.type()); break;
+                        case Message.ADMIN_UNPLUG: svc.unplug(a.device()); reply = new Ok(a.type()); break;
+                        case Message.ADMIN_REPLUG: svc.replug(a.device()); reply = new Ok(a.type()); break;
+                        default: {
+                            org.paneld.drivers.pixel.RgbImage img = svc.snapshot(a.device());
+                            reply = new Snapshot(img.width(), img.height(), img.rgb());
+                        }
+                    }
+                }
+                sendLater(new Frame(id, reply));
+            } catch (Exception | InternalError e) {
+                sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), message(e))));
+                logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
+            }
+        });
+    }
+
+    /** Sends the SHUTDOWN event. */
+    void shutdown(String reason) {
+        event(new Shutdown(reason));
+    }
+
+    Channel channel() {
+        return channel;
+    }
+}

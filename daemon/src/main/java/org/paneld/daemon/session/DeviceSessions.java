@@ -1,0 +1,185 @@
+package org.paneld.daemon.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.paneld.drivers.core.Device;
+import org.paneld.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sessions open on one device object, its owner (the session allowed to scan out, like a
+ * DRM master) and its worker: one thread that runs every blocking device operation of those
+ * sessions in order (flush, flip, write, set property, buffer and session teardown), never an
+ * event loop. Lifetime: from the first session opened on the device object to the last one
+ * closed. Threads: any; state under this object's lock.
+ */
+public final class DeviceSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSessions.class);
+
+    private final Device device;
+    private final ThreadPoolExecutor worker;
+    private final List<Session> sessions = new ArrayList<>();
+    private final Consumer<Device> unplugListener = d -> unplugged();
+    private Session owner;
+    private boolean unplugSent;
+    private boolean retired;
+    private final java.util.concurrent.CountDownLatch retiredLatch = new java.util.concurrent.CountDownLatch(1);
+
+    DeviceSessions(Device device) {
+        this.device = device;
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "paneld-worker-" + device.id());
+            t.setDaemon(true);
+            return t;
+        });
+        device.addUnplugListener(unplugListener);
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Runs {@code task} on the device's worker, after every task queued before it. */
+    public void submit(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // retired or shutting down: run the task here so that replies and releases still happen
+            task.run();
+        }
+    }
+
+    void add(Session s) {
+        boolean late;
+        synchronized (this) {
+            sessions.add(s);
+            late = unplugSent;
+        }
+        if (late) { // the device went away between the reference and now
+            s.sink().event(new Message.Unplugged(s.id(), device.name()));
+        }
+    }
+
+    /** Removes {@code s}; passes ownership on; true when no session is left. */
+    boolean remove(Session s) {
+        Session next = null;
+        boolean empty;
+        synchronized (this) {
+            sessions.remove(s);
+            if (owner == s) {
+                owner = null;
+                next = nextOwnerLocked();
+            }
+            empty = sessions.isEmpty();
+        }
+        announceOwner(next);
+        return empty;
+    }
+
+    synchronized boolean isEmpty() {
+        return sessions.isEmpty();
+    }
+
+    synchronized boolean isRetired() {
+        return retired;
+    }
+
+    synchronized List<Session> sessions() {
+        return new ArrayList<>(sessions);
+    }
+
+    synchronized void retire() {
+        retired = true;
+        device.removeUnplugListener(unplugListener);
+        worker.shutdown();
+        retiredLatch.countDown();
+    }
+
+    /** Waits until the last session left; true when it did in time. */
+    boolean awaitRetired(long timeoutMs) throws InterruptedException {
+        return retiredLatch.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits for queued work; true when the worker finished in time. */
+    boolean awaitIdle(long timeoutMs) throws InterruptedException {
+        return worker.awaitTermination(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    void shutdownNow() {
+        worker.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- ownership
+
+    public synchronized Session owner() {
+        return owner;
+    }
+
+    public synchronized boolean isOwner(Session s) {
+        return owner == s;
+    }
+
+    /** Makes {@code s} the owner if nobody owns the display; otherwise queues it. True when it owns now. */
+    synchronized boolean tryAcquire(Session s) {
+        if (owner == null || owner == s) {
+            owner = s;
+            s.wantsOwnership = false;
+            return true;
+        }
+        s.wantsOwnership = true;
+        return false;
+    }
+
+    /** {@code s} gives up ownership (or its place in the queue); the oldest waiting session gets it. */
+    void release(Session s) {
+        Session next = null;
+        synchronized (this) {
+            s.wantsOwnership = false;
+            if (owner == s) {
+                owner = null;
+                next = nextOwnerLocked();
+            }
+        }
+        announceOwner(next);
+    }
+
+    private Session nextOwnerLocked() {
+        for (Session c : sessions) {
+            if (c.wantsOwnership && !c.isClosed()) {
+                owner = c;
+                c.wantsOwnership = false;
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void announceOwner(Session next) {
+        if (next != null) {
+            next.sink().event(new Message.Ownership(next.id(), true));
+        }
+    }
+
+    // ---------------------------------------------------------------- unplug
+
+    /** The device's unplug listener (also called at open if the device is already gone). */
+    void unplugged() {
+        List<Session> list;
+        synchronized (this) {
+            if (unplugSent) {
+                return;
+            }
+            unplugSent = true;
+            list = new ArrayList<>(sessions);
+        }
+        LOG.info("{}: unplugged with {} session(s) open; they get ENODEV until they close", device.id(), list.size());
+        for (Session s : list) {
+            s.sink().event(new Message.Unplugged(s.id(), device.name()));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package org.paneld.daemon.session;
+
+import org.paneld.protocol.Message;
+
+/**
+ * Where a session's events go: its connection. {@link #event} may be called from any thread
+ * (device workers, the unplugging thread); the connection hops to its event loop. Lifetime: the
+ * connection's.
+ */
+public interface EventSink {
+    void event(Message event);
+
+    /** "conn 7 (uid 1000)", for holder names and logs. */
+    String describe();
+}

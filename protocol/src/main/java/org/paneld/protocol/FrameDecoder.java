@@ -1,0 +1,74 @@
+package org.paneld.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Netty decoder: splits the byte stream into frames and decodes them with {@link Codec}. Emits
+ * {@link Frame}s, and {@link ProtocolException}s as messages (in stream order) for frames that
+ * could not be decoded: after a fatal one (short frame, oversize length, malformed payload) it
+ * discards every further byte, so the handler can send the error frame and close. One per
+ * channel; runs on the channel's event loop.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+    private volatile DecodeLimits limits;
+    private long offset;
+    private boolean failed;
+
+    public FrameDecoder(DecodeLimits limits) {
+        this.limits = limits;
+    }
+
+    public void limits(DecodeLimits l) {
+        this.limits = l;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        while (in.readableBytes() >= 4) {
+            long length = in.getUnsignedIntLE(in.readerIndex());
+            if (length < Codec.HEADER) {
+                fail(out, in, new ProtocolException(ErrorCode.EPROTO, 0, "frame at byte " + offset + ": length " + length
+                        + " is shorter than the 8-byte header", true));
+                return;
+            }
+            if (length > limits.maxFrame()) {
+                int id = in.readableBytes() >= 12 ? in.getIntLE(in.readerIndex() + 8) : 0;
+                fail(out, in, new ProtocolException(ErrorCode.EMSGSIZE, id, "frame at byte " + offset + ": length " + length
+                        + " exceeds the maximum frame size of " + limits.maxFrame() + " bytes", true));
+                return;
+            }
+            if (in.readableBytes() < 4 + length) {
+                return;
+            }
+            in.skipBytes(4);
+            ByteBuf body = in.readSlice((int) length);
+            long at = offset;
+            offset += 4 + length;
+            try {
+                out.add(Codec.decode(body, limits, at));
+            } catch (ProtocolException e) {
+                if (e.fatal()) {
+                    fail(out, in, e);
+                    return;
+                }
+                out.add(e);
+            } catch (RuntimeException e) {
+                fail(out, in, new ProtocolException(ErrorCode.EPROTO, 0, "frame at byte " + at + ": " + e, true));
+                return;
+            }
+        }
+    }
+
+    private void fail(List<Object> out, ByteBuf in, ProtocolException e) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        out.add(e);
+    }
+}
