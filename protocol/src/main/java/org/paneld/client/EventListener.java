@@ -1,0 +1,42 @@
+package org.paneld.client;
+
+import org.paneld.protocol.ErrorCode;
+import org.paneld.protocol.Message;
+
+/**
+ * Hears the server's events. Called on the client's event thread (one per client, in arrival
+ * order, never on the I/O thread): it may call the blocking API. Default methods do nothing.
+ */
+public interface EventListener {
+    /** A device was bound and can be opened (needs {@code subscribe(SUB_DEVICE_ADDED)}). */
+    default void deviceAdded(String device) {
+    }
+
+    /** A device was unbound or removed (needs {@code subscribe(SUB_DEVICE_REMOVED)}). */
+    default void deviceRemoved(String device) {
+    }
+
+    /** The session's device is gone: every request but close now fails with ENODEV. */
+    default void unplugged(Session session) {
+    }
+
+    /** A FLIP of the session finished ({@code error} null on success). */
+    default void flipComplete(Session session, int buffer, ErrorCode error) {
+    }
+
+    /** The session became the display's owner. */
+    default void ownership(Session session, boolean owner) {
+    }
+
+    /** The daemon is stopping. */
+    default void shutdown(String reason) {
+    }
+
+    /** The connection is closed (by either side). */
+    default void closed() {
+    }
+
+    /** Every event, before the typed method. */
+    default void event(Message event) {
+    }
+}

@@ -1,0 +1,493 @@
+package org.paneld.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.DomainSocketReadMode;
+import io.netty.channel.unix.FileDescriptor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.paneld.protocol.DecodeLimits;
+import org.paneld.protocol.ErrorCode;
+import org.paneld.protocol.Frame;
+import org.paneld.protocol.FrameDecoder;
+import org.paneld.protocol.FrameEncoder;
+import org.paneld.protocol.Message;
+import org.paneld.protocol.Message.*;
+import org.paneld.protocol.ProtocolException;
+
+/**
+ * A connection to paneld: the Java client library. Connect with {@link #connect(Path)} (Unix
+ * socket: shared-memory buffers available) or {@link #connectTcp(String, int)} (inline pixels
+ * only); open {@link Session}s on devices; every request has a blocking form (throws
+ * {@link PaneldException}) and an {@code …Async} form returning a {@link CompletableFuture}.
+ * Events reach {@link EventListener}s on the client's event thread.
+ *
+ * <pre>{@code
+ * try (PaneldClient c = PaneldClient.connect(Path.of("/run/paneld/paneld.sock"));
+ *      Session s = c.open("lcd0", true);
+ *      Buffer b = s.createBuffer(Message.FOURCC_XRGB8888, true)) {
+ *     b.fill(0x0000FF);
+ *     b.flush(new Region(0, 0, s.width(), s.height()));
+ * }
+ * }</pre>
+ *
+ * Lifetime: from connect to {@link #close()} (which closes its sessions on the server).
+ * Threads: any; one I/O thread and one event thread per client.
+ */
+public final class PaneldClient implements AutoCloseable {
+    /** Default timeout of blocking calls (an e-paper refresh can take seconds). */
+    public static final long DEFAULT_TIMEOUT_MS = 60_000;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final boolean unix;
+    private final Map<Integer, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
+    private final ExecutorService events;
+    private volatile HelloReply server;
+    private volatile long timeoutMs = DEFAULT_TIMEOUT_MS;
+    private volatile CompletableFuture<?> sharedChain = CompletableFuture.completedFuture(null);
+    // the fd exchange in progress (I/O thread only)
+    private BufferCreated fdReply;
+    private CompletableFuture<Object> fdFuture;
+
+    private PaneldClient(EventLoopGroup group, Channel channel, boolean unix) {
+        this.group = group;
+        this.channel = channel;
+        this.unix = unix;
+        this.events = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "paneld-client-events");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Connects to the Unix socket at {@code socket} (epoll transport), asking for fd passing. */
+    public static PaneldClient connect(Path socket) throws IOException {
+        if (!Epoll.isAvailable()) {
+            throw new IOException("Unix sockets need Netty's epoll transport: " + Epoll.unavailabilityCause());
+        }
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        return open(g, new Bootstrap().group(g).channel(EpollDomainSocketChannel.class), new DomainSocketAddress(socket.toFile()), true);
+    }
+
+    /** Connects over TCP (inline pixel data only). */
+    public static PaneldClient connectTcp(String host, int port) throws IOException {
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup g = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        Bootstrap b = new Bootstrap().group(g).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true);
+        return open(g, b, new InetSocketAddress(host, port), false);
+    }
+
+    private static PaneldClient open(EventLoopGroup g, Bootstrap b, java.net.SocketAddress address, boolean unix) throws IOException {
+        PaneldClient[] holder = new PaneldClient[1];
+        CompletableFuture<PaneldClient> made = new CompletableFuture<>();
+        b.handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                PaneldClient c = new PaneldClient(g, ch, unix);
+                holder[0] = c;
+                made.complete(c);
+                ch.pipeline().addLast(new FrameDecoder(DecodeLimits.client()), FrameEncoder.INSTANCE, c.new Handler());
+            }
+        });
+        try {
+            b.connect(address).sync();
+        } catch (Exception e) {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new PaneldException(ErrorCode.EIO, "cannot connect to " + address + ": " + e.getMessage(), e);
+        }
+        PaneldClient c = made.join();
+        try {
+            c.server = (HelloReply) c.await(c.request(new Hello(Message.VERSION, Message.VERSION, unix ? Message.HELLO_WANT_FD : 0,
+                    "java " + Runtime.version())));
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** The server's HELLO reply: version, limits, whether fds pass and admin is allowed. */
+    public HelloReply serverInfo() {
+        return server;
+    }
+
+    /** True when shared-memory buffers can be used on this connection. */
+    public boolean canShare() {
+        HelloReply s = server;
+        return s != null && (s.flags() & Message.HELLO_FD_PASSING) != 0;
+    }
+
+    public void setTimeout(long ms) {
+        this.timeoutMs = ms;
+    }
+
+    public void addListener(EventListener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(EventListener l) {
+        listeners.remove(l);
+    }
+
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    /** Sends {@code m}; the future completes with the reply message or fails with {@link PaneldException}. */
+    public CompletableFuture<Message> request(Message m) {
+        CompletableFuture<Object> f = send(m);
+        return f.thenApply(o -> (Message) o);
+    }
+
+    CompletableFuture<Object> send(Message m) {
+        return send(nextId(), m);
+    }
+
+    CompletableFuture<Object> send(int id, Message m) {
+        CompletableFuture<Object> f = new CompletableFuture<>();
+        pending.put(id, f);
+        if (!channel.isActive()) {
+            pending.remove(id);
+            f.completeExceptionally(new PaneldException(ErrorCode.EIO, "connection closed"));
+            return f;
+        }
+        channel.writeAndFlush(new Frame(id, m)).addListener(w -> {
+            if (!w.isSuccess()) {
+                CompletableFuture<Object> p = pending.remove(id);
+                if (p != null) {
+                    p.completeExceptionally(new PaneldException(ErrorCode.EIO, "send failed: " + w.cause(), w.cause()));
+                }
+            }
+        });
+        return f;
+    }
+
+    int nextId() {
+        int id;
+        do {
+            id = ids.incrementAndGet();
+        } while (id == 0);
+        return id;
+    }
+
+    /** Waits for {@code f} up to the client's timeout; unwraps the failure. */
+    <T> T await(CompletableFuture<T> f) throws PaneldException {
+        try {
+            return f.get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof PaneldException) {
+                PaneldException pe = (PaneldException) c;
+                throw new PaneldException(pe.code(), pe.getMessage().substring(pe.code().name().length() + 2), pe);
+            }
+            throw new PaneldException(ErrorCode.EIO, String.valueOf(c), c);
+        } catch (TimeoutException e) {
+            throw new PaneldException(ErrorCode.ETIMEDOUT, "no answer within " + timeoutMs + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PaneldException(ErrorCode.EIO, "interrupted");
+        }
+    }
+
+    public CompletableFuture<List<DeviceEntry>> listDevicesAsync() {
+        return request(new ListDevices()).thenApply(m -> ((DeviceList) m).devices());
+    }
+
+    public List<DeviceEntry> listDevices() throws PaneldException {
+        return await(listDevicesAsync());
+    }
+
+    public CompletableFuture<Info> infoAsync(String device) {
+        return request(new DeviceInfo(0, device)).thenApply(m -> (Info) m);
+    }
+
+    public Info info(String device) throws PaneldException {
+        return await(infoAsync(device));
+    }
+
+    /** Opens a session on {@code device}; {@code owner}: take ownership if nobody has it. */
+    public CompletableFuture<Session> openAsync(String device, boolean owner) {
+        return request(new Open(owner ? Message.OPEN_OWNER : 0, device)).thenApply(m -> {
+            Opened o = (Opened) m;
+            Session s = new Session(this, device, o);
+            sessions.put(o.session(), s);
+            return s;
+        });
+    }
+
+    public Session open(String device, boolean owner) throws PaneldException {
+        return await(openAsync(device, owner));
+    }
+
+    /** Opens a session that asks for ownership. */
+    public Session open(String device) throws PaneldException {
+        return open(device, true);
+    }
+
+    /** Sets which optional events arrive (Message.SUB_DEVICE_ADDED | SUB_DEVICE_REMOVED). */
+    public void subscribe(int mask) throws PaneldException {
+        await(request(new Subscribe(mask)));
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    public List<String> status() throws PaneldException {
+        return ((Status) await(request(new AdminStatus()))).lines();
+    }
+
+    public void bind(String device) throws PaneldException {
+        await(request(new AdminDevice(Message.ADMIN_BIND, device)));
+    }
+
+    public void unbind(String device) throws PaneldException {
+        await(request(new AdminDevice(Message.ADMIN_UNBIND, device)));
+    }
+
+    public void unplug(String device) throws PaneldException {
+        await(request(new AdminDevice(Message.ADMIN_UNPLUG, device)));
+    }
+
+    public void replug(String device) throws PaneldException {
+        await(request(new AdminDevice(Message.ADMIN_REPLUG, device)));
+    }
+
+    /** What the (virtual) panel shows, as 0xRRGGBB pixels. */
+    public Snapshot snapshot(String device) throws PaneldException {
+        return (Snapshot) await(request(new AdminDevice(Message.ADMIN_SNAPSHOT, device)));
+    }
+
+    // ---------------------------------------------------------------- shared buffers
+
+    /** The result of a shared CREATE_BUFFER: the reply and the client's mapping. */
+    record Mapped(BufferCreated reply, MappedByteBuffer map) {
+    }
+
+    /** CREATE_BUFFER; shared ones run one at a time (the fd exchange holds the connection's output). */
+    CompletableFuture<Object> createBuffer(CreateBuffer cb) {
+        if ((cb.flags() & Message.BUFFER_SHARED) == 0) {
+            return send(cb);
+        }
+        synchronized (this) {
+            CompletableFuture<Object> f = sharedChain.handle((x, e) -> null).thenCompose(v -> send(cb));
+            sharedChain = f;
+            return f;
+        }
+    }
+
+    private void startFdExchange(ChannelHandlerContext ctx, BufferCreated reply, CompletableFuture<Object> f) {
+        // nothing follows the reply until FD_READY: switch to fd mode before the next read
+        ((EpollDomainSocketChannel) channel).config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
+        fdReply = reply;
+        fdFuture = f;
+        ctx.writeAndFlush(new Frame(nextId(), new FdReady(reply.buffer())));
+    }
+
+    private void fdArrived(ChannelHandlerContext ctx, FileDescriptor fd) {
+        ((EpollDomainSocketChannel) channel).config().setReadMode(DomainSocketReadMode.BYTES);
+        BufferCreated reply = fdReply;
+        CompletableFuture<Object> f = fdFuture;
+        fdReply = null;
+        fdFuture = null;
+        if (reply == null) {
+            closeQuietly(fd);
+            return;
+        }
+        MappedByteBuffer map;
+        try (FileChannel fc = FileChannel.open(Path.of("/proc/self/fd/" + fd.intValue()), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            map = fc.map(FileChannel.MapMode.READ_WRITE, 0, reply.size());
+            map.order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException | RuntimeException e) {
+            f.completeExceptionally(new PaneldException(ErrorCode.EIO, "cannot map shared buffer " + reply.buffer() + ": " + e, e));
+            map = null;
+        } finally {
+            closeQuietly(fd);
+        }
+        MappedByteBuffer m = map;
+        CompletableFuture<Object> done = send(new FdReceived(reply.buffer()));
+        if (m != null) {
+            done.whenComplete((ok, e) -> {
+                if (e != null) {
+                    f.completeExceptionally(e);
+                } else {
+                    f.complete(new Mapped(reply, m));
+                }
+            });
+        }
+    }
+
+    private static void closeQuietly(FileDescriptor fd) {
+        try {
+            fd.close();
+        } catch (IOException e) {
+            // ignore
+        }
+    }
+
+    // ---------------------------------------------------------------- input
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FileDescriptor) {
+                fdArrived(ctx, (FileDescriptor) msg);
+                return;
+            }
+            if (msg instanceof ProtocolException) {
+                failAll(new PaneldException(((ProtocolException) msg).code(), "bad frame from the server: " + ((ProtocolException) msg).getMessage()));
+                ctx.close();
+                return;
+            }
+            Frame f = (Frame) msg;
+            Message m = f.message();
+            if (f.id() == 0 && !(m instanceof Message.Error)) {
+                dispatch(m);
+                return;
+            }
+            CompletableFuture<Object> p = pending.remove(f.id());
+            if (p == null) {
+                if (m instanceof Message.Error) {
+                    Message.Error e = (Message.Error) m;
+                    failAll(new PaneldException(e.code(), e.message()));
+                }
+                return;
+            }
+            if (m instanceof Message.Error) {
+                Message.Error e = (Message.Error) m;
+                p.completeExceptionally(new PaneldException(e.code(), e.message()));
+            } else if (m instanceof BufferCreated && (((BufferCreated) m).flags() & Message.BUFFER_FD_FOLLOWS) != 0) {
+                startFdExchange(ctx, (BufferCreated) m, p);
+            } else {
+                p.complete(m);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            failAll(new PaneldException(ErrorCode.EIO, "connection closed"));
+            for (EventListener l : listeners) {
+                events.execute(l::closed);
+            }
+            events.shutdown();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failAll(new PaneldException(ErrorCode.EIO, "connection failed: " + cause, cause));
+            ctx.close();
+        }
+    }
+
+    private void failAll(PaneldException e) {
+        for (Integer id : List.copyOf(pending.keySet())) {
+            CompletableFuture<Object> p = pending.remove(id);
+            if (p != null) {
+                p.completeExceptionally(e);
+            }
+        }
+        CompletableFuture<Object> f = fdFuture;
+        if (f != null) {
+            f.completeExceptionally(e);
+        }
+    }
+
+    private void dispatch(Message m) {
+        if (m instanceof FlipComplete) {
+            FlipComplete fc = (FlipComplete) m;
+            Session s = sessions.get(fc.session());
+            if (s != null) {
+                s.flipDone(fc);
+            }
+        } else if (m instanceof Unplugged) {
+            Session s = sessions.get(((Unplugged) m).session());
+            if (s != null) {
+                s.markUnplugged();
+            }
+        } else if (m instanceof Ownership) {
+            Session s = sessions.get(((Ownership) m).session());
+            if (s != null) {
+                s.markOwner(((Ownership) m).owner());
+            }
+        }
+        try {
+            events.execute(() -> {
+                for (EventListener l : listeners) {
+                    l.event(m);
+                    if (m instanceof DeviceAdded) {
+                        l.deviceAdded(((DeviceAdded) m).device());
+                    } else if (m instanceof DeviceRemoved) {
+                        l.deviceRemoved(((DeviceRemoved) m).device());
+                    } else if (m instanceof Unplugged) {
+                        Session s = sessions.get(((Unplugged) m).session());
+                        if (s != null) {
+                            l.unplugged(s);
+                        }
+                    } else if (m instanceof FlipComplete) {
+                        Session s = sessions.get(((FlipComplete) m).session());
+                        if (s != null) {
+                            l.flipComplete(s, ((FlipComplete) m).buffer(), ((FlipComplete) m).error());
+                        }
+                    } else if (m instanceof Ownership) {
+                        Session s = sessions.get(((Ownership) m).session());
+                        if (s != null) {
+                            l.ownership(s, ((Ownership) m).owner());
+                        }
+                    } else if (m instanceof Shutdown) {
+                        l.shutdown(((Shutdown) m).reason());
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    void forget(Session s) {
+        sessions.remove(s.id());
+    }
+
+    /** Closes the connection (the server closes its sessions and buffers). */
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        events.shutdown();
+    }
+}
