@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.paneld.daemon.config.PanelConfig;
 import org.paneld.daemon.server.AdminService;
-import org.paneld.daemon.server.PaneldServer;
 import org.paneld.drivers.core.Binding;
 import org.paneld.drivers.core.Bus;
 import org.paneld.drivers.core.BusDevice;
@@ -59,10 +58,7 @@ final class DaemonAdmin implements AdminService {
         for (BusDevice bd : unplugged.values()) {
             out.add("device " + bd.name() + " driver=" + bd.driverName() + backend(bd) + " state=unplugged");
         }
-        PaneldServer s = daemon.server();
-        if (s != null) {
-            out.add(s.stats().line());
-        }
+        // the server appends its own counters line (connections, sessions, buffers, bytes moved)
         for (String l : daemon.tracker().listing()) {
             out.add("live " + l);
         }
