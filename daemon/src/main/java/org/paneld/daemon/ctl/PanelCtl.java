@@ -54,6 +54,10 @@ public final class PanelCtl implements Callable<Integer> {
             description = "connect over TCP instead (when paneld has [server] tcp)")
     String tcp;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", scope = CommandLine.ScopeType.INHERIT, defaultValue = "60",
+            description = "give up waiting for paneld after this long (default ${DEFAULT-VALUE}; an e-paper refresh takes seconds)")
+    int timeoutSeconds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -97,6 +101,12 @@ public final class PanelCtl implements Callable<Integer> {
     }
 
     PaneldClient connect() throws NoConnection {
+        PaneldClient c = open();
+        c.setTimeout(Math.max(1, timeoutSeconds) * 1000L);
+        return c;
+    }
+
+    private PaneldClient open() throws NoConnection {
         if (tcp != null) {
             int colon = tcp.lastIndexOf(':');
             if (colon <= 0) {
