@@ -154,6 +154,7 @@ public final class Daemon {
         socketPath = c.server().socket() != null ? c.server().socket() : DefaultSocket.forDaemon(env);
         limits(c.server()); // validates [server.limits] keys
         config = c;
+        org.paneld.daemon.logging.Logs.applyConfigLevel(c.logLevel());
         List<String> names = new ArrayList<>();
         for (PanelConfig p : c.panels()) {
             names.add(p.name() + " (" + p.driver() + ", " + p.backend().key() + ")");

@@ -78,7 +78,7 @@ public final class Paneld implements Callable<Integer> {
             System.err.println("paneld: --log-level: " + e.getMessage());
             return 2;
         }
-        Logs.setup(level, env);
+        Logs.setup(level, env, logLevel != null || env.containsKey("PANELD_LOG_LEVEL"));
         Logger log = LoggerFactory.getLogger(Paneld.class);
 
         if (check) {

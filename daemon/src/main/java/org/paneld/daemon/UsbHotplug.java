@@ -6,24 +6,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts GUD USB hotplug ({@code org.paneld.drivers.usb.GudUsbService}: USB displays appear on
+ * Starts GUD USB hotplug ({@code org.paneld.drivers.gud.GudUsbService}: USB displays appear on
  * and leave the bus as they are plugged). Found by name so that the daemon builds and runs
  * before the GUD driver has landed; when libusb is unavailable the daemon goes on without USB.
  * Lifetime: the "usb" start-up step. Threads: the main thread.
  */
 final class UsbHotplug {
     private static final Logger LOG = LoggerFactory.getLogger(UsbHotplug.class);
-    static final String SERVICE = "org.paneld.drivers.usb.GudUsbService";
+    /** Where the GUD driver's hotplug service may live (the first found is used). */
+    static final String[] SERVICES = {"org.paneld.drivers.gud.GudUsbService", "org.paneld.drivers.usb.GudUsbService"};
 
     private UsbHotplug() {
     }
 
     /** The started service (close it at exit), or null when USB is not available. */
     static AutoCloseable start(Bus bus) {
-        Class<?> type;
-        try {
-            type = Class.forName(SERVICE);
-        } catch (ClassNotFoundException e) {
+        Class<?> type = null;
+        for (String name : SERVICES) {
+            try {
+                type = Class.forName(name);
+                break;
+            } catch (ClassNotFoundException e) {
+                // try the next
+            }
+        }
+        if (type == null) {
             LOG.info("usb: no GUD USB support in this build; USB displays are not watched");
             return null;
         }
@@ -31,7 +38,7 @@ final class UsbHotplug {
         try {
             service = (AutoCloseable) type.getConstructor(Bus.class).newInstance(bus);
         } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-            LOG.warn("usb: cannot create {}: {}; USB displays are not watched", SERVICE, rootMessage(e));
+            LOG.warn("usb: cannot create {}: {}; USB displays are not watched", type.getName(), rootMessage(e));
             return null;
         }
         try {

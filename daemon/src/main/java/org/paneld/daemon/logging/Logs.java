@@ -15,7 +15,24 @@ import java.util.logging.Logger;
  * main thread.
  */
 public final class Logs {
+    private static volatile boolean levelFixed;
+
     private Logs() {
+    }
+
+    /**
+     * Applies the config file's {@code [log] level}, unless the command line or
+     * $PANELD_LOG_LEVEL chose the level (they win).
+     */
+    public static void applyConfigLevel(String name) {
+        if (levelFixed || name == null) {
+            return;
+        }
+        Level level = parseLevel(name);
+        Logger.getLogger("").setLevel(level);
+        boolean quiet = level.intValue() >= Level.INFO.intValue();
+        Logger.getLogger("com.pi4j").setLevel(quiet ? Level.WARNING : null);
+        Logger.getLogger("io.netty").setLevel(quiet ? Level.WARNING : null);
     }
 
     /** Parses "error", "warn", "info", "debug", "trace". */
@@ -38,7 +55,8 @@ public final class Logs {
     }
 
     /** Routes all logging to stderr at {@code level}; Pi4J (chatty at INFO) stays at WARN unless debugging. */
-    public static void setup(Level level, Map<String, String> env) {
+    public static void setup(Level level, Map<String, String> env, boolean fixed) {
+        levelFixed = fixed;
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         root.setLevel(level);

@@ -29,6 +29,11 @@ public final class Ctl {
     }
 
     public Result run(String... args) throws IOException, InterruptedException {
+        return runWithin(90, args);
+    }
+
+    /** Like {@link #run} but gives up after {@code seconds}. */
+    public Result runWithin(int seconds, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(DaemonProcess.javaBin());
         cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-jar",
@@ -38,21 +43,33 @@ public final class Ctl {
             cmd.add(socket.toString());
         }
         cmd.addAll(List.of(args));
-        return exec(cmd, Map.of());
+        return exec(cmd, Map.of(), seconds);
     }
 
     public static Result exec(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        // small outputs: read both after exit would risk a full pipe only for huge output
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("panelctl " + cmd + " did not finish");
+        return exec(cmd, env, 90);
+    }
+
+    /** Runs {@code cmd}; kills it and fails after {@code seconds}. */
+    public static Result exec(List<String> cmd, Map<String, String> env, int seconds) throws IOException, InterruptedException {
+        java.io.File out = java.io.File.createTempFile("panelctl-", ".out");
+        java.io.File err = java.io.File.createTempFile("panelctl-", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("panelctl " + cmd + " did not finish within " + seconds + " s; stderr: "
+                        + java.nio.file.Files.readString(err.toPath()));
+            }
+            return new Result(p.exitValue(), java.nio.file.Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                    java.nio.file.Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        } finally {
+            out.delete();
+            err.delete();
         }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 }

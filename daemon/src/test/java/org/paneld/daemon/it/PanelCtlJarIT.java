@@ -21,7 +21,7 @@ class PanelCtlJarIT {
     @Test
     void panelctlHasNoPi4jUsb4javaOrDrivers() throws Exception {
         List<String> names = entries("panelctl.jar");
-        List<String> bad = names.stream().filter(n -> n.startsWith("com/pi4j/") || n.startsWith("org/usb4java/")
+        List<String> bad = names.stream().filter(n -> !n.endsWith("/")).filter(n -> n.startsWith("com/pi4j/") || n.startsWith("org/usb4java/")
                 || n.startsWith("org/paneld/drivers/") || n.startsWith("com/fasterxml/") || n.startsWith("net/jpountz/")
                 || n.startsWith("org/paneld/daemon/") && !n.startsWith("org/paneld/daemon/ctl/")
                 && !n.startsWith("org/paneld/daemon/config/DefaultSocket")).toList();

@@ -64,7 +64,7 @@ class SocketActivationIT {
              DaemonProcess p = DaemonProcess.startCommand(dir, Map.of("NOTIFY_SOCKET", notifySock.toString()), cmd)) {
             awaitSocket(socket, p);
             // systemd-socket-activate starts paneld at this first connection; the connection waits in the backlog
-            Ctl.Result list = new Ctl(socket).run("--timeout", "15", "list");
+            Ctl.Result list = new Ctl(socket).runWithin(20, "--timeout", "15", "list");
             assertEquals(0, list.code(), list + "\nlog:\n" + p.logText());
             assertEquals(List.of("act0 virtual-fb 320x240 connected"), list.lines());
             String ready = notify.pollFor("READY=1", 30, TimeUnit.SECONDS);
