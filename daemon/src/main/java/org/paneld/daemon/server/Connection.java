@@ -105,6 +105,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             fdTimeout.cancel(false);
         }
         held.clear();
+        server.releaseBufferBytes(bufferBytes);
+        bufferBytes = 0;
+        bufferCount = 0;
         for (Session s : sessions.values()) {
             s.close(null);
         }
@@ -482,6 +485,22 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer would take this connection's buffers to "
                     + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ")");
         }
+        if (!server.reserveBufferBytes(cost)) {
+            throw new DeviceException(Errno.ENOMEM, "the daemon's memory for buffers is exhausted (" + server.bufferBytesInUse()
+                    + " of " + server.maxBufferBytesTotal() + " bytes in use by all clients)");
+        }
+        boolean reserved = true;
+        try {
+            createReserved(id, c, s, f, shared, size);
+            reserved = false;
+        } finally {
+            if (reserved) {
+                server.releaseBufferBytes(cost);
+            }
+        }
+    }
+
+    private void createReserved(int id, CreateBuffer c, Session s, PixelFormat f, boolean shared, long size) throws DeviceException {
         if (shared && !fdPassing) {
             throw new DeviceException(Errno.EOPNOTSUPP, "shared buffers need a Unix socket connection whose HELLO asked for fd passing;"
                     + " use inline WRITE");
@@ -497,7 +516,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 throw new DeviceException(Errno.ENOMEM, "cannot allocate a shared buffer of " + size + " bytes: " + e.getMessage());
             }
         }
-        ClientBuffer b = new ClientBuffer(nextBuffer++, c.width(), c.height(), f, mem);
+        ClientBuffer b;
+        try {
+            b = new ClientBuffer(nextBuffer++, c.width(), c.height(), f, mem);
+        } catch (OutOfMemoryError e) {
+            if (mem != null) {
+                mem.close();
+            }
+            throw new DeviceException(Errno.ENOMEM, "no memory for a buffer of " + size + " bytes");
+        }
         s.addBuffer(b);
         bufferCount++;
         bufferBytes += b.cost();
@@ -519,6 +546,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private void forget(ClientBuffer b) {
         bufferCount--;
         bufferBytes -= b.cost();
+        server.releaseBufferBytes(b.cost());
     }
 
     private void fdReady(int id, int handle) {

@@ -72,6 +72,9 @@ public final class PaneldServer implements AutoCloseable {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong bufferBytes = new AtomicLong();
+    /** All clients' buffers together may use at most half the JVM's heap (inline buffers live there, shadows off-heap). */
+    private final long maxBufferBytesTotal = Runtime.getRuntime().maxMemory() / 2;
     private final ExecutorService adminExecutor;
     private final int ownUid;
     private final BusListener busListener = new BusListener() {
@@ -128,7 +131,7 @@ public final class PaneldServer implements AutoCloseable {
             Channel ch;
             if (options.inheritedFd() != null) {
                 int fd = options.inheritedFd();
-                b.channelFactory(() -> new EpollServerDomainSocketChannel(fd));
+                b.channelFactory(() -> new EpollServerDomainSocketChannel(fd, true)); // already bound and listening
                 ch = b.register().sync().channel();
                 LOG.info("listening on inherited fd {}", fd);
             } else {
@@ -335,6 +338,31 @@ public final class PaneldServer implements AutoCloseable {
 
     void connectionClosed(Connection c) {
         connections.remove(c);
+    }
+
+    /** Reserves {@code n} bytes of the daemon-wide buffer budget; false (nothing reserved) when it would overflow. */
+    boolean reserveBufferBytes(long n) {
+        while (true) {
+            long cur = bufferBytes.get();
+            if (cur + n > maxBufferBytesTotal) {
+                return false;
+            }
+            if (bufferBytes.compareAndSet(cur, cur + n)) {
+                return true;
+            }
+        }
+    }
+
+    void releaseBufferBytes(long n) {
+        bufferBytes.addAndGet(-n);
+    }
+
+    long bufferBytesInUse() {
+        return bufferBytes.get();
+    }
+
+    long maxBufferBytesTotal() {
+        return maxBufferBytesTotal;
     }
 
     void countRequest() {

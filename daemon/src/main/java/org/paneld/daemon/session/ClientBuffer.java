@@ -1,5 +1,6 @@
 package org.paneld.daemon.session;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.paneld.drivers.core.DeviceException;
@@ -11,8 +12,9 @@ import org.paneld.drivers.pixel.Rect;
 /**
  * One client buffer of a session: display-sized pixels in XRGB8888 or RGB565. Inline buffers
  * live on the heap and are filled by WRITE requests; shared buffers live in a {@link SharedMemory}
- * the client maps, and are copied (damage only) into a private shadow before the driver reads
- * them, so a client that scribbles or truncates during a flush can never fault the driver.
+ * file the client maps, and before each flush the damaged rows are read (pread, never a mapping)
+ * into a private shadow that the driver reads, so a client that scribbles or truncates during a
+ * flush can neither fault the daemon nor change pixels under the driver.
  * Lifetime: from CREATE_BUFFER to DESTROY_BUFFER or the session's close. Threads: created on the
  * event loop; pixels touched only on the device worker.
  */
@@ -33,8 +35,9 @@ public final class ClientBuffer {
         this.format = format;
         this.stride = Math.toIntExact(format.lineBytes(width));
         this.shared = shared;
-        this.framebuffer = new Framebuffer(width, height, stride, format,
-                ByteBuffer.allocate(Math.multiplyExact(stride, height)).order(ByteOrder.LITTLE_ENDIAN));
+        int size = Math.multiplyExact(stride, height);
+        ByteBuffer px = shared == null ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
+        this.framebuffer = new Framebuffer(width, height, stride, format, px.order(ByteOrder.LITTLE_ENDIAN));
     }
 
     public int handle() { return handle; }
@@ -47,7 +50,7 @@ public final class ClientBuffer {
     public SharedMemory shared() { return shared; }
     public boolean isDestroyed() { return destroyed; }
 
-    /** Bytes this buffer costs the connection (the shadow, plus the mapping when shared). */
+    /** Bytes this buffer costs the connection (the shadow, plus the shared file when shared). */
     public long cost() {
         return shared == null ? size() : 2 * size();
     }
@@ -67,39 +70,42 @@ public final class ClientBuffer {
         }
         checkIntact();
         try {
-            ByteBuffer px = shared.map();
             for (int row = 0; row < h; row++) {
-                px.put((y + row) * stride + x * format.bytesPerPixel(), data, row * line, line);
+                shared.write(ByteBuffer.wrap(data, row * line, line), (long) (y + row) * stride + (long) x * format.bytesPerPixel());
             }
-        } catch (InternalError e) {
-            throw truncated(e);
+        } catch (IOException e) {
+            throw new DeviceException(Errno.EIO, "writing shared buffer " + handle + " failed: " + e.getMessage());
         }
     }
 
     /**
      * The framebuffer to give the driver for {@code damage}: for shared buffers the damaged rows
-     * are first copied from the mapping into the shadow. Worker thread.
+     * are first read from the file into the shadow. Worker thread.
      */
     public Framebuffer prepare(Rect damage) throws DeviceException {
         if (shared == null) {
             return framebuffer;
         }
         checkIntact();
-        try {
-            ByteBuffer src = shared.map();
-            ByteBuffer dst = framebuffer.pixels();
-            int bpp = format.bytesPerPixel();
-            int line = damage.width() * bpp;
-            byte[] row = new byte[line];
-            for (int yy = damage.y(); yy < damage.y() + damage.height(); yy++) {
-                int off = yy * stride + damage.x() * bpp;
-                src.get(off, row, 0, line);
-                dst.put(off, row, 0, line);
-            }
-        } catch (InternalError e) {
-            throw truncated(e);
-        }
+        copyDamage(damage);
         return framebuffer;
+    }
+
+    /** Reads the rows of {@code damage} from the file into the shadow (one pread); a short read is EINVAL. */
+    void copyDamage(Rect damage) throws DeviceException {
+        ByteBuffer dst = framebuffer.pixels().duplicate();
+        int from = damage.y() * stride;
+        dst.position(from).limit(from + damage.height() * stride);
+        boolean whole;
+        try {
+            whole = shared.read(dst, from);
+        } catch (IOException e) {
+            throw new DeviceException(Errno.EIO, "reading shared buffer " + handle + " failed: " + e.getMessage());
+        }
+        if (!whole) {
+            throw new DeviceException(Errno.EINVAL, "shared buffer " + handle + " was shrunk by the client while being read"
+                    + " (now " + shared.currentSize() + " of " + size() + " bytes)");
+        }
     }
 
     private void checkIntact() throws DeviceException {
@@ -107,11 +113,6 @@ public final class ClientBuffer {
             throw new DeviceException(Errno.EINVAL, "shared buffer " + handle + " was truncated by the client to "
                     + shared.currentSize() + " bytes (it needs " + size() + ")");
         }
-    }
-
-    private DeviceException truncated(InternalError e) {
-        return new DeviceException(Errno.EINVAL, "shared buffer " + handle + " faulted while being read (the client shrank it"
-                + " to " + shared.currentSize() + " of " + size() + " bytes): " + e.getMessage());
     }
 
     /** Frees the buffer (idempotent). Worker thread or, at forced close, any. */

@@ -2,8 +2,6 @@ package org.paneld.daemon.session;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.paneld.drivers.core.Device;
@@ -22,7 +20,7 @@ public final class DeviceSessions {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSessions.class);
 
     private final Device device;
-    private final ThreadPoolExecutor worker;
+    private final DeviceWorker worker;
     private final List<Session> sessions = new ArrayList<>();
     private final Consumer<Device> unplugListener = d -> unplugged();
     private Session owner;
@@ -32,11 +30,7 @@ public final class DeviceSessions {
 
     DeviceSessions(Device device) {
         this.device = device;
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "paneld-worker-" + device.id());
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = new DeviceWorker("paneld-worker-" + device.id());
         device.addUnplugListener(unplugListener);
     }
 
@@ -111,7 +105,9 @@ public final class DeviceSessions {
     }
 
     void shutdownNow() {
-        worker.shutdownNow();
+        for (Runnable r : worker.shutdownNow()) {
+            r.run(); // replies and releases still happen, on this thread
+        }
     }
 
     // ---------------------------------------------------------------- ownership

@@ -2,8 +2,6 @@ package org.paneld.daemon.session;
 
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +10,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The daemon's side of one shared buffer: an unlinked file in a private tmpfs directory, mapped
- * by the daemon, whose fd is passed once to the client. The client may truncate the file at any
- * time: {@link #intact()} checks its size before the daemon reads, and reads that still fault
- * (SIGBUS, turned into {@link InternalError} by the JVM) are caught by the caller. Lifetime: the
- * buffer's (session object); the mapping itself is reclaimed by the GC after {@link #close()}.
- * Threads: created on an event loop, read on the device worker.
+ * The daemon's side of one shared buffer: an unlinked file in a private tmpfs directory whose fd
+ * is passed once to the client, which maps it. The daemon itself never maps it: it reads the
+ * damage with {@code pread} ({@link #read}), so a client that truncates or shrinks the file
+ * causes a short read (an error for that request), never a SIGBUS in the daemon. {@link #intact()}
+ * checks the size first for a clear message. Lifetime: the buffer's (session object).
+ * Threads: created on an event loop, read and written on the device worker.
  */
 public final class SharedMemory implements AutoCloseable {
     private static final AtomicLong NAMES = new AtomicLong();
@@ -25,24 +23,31 @@ public final class SharedMemory implements AutoCloseable {
 
     private final long size;
     private final FileChannel channel;
-    private final MappedByteBuffer map;
     private FileDescriptor fd;
 
-    private SharedMemory(long size, FileChannel channel, MappedByteBuffer map, FileDescriptor fd) {
+    private SharedMemory(long size, FileChannel channel, FileDescriptor fd) {
         this.size = size;
         this.channel = channel;
-        this.map = map;
         this.fd = fd;
     }
 
-    /** The private directory (0700) for buffer files: /dev/shm when present, else java.io.tmpdir. */
+    /** The private directory (0700) for buffer files: in /dev/shm (tmpfs), else java.io.tmpdir. */
     static synchronized Path directory() throws IOException {
         Path d = dir;
         if (d == null || !Files.isDirectory(d)) {
-            Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
-            d = Files.createTempDirectory(base, "paneld-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            d.toFile().deleteOnExit();
-            dir = d;
+            IOException failure = null;
+            for (String base : new String[] {"/dev/shm", System.getProperty("java.io.tmpdir")}) {
+                try {
+                    d = Files.createTempDirectory(Path.of(base), "paneld-",
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    d.toFile().deleteOnExit();
+                    dir = d;
+                    return d;
+                } catch (IOException | UnsupportedOperationException e) {
+                    failure = failure == null ? new IOException("no directory for shared buffers: " + base + ": " + e) : failure;
+                }
+            }
+            throw failure;
         }
         return d;
     }
@@ -50,7 +55,7 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * Allocates {@code size} bytes: creates the file (mode 0666 inside the 0700 directory, so that
      * a client of another uid can reopen the passed fd read-write through /proc/self/fd), opens
-     * the fd to pass, sizes and maps it, and unlinks it. Nothing stays on disk.
+     * the fd to pass, sizes it, and unlinks it. Nothing stays on disk.
      */
     public static SharedMemory allocate(long size) throws IOException {
         if (size <= 0 || size > Integer.MAX_VALUE) {
@@ -66,9 +71,7 @@ public final class SharedMemory implements AutoCloseable {
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             ch.truncate(0);
             ch.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1); // sets the size (sparse)
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
-            map.order(ByteOrder.LITTLE_ENDIAN);
-            return new SharedMemory(size, ch, map, fd);
+            return new SharedMemory(size, ch, fd);
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
                 ch.close();
@@ -86,9 +89,28 @@ public final class SharedMemory implements AutoCloseable {
         return size;
     }
 
-    /** The mapping (little-endian, absolute access only). */
-    public MappedByteBuffer map() {
-        return map;
+    /**
+     * Reads {@code dst.remaining()} bytes at {@code position} (pread, no mapping); false when the
+     * file ended first (the client shrank it).
+     */
+    public boolean read(java.nio.ByteBuffer dst, long position) throws IOException {
+        long pos = position;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, pos);
+            if (n <= 0) {
+                return false;
+            }
+            pos += n;
+        }
+        return true;
+    }
+
+    /** Writes {@code src} at {@code position} (pwrite). */
+    public void write(java.nio.ByteBuffer src, long position) throws IOException {
+        long pos = position;
+        while (src.hasRemaining()) {
+            pos += channel.write(src, pos);
+        }
     }
 
     /** The fd to pass to the client; the caller closes it after sending ({@link #takeFd()}). */

@@ -49,6 +49,29 @@ public final class VirtualFb implements VirtualHardware {
         image.set(x, y, rgb);
     }
 
+    /** Copies {@code damage} of {@code source} into the panel and counts one flush, under one lock. */
+    synchronized void writeRect(org.paneld.drivers.pixel.Framebuffer source, org.paneld.drivers.pixel.Rect damage) {
+        requireConnected();
+        int w = image.width();
+        int[] px = image.rgb();
+        boolean xrgb = source.format() == org.paneld.drivers.pixel.PixelFormat.XRGB8888;
+        java.nio.ByteBuffer b = source.pixels();
+        for (int y = damage.y(); y < damage.bottom(); y++) {
+            int row = y * w;
+            if (xrgb) {
+                int o = source.offset(damage.x(), y);
+                for (int x = damage.x(); x < damage.right(); x++, o += 4) {
+                    px[row + x] = b.getInt(o) & 0xFFFFFF;
+                }
+            } else {
+                for (int x = damage.x(); x < damage.right(); x++) {
+                    px[row + x] = source.rgb(x, y);
+                }
+            }
+        }
+        writes++;
+    }
+
     synchronized void countWrite() {
         requireConnected();
         writes++;

@@ -101,12 +101,7 @@ public final class VirtualFbDriver implements Driver {
                 throw new DeviceException(Errno.EINVAL, "source is " + source.width() + "x" + source.height()
                         + ", the display " + fb.width() + "x" + fb.height());
             }
-            for (int y = damage.y(); y < damage.bottom(); y++) {
-                for (int x = damage.x(); x < damage.right(); x++) {
-                    fb.write(x, y, source.rgb(x, y));
-                }
-            }
-            fb.countWrite();
+            fb.writeRect(source, damage);
         }
 
         @Override
