@@ -24,12 +24,13 @@ public final class Defaults {
 
     public static PaneldConfig config(Function<String, Optional<Driver>> drivers) throws ConfigException {
         return new PaneldConfig(SOURCE, null, ServerConfig.defaults(), true, null, List.of(
-                panel(drivers, 1, "lcd0", "mi0283qt", 320, 240),
-                panel(drivers, 2, "lcd1", "st7789v", 240, 240)));
+                panel(drivers, 1, "lcd0", "mi0283qt", 320, 240, Map.of()),
+                // an ST7789V is 240x320 unless told it is the common 240x240 glass
+                panel(drivers, 2, "lcd1", "st7789v", 240, 240, Map.of("height", 240L))));
     }
 
     private static PanelConfig panel(Function<String, Optional<Driver>> drivers, int index, String name, String wanted,
-                                     int width, int height) throws ConfigException {
+                                     int width, int height, Map<String, Object> realKeys) throws ConfigException {
         String driver = wanted;
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", name);
@@ -40,6 +41,7 @@ public final class Defaults {
             d = real.get();
             v.put("driver", driver);
             v.put("backend", "virtual");
+            v.putAll(realKeys);
         } else {
             d = drivers.apply("virtual-fb").orElseThrow(() -> new ConfigException(where + ": neither " + wanted + " nor virtual-fb is registered"));
             driver = "virtual-fb";

@@ -16,6 +16,9 @@ import java.util.logging.Logger;
  */
 public final class Logs {
     private static volatile boolean levelFixed;
+    // JUL holds loggers weakly: keep the ones whose level is set here, or the setting is lost at the next GC
+    private static final Logger PI4J = Logger.getLogger("com.pi4j");
+    private static final Logger NETTY = Logger.getLogger("io.netty");
 
     private Logs() {
     }
@@ -31,8 +34,8 @@ public final class Logs {
         Level level = parseLevel(name);
         Logger.getLogger("").setLevel(level);
         boolean quiet = level.intValue() >= Level.INFO.intValue();
-        Logger.getLogger("com.pi4j").setLevel(quiet ? Level.WARNING : null);
-        Logger.getLogger("io.netty").setLevel(quiet ? Level.WARNING : null);
+        PI4J.setLevel(quiet ? Level.WARNING : null);
+        NETTY.setLevel(quiet ? Level.WARNING : null);
     }
 
     /** Parses "error", "warn", "info", "debug", "trace". */
@@ -63,10 +66,9 @@ public final class Logs {
         Handler h = new LineHandler(System.err, new JournalFormatter(JournalFormatter.underSystemd(env)));
         h.setLevel(Level.ALL);
         root.addHandler(h);
-        if (level.intValue() >= Level.INFO.intValue()) {
-            Logger.getLogger("com.pi4j").setLevel(Level.WARNING);
-            Logger.getLogger("io.netty").setLevel(Level.WARNING);
-        }
+        boolean quiet = level.intValue() >= Level.INFO.intValue();
+        PI4J.setLevel(quiet ? Level.WARNING : null);
+        NETTY.setLevel(quiet ? Level.WARNING : null);
     }
 
     /** Writes each record whole and flushes it: lines of different threads never interleave. */

@@ -33,6 +33,8 @@ class DriversE2EIT {
         Path init = dir.resolve("panel.bin");
         Files.write(init, initFile());
         m.put("panel-mipi-dbi", List.of("width = 240", "height = 320", "init_file = \"" + init + "\""));
+        // e-paper: the threshold conversion is what PanelImages.onPanel expects for MONO
+        m.put("repaper", List.of("panel = \"e2200cs021\"", "dither = \"threshold\""));
         return m;
     }
 

@@ -29,6 +29,11 @@ public final class PanelImages {
         return img;
     }
 
+    /** DRM's drm_fb_xrgb8888_to_gray8 weights. */
+    static int grey8(int rgb) {
+        return (3 * (rgb >> 16 & 0xFF) + 6 * (rgb >> 8 & 0xFF) + (rgb & 0xFF)) / 10;
+    }
+
     /** What a panel whose {@code panelFormat} (DisplayInfo/INFO panel_format) is shows for {@code img}. */
     public static RgbImage onPanel(RgbImage img, String panelFormat) {
         RgbImage out = img.copy();
@@ -43,6 +48,12 @@ public final class PanelImages {
                     break;
                 case "RGB888":
                 case "XRGB8888":
+                    break;
+                case "GREY4": // 2-bit grey: DRM's gray8 weights, level = grey >> 6, shown as 0, 0x555555, 0xAAAAAA, 0xFFFFFF
+                    c = (grey8(c) >> 6) * 0x555555;
+                    break;
+                case "MONO": // 1 bit with dither = "threshold": white when grey >= 128
+                    c = grey8(c) >= 128 ? 0xFFFFFF : 0;
                     break;
                 default:
                     throw new IllegalArgumentException("no expectation for panel format " + panelFormat

@@ -101,6 +101,7 @@ class PaneldProcessIT {
         List<String> log = daemon.lines();
         assertTrue(DaemonProcess.indexOf(log, "server: listening on " + socket) >= 0, daemon.logText());
         assertTrue(Files.exists(socket));
+        assertTrue(daemon.logText().contains("hardware: no SPI panel configured, Pi4J not started"), daemon.logText());
         assertTrue(daemon.logText().contains("watchdog every 1000 ms"), daemon.logText());
         assertEquals("WATCHDOG=1", notify.pollFor("WATCHDOG=1", 5, TimeUnit.SECONDS));
     }
