@@ -220,7 +220,7 @@ public final class Daemon {
 
     // ------------------------------------------------------------------ buses
 
-    private InitTable.Outcome startBuses() throws DeviceException {
+    private InitTable.Outcome startBuses() throws DeviceException, InterruptedException {
         Bus b = new Bus("panels", tracker);
         for (Driver d : Drivers.all()) {
             b.registerDriver(d);
@@ -238,17 +238,28 @@ public final class Daemon {
             }
             b.add(bd);
         }
-        int bound = 0;
+        // Bind the panels in parallel: a controller's reset and sleep-out waits (~300 ms) overlap.
+        java.util.concurrent.atomic.AtomicInteger bound = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> binders = new ArrayList<>();
         for (PanelConfig p : config.panels()) {
-            try {
-                b.bind(p.name());
-                bound++;
-            } catch (DeviceException e) {
-                // One broken panel must not keep the others dark; it stays unbound (status shows it).
-                LOG.error("{}: not bound: {}", p.name(), e.getMessage());
-            }
+            Thread t = new Thread(() -> {
+                try {
+                    b.bind(p.name());
+                    bound.incrementAndGet();
+                } catch (DeviceException e) {
+                    // One broken panel must not keep the others dark; it stays unbound (status shows it).
+                    LOG.error("{}: not bound: {}", p.name(), e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.error("{}: not bound: {}", p.name(), e.toString());
+                }
+            }, "bind-" + p.name());
+            binders.add(t);
+            t.start();
         }
-        LOG.info("buses: {} of {} panel(s) bound", bound, config.panels().size());
+        for (Thread t : binders) {
+            t.join();
+        }
+        LOG.info("buses: {} of {} panel(s) bound", bound.get(), config.panels().size());
         return InitTable.Outcome.CONTINUE;
     }
 
