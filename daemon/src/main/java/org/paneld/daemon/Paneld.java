@@ -63,7 +63,6 @@ public final class Paneld implements Callable<Integer> {
     public static void main(String[] args) {
         long t0 = System.nanoTime();
         CommandLine cl = new CommandLine(new Paneld(t0, System.getenv()));
-        cl.setExitCodeExceptionMapper(e -> 1);
         int code = cl.execute(args);
         System.exit(code);
     }

@@ -40,6 +40,13 @@ class HardwareStepIT {
             Ctl.Result list = new Ctl(socket).run("list");
             assertEquals(0, list.code(), list.toString());
             assertTrue(list.lines().contains("sim0 virtual-fb 320x240 connected"), list.toString());
+            // admin requests that only make sense for virtual panels are refused with a clear message
+            Ctl.Result snap = new Ctl(socket).run("snapshot", "lcd0", dir.resolve("x.png").toString());
+            assertEquals(1, snap.code(), snap.toString());
+            assertTrue(snap.err().startsWith("panelctl: lcd0: EINVAL: lcd0 is not a virtual panel"), snap.toString());
+            Ctl.Result unplug = new Ctl(socket).run("unplug", "lcd0");
+            assertEquals(1, unplug.code(), unplug.toString());
+            assertTrue(unplug.err().startsWith("panelctl: lcd0: EINVAL: lcd0 is not a virtual device"), unplug.toString());
             assertEquals(0, p.terminate(Duration.ofSeconds(30)), p.logText());
             List<String> log = p.lines();
             int buses = DaemonProcess.indexOf(log, "unwinding step 'buses'");
