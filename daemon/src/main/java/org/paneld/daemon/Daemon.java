@@ -81,6 +81,7 @@ public final class Daemon {
     private volatile Bus bus;
     private volatile AutoCloseable usb;
     private volatile PaneldServer server;
+    private volatile org.paneld.drivers.core.BusListener statusListener;
     private final DaemonAdmin admin;
 
     public Daemon(Path configFile, Path socketOverride, Map<String, String> env, SdNotify notify, long startNanos) {
@@ -388,7 +389,23 @@ public final class Daemon {
         String where = inheritedFd != null ? "the socket systemd passed" : socketPath.toString();
         int n = bus.bindings().size();
         notify.ready("serving " + n + " panel(s) on " + where);
-        long wd = notify.startWatchdog(env);
+        statusListener = new org.paneld.drivers.core.BusListener() {
+            @Override
+            public void deviceBound(Binding binding) {
+                notify.status("serving " + bus.bindings().size() + " panel(s) on " + where);
+            }
+
+            @Override
+            public void deviceUnbound(Binding binding, boolean surprise) {
+                notify.status("serving " + bus.bindings().size() + " panel(s) on " + where);
+            }
+        };
+        bus.addListener(statusListener);
+        // ping only while the bus answers (its lock is taken by every bind/unbind) and the server is up
+        long wd = notify.startWatchdog(env, () -> {
+            Bus b = bus;
+            return b != null && server != null && b.bindings() != null;
+        });
         LOG.info("ready: serving {} panel(s) on {} (pid {}, started in {} ms{})", n, where,
                 ProcessHandle.current().pid(), ms, wd > 0 ? ", watchdog every " + wd + " ms" : "");
         return InitTable.Outcome.CONTINUE;
@@ -397,6 +414,10 @@ public final class Daemon {
     /** Shutdown, first part: stop accepting, tell clients, switch every panel off and unbind it. */
     private void quiesce() {
         notify.stopping("stopping: switching panels off");
+        if (statusListener != null) {
+            bus.removeListener(statusListener);
+            statusListener = null;
+        }
         PaneldServer s = server;
         if (s != null) {
             s.stopAccepting();

@@ -119,6 +119,15 @@ public final class SdNotify implements AutoCloseable {
      * {@code $WATCHDOG_PID}, if set, is this process). Returns the interval in ms, or 0.
      */
     public long startWatchdog(Map<String, String> env) {
+        return startWatchdog(env, () -> true);
+    }
+
+    /**
+     * Like {@link #startWatchdog(Map)}, but each ping is sent only when {@code healthy} says so
+     * (it runs on the notifier's thread; if it blocks, the pings stop and systemd restarts the
+     * service, which is the point of a watchdog).
+     */
+    public long startWatchdog(Map<String, String> env, java.util.function.BooleanSupplier healthy) {
         if (channel == null) {
             return 0;
         }
@@ -138,8 +147,19 @@ public final class SdNotify implements AutoCloseable {
             return 0;
         }
         long periodMs = Math.max(1, us / 2000);
-        watchdog = channel.eventLoop().scheduleAtFixedRate(() -> channel.writeAndFlush(new DomainDatagramPacket(
-                Unpooled.copiedBuffer("WATCHDOG=1", StandardCharsets.UTF_8), address)), periodMs, periodMs, TimeUnit.MILLISECONDS);
+        watchdog = channel.eventLoop().scheduleAtFixedRate(() -> {
+            boolean ok;
+            try {
+                ok = healthy.getAsBoolean();
+            } catch (RuntimeException e) {
+                ok = false;
+            }
+            if (ok) {
+                channel.writeAndFlush(new DomainDatagramPacket(Unpooled.copiedBuffer("WATCHDOG=1", StandardCharsets.UTF_8), address));
+            } else {
+                LOG.warn("systemd watchdog: health check failed, no ping");
+            }
+        }, periodMs, periodMs, TimeUnit.MILLISECONDS);
         LOG.info("systemd watchdog: pinging every {} ms", periodMs);
         return periodMs;
     }

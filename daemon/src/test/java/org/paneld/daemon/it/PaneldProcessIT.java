@@ -205,6 +205,7 @@ class PaneldProcessIT {
     void unbindThenBind() throws Exception {
         assertEquals(0, ctl.run("unbind", "lcd0").code());
         assertEquals(List.of("lcd1 virtual-fb 240x240 connected"), ctl.run("list").lines());
+        assertNotNull(notify.pollFor("STATUS=serving 1 panel(s)", 5, TimeUnit.SECONDS), "STATUS= follows the bindings");
         Ctl.Result st = ctl.run("status");
         assertTrue(st.out().contains("device lcd0 driver=virtual-fb backend=virtual state=unbound"), st.toString());
         assertEquals(0, ctl.run("bind", "lcd0").code());
