@@ -28,6 +28,7 @@ import org.paneld.daemon.systemd.SocketActivation;
 import org.paneld.drivers.core.Binding;
 import org.paneld.drivers.core.Bus;
 import org.paneld.drivers.core.BusDevice;
+import org.paneld.drivers.core.BusListener;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceException;
@@ -81,7 +82,7 @@ public final class Daemon {
     private volatile Bus bus;
     private volatile AutoCloseable usb;
     private volatile PaneldServer server;
-    private volatile org.paneld.drivers.core.BusListener statusListener;
+    private volatile BusListener statusListener;
     private final DaemonAdmin admin;
 
     public Daemon(Path configFile, Path socketOverride, Map<String, String> env, SdNotify notify, long startNanos) {
@@ -227,6 +228,18 @@ public final class Daemon {
             b.registerDriver(d);
         }
         bus = b;
+        try {
+            addAndBindPanels(b);
+        } catch (DeviceException | InterruptedException | RuntimeException e) {
+            // a step that fails half-way undoes its own half (the table unwinds only the steps before it)
+            stopBuses();
+            bus = null;
+            throw e;
+        }
+        return InitTable.Outcome.CONTINUE;
+    }
+
+    private void addAndBindPanels(Bus b) throws DeviceException, InterruptedException {
         for (PanelConfig p : config.panels()) {
             Driver driver = Drivers.find(p.driver()).orElseThrow();
             BusDevice bd = new BusDevice(p.name(), driver.name(), p.device());
@@ -261,7 +274,6 @@ public final class Daemon {
             t.join();
         }
         LOG.info("buses: {} of {} panel(s) bound", bound.get(), config.panels().size());
-        return InitTable.Outcome.CONTINUE;
     }
 
     private void stopBuses() {
@@ -389,7 +401,7 @@ public final class Daemon {
         String where = inheritedFd != null ? "the socket systemd passed" : socketPath.toString();
         int n = bus.bindings().size();
         notify.ready("serving " + n + " panel(s) on " + where);
-        statusListener = new org.paneld.drivers.core.BusListener() {
+        statusListener = new BusListener() {
             @Override
             public void deviceBound(Binding binding) {
                 notify.status("serving " + bus.bindings().size() + " panel(s) on " + where);
