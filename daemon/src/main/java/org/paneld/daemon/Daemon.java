@@ -154,7 +154,14 @@ public final class Daemon {
             inheritedFd = fd.getAsInt();
         }
         socketPath = c.server().socket() != null ? c.server().socket() : DefaultSocket.forDaemon(env);
-        limits(c.server()); // validates [server.limits] keys
+        if (inheritedFd == null && c.server().socket() == null && !socketPath.equals(DefaultSocket.SYSTEM)) {
+            LOG.info("config: {} is not writable for this user; using the per-user socket {}", DefaultSocket.SYSTEM.getParent(), socketPath);
+        }
+        try {
+            limits(c.server()); // validates [server.limits] keys
+        } catch (ConfigException e) {
+            throw new ConfigException(c.source() + ": " + e.getMessage());
+        }
         config = c;
         org.paneld.daemon.logging.Logs.applyConfigLevel(c.logLevel());
         List<String> names = new ArrayList<>();

@@ -47,6 +47,8 @@ class BadConfigIT {
                         "[[panel]] #1 'lcd0': key 'init_file'"),
                 Arguments.of("duplicate names", "virtual-fb", server + "[[panel]]\nname = \"lcd0\"\n" + vfb + "[[panel]]\nname = \"lcd0\"\n" + vfb,
                         "[[panel]] #2: key 'name': duplicate name 'lcd0' (already used by [[panel]] #1)"),
+                Arguments.of("unknown limit", "virtual-fb", server + "[server.limits]\nmax_sessions = 3\n",
+                        ": [server.limits]: unknown key [max_sessions] (known: max_frame_bytes,"),
                 Arguments.of("TOML syntax", "virtual-fb", server + "[[panel]]\nname = \"lcd0\n",
                         "TOML syntax error at line 6, column"));
     }
