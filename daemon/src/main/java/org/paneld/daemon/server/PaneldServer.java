@@ -16,8 +16,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -90,7 +88,6 @@ public final class PaneldServer implements AutoCloseable {
     };
     private EventLoopGroup bossGroup;
     private EventLoopGroup childGroup;
-    private EventLoopGroup tcpGroup;
     private final List<Channel> listeners = new ArrayList<>();
     private Channel tcpChannel;
     private boolean createdSocketFile;
@@ -298,7 +295,7 @@ public final class PaneldServer implements AutoCloseable {
         }
         sessions.closeAll(CLOSE_TIMEOUT_MS);
         adminExecutor.shutdownNow();
-        for (EventLoopGroup g : new EventLoopGroup[] {bossGroup, childGroup, tcpGroup}) {
+        for (EventLoopGroup g : new EventLoopGroup[] {bossGroup, childGroup}) {
             if (g != null) {
                 g.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
             }

@@ -147,7 +147,7 @@ class RoundTripTest {
         for (int i = 0; i < 50; i++) {
             flushes.add(b.flushAsync(List.of(new Region(i % 32, i % 16, 1, 1))));
         }
-        java.util.concurrent.CompletableFuture.allOf(flushes.toArray(new java.util.concurrent.CompletableFuture[0])).get();
+        java.util.concurrent.CompletableFuture.allOf(flushes.toArray(new java.util.concurrent.CompletableFuture<?>[0])).get();
         assertEquals(0x445566, d.snapshot("fb1").get(31, 15));
         b.closeAsync().get();
         s.closeAsync().get();
