@@ -46,6 +46,8 @@ public final class UnplugGuard {
     /** One thread's nesting depth in this guard; written only by its owner thread. */
     private static final class Slot {
         volatile int depth;
+        /** Depth of {@link #enterAtomic()} sections; owner thread only. */
+        int atomic;
         final Slot next;
         final String threadName;
 
@@ -91,10 +93,36 @@ public final class UnplugGuard {
         Slot slot = local.get();
         int depth = slot.depth;
         slot.depth = depth + 1; // volatile store: StoreLoad fence before the flag is read
-        if (unplugged) {
+        if (unplugged && slot.atomic == 0) {
             DEPTH.setRelease(slot, depth);
             throw new NoDeviceException(name);
         }
+    }
+
+    /**
+     * Enters an <em>atomic</em> section on this thread: like {@link #enter()}, but while it is
+     * held, nested {@link #enter()} calls on this thread succeed even after {@link #unplug()} has
+     * started. Use it for work that must not be cut in half once begun (an e-paper refresh that
+     * must power the panel off): unplug waits for the atomic section as for any other, and the
+     * holder may check {@link #isUnplugged()} at safe points to finish early. The guarantee is
+     * unchanged: once unplug has returned no section is held, so nothing can start. Pair with
+     * {@link #exitAtomic()} in a finally block.
+     *
+     * @throws NoDeviceException when the device has been unplugged before the section began
+     */
+    public void enterAtomic() throws NoDeviceException {
+        enter();
+        local.get().atomic++;
+    }
+
+    /** Leaves the innermost atomic section entered by this thread with {@link #enterAtomic()}. */
+    public void exitAtomic() {
+        Slot slot = local.get();
+        if (slot.atomic <= 0) {
+            throw new IllegalStateException("exitAtomic() without enterAtomic() on guard of " + name);
+        }
+        slot.atomic--;
+        exit();
     }
 
     /** Leaves the innermost section entered by this thread with {@link #enter()}. */

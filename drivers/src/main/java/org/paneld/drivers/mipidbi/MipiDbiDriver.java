@@ -1,0 +1,203 @@
+package org.paneld.drivers.mipidbi;
+
+import java.io.IOException;
+import java.util.Set;
+import org.paneld.drivers.core.ConfigException;
+import org.paneld.drivers.core.Device;
+import org.paneld.drivers.core.DeviceConfig;
+import org.paneld.drivers.core.Driver;
+import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
+import org.paneld.drivers.display.Display;
+import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.spi.DbiWiring;
+import org.paneld.drivers.spi.GpioOutput;
+import org.paneld.drivers.spi.Pi4jHardware;
+import org.paneld.drivers.spi.Sleeper;
+import org.paneld.drivers.spi.SpiPort;
+
+/**
+ * The common part of the MIPI DBI panel drivers (the kernel's drm_mipi_dbi.c users): config
+ * parsing and checking ({@link PanelConfig}), opening the bus (a {@link DbiWiring} attached to
+ * the bus device if any, else Pi4J for backend "spi", the attached virtual panel for backend
+ * "virtual"), the transfer thread, and the display functions
+ * ({@link MipiDbiDisplay}). A driver supplies its defaults, its init sequence, its MADCTL per
+ * rotation, RAM offsets and its emulator model.
+ *
+ * <p>The waits (reset, sleep-out …) come from a {@link Sleeper} attached to the bus device when
+ * there is one (tests attach a recording one), else real waits. Stateless; any thread.
+ */
+public abstract class MipiDbiDriver implements Driver {
+    /** MADCTL bits. */
+    protected static final int MY = 0x80, MX = 0x40, MV = 0x20, BGR = 0x08;
+
+    /** Buffers of the transfer thread's pool (one on the wire, one queued, one being filled). */
+    static final int PIPELINE_BUFFERS = 3;
+
+    /** Defaults for the driver name or alias the config asks for. */
+    protected abstract PanelConfig.Defaults defaults(String requestedName);
+
+    /** Keys this driver reads beyond {@link PanelConfig#COMMON_KEYS}. */
+    protected Set<String> extraKeys() {
+        return Set.of();
+    }
+
+    /** Reads and checks a config (no hardware). */
+    public PanelConfig panelConfig(DeviceConfig config) throws ConfigException {
+        String requested = config.has("driver") ? config.string("driver") : name();
+        if (!requested.equals(name()) && !aliases().contains(requested)) {
+            requested = name();
+        }
+        PanelConfig pc = PanelConfig.parse(config, defaults(requested), extraKeys());
+        check(pc, config);
+        return pc;
+    }
+
+    /** Driver-specific checks after parsing (no hardware). */
+    protected void check(PanelConfig pc, DeviceConfig config) throws ConfigException {
+    }
+
+    @Override
+    public void validate(DeviceConfig config) throws ConfigException {
+        panelConfig(config);
+    }
+
+    /** The pixel format on the wire. */
+    protected WireFormat wireFormat(PanelConfig c) {
+        return WireFormat.RGB565_BE;
+    }
+
+    /** Physical size in mm at rotation 0 (width, height); {0, 0} when unknown. */
+    protected int[] sizeMm(PanelConfig c) {
+        return new int[] {0, 0};
+    }
+
+    /** Column offset of the visible area in controller RAM at the configured rotation. */
+    protected int leftOffset(PanelConfig c) {
+        return c.leftOffset() != null ? c.leftOffset() : 0;
+    }
+
+    /** Row offset of the visible area in controller RAM at the configured rotation. */
+    protected int topOffset(PanelConfig c) {
+        return c.topOffset() != null ? c.topOffset() : 0;
+    }
+
+    /** Whether enable skips the init when the panel reads back as on (mipi_dbi_poweron_conditional_reset). */
+    protected boolean conditionalReset(PanelConfig c) {
+        return true;
+    }
+
+    /** Whether DCS reads are wired (MISO connected); false makes the conditional reset always reset. */
+    protected boolean readable(PanelConfig c) {
+        return !c.writeOnly();
+    }
+
+    /** MADCTL for the configured rotation and colour order. */
+    protected abstract int madctl(PanelConfig c);
+
+    /** The init sequence, after the hardware reset, SWRESET and its wait. */
+    protected abstract void init(DbiBus bus, PanelConfig c) throws IOException;
+
+    /** What enable sends when the init was skipped (the panel was on): MADCTL, as the kernel does. */
+    protected void initSkipped(DbiBus bus, PanelConfig c) throws IOException {
+        bus.command(DbiBus.SET_ADDRESS_MODE, madctl(c));
+    }
+
+    /** Sends the inversion command the config asks for. */
+    protected static void inversion(DbiBus bus, PanelConfig c) throws IOException {
+        bus.command(c.invert() ? DbiBus.INVERT_ON : DbiBus.INVERT_OFF);
+    }
+
+    @Override
+    public Display probe(Device device) throws Exception {
+        DeviceConfig config = device.config();
+        if (!config.has("driver")) {
+            config = config.with("driver", device.busDevice().driverName()); // the variant the bus device asks for
+        }
+        PanelConfig cfg = panelConfig(config);
+        Sleeper sleeper = device.busDevice().attachment(Sleeper.class).orElse(Sleeper.SYSTEM);
+        DbiWiring wiring = device.busDevice().attachment(DbiWiring.class).orElse(null);
+        if (wiring == null && cfg.virtual()) {
+            wiring = VirtualWiring.of(device);
+        }
+        DbiBus bus;
+        if (wiring != null) {
+            DbiWiring.Lines l = wiring.open(device, cfg.maxTransfer(), cfg.dbiOption() == 1);
+            bus = new DbiBus(l.spi(), l.dc(), l.reset(), l.backlight(),
+                    cfg.dbiOption() == 1 ? DbiBus.Option.NINE_BIT : DbiBus.Option.D_C_GPIO, cfg.shift16(), readable(cfg),
+                    wiring.sleeper(sleeper));
+        } else {
+            bus = openPi4j(device, cfg, sleeper);
+        }
+        WireFormat wire = wireFormat(cfg);
+        int chunk = MipiDbiDisplay.chunkBytes(bus, wire);
+        TransferPipeline pipeline = new TransferPipeline(device.id(), device.guard(), bus::writeData, chunk,
+                PIPELINE_BUFFERS);
+        device.hardware().addOrReset("dbi transfer thread", pipeline::close);
+        return newDisplay(cfg, bus, pipeline, chunk);
+    }
+
+    /**
+     * The emulator model of this panel (the kernel driver's panel: glass, mounting, colour order),
+     * before the config's adjustments.
+     */
+    public abstract VirtualDbiPanel.Model model(PanelConfig c);
+
+    /**
+     * The rotation at which {@code VirtualDbiPanel.snapshot(rotation)} shows this driver's picture
+     * upright when configured at {@code c.rotation()}: the same, except for drivers whose kernel
+     * MADCTL table turns the other way (hx8357d).
+     */
+    public int viewRotation(PanelConfig c) {
+        return c.rotation();
+    }
+
+    /**
+     * For backend "virtual": the emulated panel, its glass made to match the config's colour
+     * order, inversion and wiring (option 1, the 16-bit shift register, reads) so a correctly
+     * configured virtual panel shows the client's picture upright.
+     */
+    @Override
+    public java.util.Optional<VirtualHardware> createVirtual(DeviceConfig config) throws ConfigException {
+        PanelConfig c = panelConfig(config);
+        VirtualDbiPanel.Model m = model(c).toBuilder().bgrPanel(c.bgr()).invertedGlass(c.invert())
+                .option1(c.dbiOption() == 1).shiftRegister16(c.shift16()).readable(readable(c)).build();
+        VirtualDbiPanel panel = new VirtualDbiPanel(m);
+        panel.setViewRotation(viewRotation(c));
+        return java.util.Optional.of(panel);
+    }
+
+    /** Makes the display functions. */
+    MipiDbiDisplay newDisplay(PanelConfig cfg, DbiBus bus, TransferPipeline pipeline, int chunk) throws Exception {
+        return new MipiDbiDisplay(this, cfg, bus, pipeline, chunk);
+    }
+
+    private DbiBus openPi4j(Device device, PanelConfig cfg, Sleeper sleeper) throws Exception {
+        Pi4jHardware hw = new Pi4jHardware(device, Pi4jHardware.contextOf(device));
+        SpiPort spi = hw.openSpi(cfg.spiBus(), cfg.spiCs(), cfg.spiSpeedHz(), cfg.spiMode(), cfg.maxTransfer());
+        GpioOutput dc = cfg.dcGpio() != PanelConfig.NONE ? hw.openOutput("dc", cfg.dcGpio(), false) : null;
+        GpioOutput reset = cfg.resetGpio() != PanelConfig.NONE ? hw.openOutput("reset", cfg.resetGpio(), true) : null;
+        GpioOutput backlight = null;
+        if (cfg.backlightPwm() != PanelConfig.NONE) {
+            backlight = hw.openPwm("backlight", cfg.backlightPwm());
+        } else if (cfg.backlightGpio() != PanelConfig.NONE) {
+            backlight = hw.openOutput("backlight", cfg.backlightGpio(), false);
+        }
+        DbiBus.Option option = cfg.dbiOption() == 1 ? DbiBus.Option.NINE_BIT : DbiBus.Option.D_C_GPIO;
+        return new DbiBus(spi, dc, reset, backlight, option, cfg.shift16(), readable(cfg), sleeper);
+    }
+
+    /** Picks the MADCTL orientation bits of a driver's table for {@code rotation} (0, 90, 180, 270). */
+    protected static int rotationBits(int rotation, int r0, int r90, int r180, int r270) {
+        switch (rotation) {
+            case 90:
+                return r90;
+            case 180:
+                return r180;
+            case 270:
+                return r270;
+            default:
+                return r0;
+        }
+    }
+}

@@ -1,0 +1,371 @@
+package org.paneld.drivers.spi;
+
+import com.pi4j.context.Context;
+import com.pi4j.io.IO;
+import com.pi4j.io.IOType;
+import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.DigitalInputConfig;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalOutputConfig;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.io.gpio.digital.PullResistance;
+import com.pi4j.io.pwm.Pwm;
+import com.pi4j.io.pwm.PwmConfig;
+import com.pi4j.io.pwm.PwmType;
+import com.pi4j.io.spi.Spi;
+import com.pi4j.io.spi.SpiBus;
+import com.pi4j.io.spi.SpiChipSelect;
+import com.pi4j.io.spi.SpiConfig;
+import com.pi4j.io.spi.SpiMode;
+import java.io.IOException;
+import java.util.Objects;
+import org.paneld.drivers.core.Device;
+import org.paneld.drivers.core.DeviceException;
+import org.paneld.drivers.core.Errno;
+import org.paneld.drivers.core.UnplugGuard;
+
+/**
+ * Opens the Pi4J 2.8 objects of one device (linuxfs SPI on /dev/spidevB.C, gpiod digital lines
+ * by BCM number, linuxfs PWM) and wraps them in our {@link SpiPort} / {@link GpioOutput} /
+ * {@link GpioInput}. Every Pi4J object is created here, at probe, and registered in the device's
+ * hardware scope with its release (an SPI device is closed — Pi4J 2.8's shutdown leaves its file
+ * open — and every object is shut down with {@code context.shutdown(id)}, which takes it out of
+ * Pi4J's registry so a rebind can create it again) as the release action; every later Pi4J call runs
+ * inside the device's unplug guard.
+ *
+ * <p>Providers: the real ids ({@value #SPI_PROVIDER}, {@value #OUTPUT_PROVIDER},
+ * {@value #INPUT_PROVIDER}, {@value #PWM_PROVIDER}) when the context has them; otherwise the
+ * context's provider of that I/O type (tests build a context with Pi4J's mock providers, so the
+ * same code runs). Lifetime: used during probe only; the objects it makes live in the hardware
+ * scope. Threads: the probing thread.
+ */
+public final class Pi4jHardware {
+    public static final String SPI_PROVIDER = "linuxfs-spi";
+    public static final String OUTPUT_PROVIDER = "gpiod-digital-output";
+    public static final String INPUT_PROVIDER = "gpiod-digital-input";
+    public static final String PWM_PROVIDER = "linuxfs-pwm";
+    /** Registry address of SPI devices (see {@link #openSpi}): clear of BCM lines and PWM channels. */
+    static final int SPI_ADDRESS_BASE = 0x5000;
+    /** Backlight PWM frequency. */
+    public static final int PWM_FREQUENCY_HZ = 1000;
+
+    private final Device device;
+    private final Context context;
+    private final String idPrefix;
+
+    public Pi4jHardware(Device device, Context context) {
+        this.device = Objects.requireNonNull(device);
+        this.context = Objects.requireNonNull(context);
+        this.idPrefix = "paneld." + device.name().replaceAll("[^A-Za-z0-9_.-]", "_") + ".";
+    }
+
+    /** The Pi4J context attached to the bus device by the daemon (backend = "spi"). */
+    public static Context contextOf(Device device) throws DeviceException {
+        return device.busDevice().attachment(Context.class).orElseThrow(() -> new DeviceException(Errno.ENODEV,
+                device.name() + ": no Pi4J context attached (backend \"spi\" needs the daemon's Pi4J context)"));
+    }
+
+    private String provider(String real, IOType type) {
+        if (context.hasProvider(real)) {
+            return real;
+        }
+        return context.provider(type).id();
+    }
+
+    private <T extends IO> T register(String what, String id, T io) throws Exception {
+        device.hardware().addOrReset("pi4j " + what + " (" + id + ")", () -> {
+            try {
+                if (io instanceof Spi) {
+                    ((Spi) io).close(); // Pi4J 2.8's shutdown does not close an SPI device's file
+                }
+            } finally {
+                if (context.registry().exists(id)) {
+                    context.shutdown(id);
+                }
+            }
+        });
+        return io;
+    }
+
+    private static DeviceException failed(String what, RuntimeException e) {
+        return new DeviceException(Errno.EIO, "cannot open " + what + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Opens /dev/spidev{@code bus}.{@code cs}.
+     *
+     * @param maxTransfer largest single transfer (spidev bufsiz), rounded down to even
+     */
+    public SpiPort openSpi(int bus, int cs, int speedHz, int mode, int maxTransfer) throws Exception {
+        String what = "spi /dev/spidev" + bus + "." + cs;
+        String id = idPrefix + "spi";
+        Spi spi;
+        try {
+            SpiConfig config = Spi.newConfigBuilder(context)
+                    .id(id)
+                    .name(device.name() + " " + what)
+                    .bus(SpiBus.getByNumber(bus))
+                    .chipSelect(SpiChipSelect.getByNumber(cs))
+                    // Pi4J 2.8 keeps one address namespace for all I/O types, so chip select 0
+                    // would collide with PWM channel 0 or BCM line 0; linuxfs SPI opens
+                    // /dev/spidev<bus>.<chipSelect> and uses the channel only as that address.
+                    .channel(SPI_ADDRESS_BASE + bus * 16 + cs)
+                    .baud(speedHz)
+                    .mode(SpiMode.getByNumber(mode))
+                    .provider(provider(SPI_PROVIDER, IOType.SPI))
+                    .build();
+            spi = context.create(config);
+        } catch (RuntimeException e) {
+            throw failed(what, e);
+        }
+        register(what, id, spi);
+        return new Pi4jSpiPort(device.guard(), spi, what, speedHz, maxTransfer);
+    }
+
+    /** Opens BCM line {@code bcm} as an output driven to {@code initialHigh}. */
+    public GpioOutput openOutput(String role, int bcm, boolean initialHigh) throws Exception {
+        String what = "gpio " + bcm + " (" + role + ")";
+        String id = idPrefix + role;
+        DigitalOutput out;
+        try {
+            DigitalOutputConfig config = DigitalOutput.newConfigBuilder(context)
+                    .id(id)
+                    .name(device.name() + " " + what)
+                    .address(bcm)
+                    .initial(initialHigh ? DigitalState.HIGH : DigitalState.LOW)
+                    .provider(provider(OUTPUT_PROVIDER, IOType.DIGITAL_OUTPUT))
+                    .build();
+            out = context.create(config);
+        } catch (RuntimeException e) {
+            throw failed(what, e);
+        }
+        register(what, id, out);
+        return new Pi4jGpioOutput(device.guard(), out, what);
+    }
+
+    /** Opens BCM line {@code bcm} as an input (no pull). */
+    public GpioInput openInput(String role, int bcm) throws Exception {
+        String what = "gpio " + bcm + " (" + role + ")";
+        String id = idPrefix + role;
+        DigitalInput in;
+        try {
+            DigitalInputConfig config = DigitalInput.newConfigBuilder(context)
+                    .id(id)
+                    .name(device.name() + " " + what)
+                    .address(bcm)
+                    .pull(PullResistance.OFF)
+                    .provider(provider(INPUT_PROVIDER, IOType.DIGITAL_INPUT))
+                    .build();
+            in = context.create(config);
+        } catch (RuntimeException e) {
+            throw failed(what, e);
+        }
+        register(what, id, in);
+        return new Pi4jGpioInput(device.guard(), in, what);
+    }
+
+    /** Opens hardware PWM channel {@code channel} (pwmchip0/pwmN), initially off. */
+    public GpioOutput openPwm(String role, int channel) throws Exception {
+        String what = "pwm " + channel + " (" + role + ")";
+        String id = idPrefix + role;
+        Pwm pwm;
+        try {
+            PwmConfig config = Pwm.newConfigBuilder(context)
+                    .id(id)
+                    .name(device.name() + " " + what)
+                    .address(channel)
+                    .pwmType(PwmType.HARDWARE)
+                    .frequency(PWM_FREQUENCY_HZ)
+                    .initial(0)
+                    .provider(provider(PWM_PROVIDER, IOType.PWM))
+                    .build();
+            pwm = context.create(config);
+        } catch (RuntimeException e) {
+            throw failed(what, e);
+        }
+        register(what, id, pwm);
+        return new Pi4jPwmOutput(device.guard(), pwm, what);
+    }
+
+    // ------------------------------------------------------------------ implementations
+
+    static DeviceException ioError(String what, String op, RuntimeException e) {
+        return new DeviceException(Errno.EIO, what + ": " + op + " failed: " + e.getMessage(), e);
+    }
+
+    /** Our SPI port on a Pi4J {@link Spi}; every call inside the guard; writes split to maxTransfer. */
+    static final class Pi4jSpiPort implements SpiPort {
+        private final UnplugGuard guard;
+        private final Spi spi;
+        private final String what;
+        private final int speedHz;
+        private final int maxTransfer;
+
+        Pi4jSpiPort(UnplugGuard guard, Spi spi, String what, int speedHz, int maxTransfer) {
+            this.guard = guard;
+            this.spi = spi;
+            this.what = what;
+            this.speedHz = speedHz;
+            this.maxTransfer = Math.max(2, maxTransfer & ~1);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, buf.length);
+            while (len > 0) {
+                int n = Math.min(len, maxTransfer);
+                guard.enter();
+                try {
+                    int r = spi.write(buf, off, n);
+                    if (r < 0) {
+                        throw new DeviceException(Errno.EIO, what + ": write of " + n + " bytes failed (" + r + ")");
+                    }
+                } catch (RuntimeException e) {
+                    throw ioError(what, "write of " + n + " bytes", e);
+                } finally {
+                    guard.exit();
+                }
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void transfer(byte[] tx, byte[] rx, int len) throws IOException {
+            if (len > maxTransfer) {
+                throw new DeviceException(Errno.EINVAL, what + ": transfer of " + len + " bytes exceeds " + maxTransfer);
+            }
+            guard.enter();
+            try {
+                int r = spi.transfer(tx, 0, rx, 0, len);
+                if (r < 0) {
+                    throw new DeviceException(Errno.EIO, what + ": transfer of " + len + " bytes failed (" + r + ")");
+                }
+            } catch (RuntimeException e) {
+                throw ioError(what, "transfer of " + len + " bytes", e);
+            } finally {
+                guard.exit();
+            }
+        }
+
+        @Override
+        public int maxTransfer() {
+            return maxTransfer;
+        }
+
+        @Override
+        public int speedHz() {
+            return speedHz;
+        }
+
+        @Override
+        public String describe() {
+            return what;
+        }
+    }
+
+    /** Our output line on a Pi4J {@link DigitalOutput}. */
+    static final class Pi4jGpioOutput implements GpioOutput {
+        private final UnplugGuard guard;
+        private final DigitalOutput out;
+        private final String what;
+
+        Pi4jGpioOutput(UnplugGuard guard, DigitalOutput out, String what) {
+            this.guard = guard;
+            this.out = out;
+            this.what = what;
+        }
+
+        @Override
+        public void set(boolean high) throws IOException {
+            guard.enter();
+            try {
+                out.state(high ? DigitalState.HIGH : DigitalState.LOW);
+            } catch (RuntimeException e) {
+                throw ioError(what, "set " + (high ? "high" : "low"), e);
+            } finally {
+                guard.exit();
+            }
+        }
+
+        @Override
+        public String describe() {
+            return what;
+        }
+    }
+
+    /** Our input line on a Pi4J {@link DigitalInput}. */
+    static final class Pi4jGpioInput implements GpioInput {
+        private final UnplugGuard guard;
+        private final DigitalInput in;
+        private final String what;
+
+        Pi4jGpioInput(UnplugGuard guard, DigitalInput in, String what) {
+            this.guard = guard;
+            this.in = in;
+            this.what = what;
+        }
+
+        @Override
+        public boolean isHigh() throws IOException {
+            guard.enter();
+            try {
+                return in.state() == DigitalState.HIGH;
+            } catch (RuntimeException e) {
+                throw ioError(what, "read", e);
+            } finally {
+                guard.exit();
+            }
+        }
+
+        @Override
+        public String describe() {
+            return what;
+        }
+    }
+
+    /** A PWM line as an output with duty cycle (backlight brightness). */
+    static final class Pi4jPwmOutput implements GpioOutput {
+        private final UnplugGuard guard;
+        private final Pwm pwm;
+        private final String what;
+
+        Pi4jPwmOutput(UnplugGuard guard, Pwm pwm, String what) {
+            this.guard = guard;
+            this.pwm = pwm;
+            this.what = what;
+        }
+
+        @Override
+        public void set(boolean high) throws IOException {
+            duty(high ? 100 : 0);
+        }
+
+        @Override
+        public boolean hasDuty() {
+            return true;
+        }
+
+        @Override
+        public void duty(int percent) throws IOException {
+            int p = Math.max(0, Math.min(100, percent));
+            guard.enter();
+            try {
+                if (p == 0) {
+                    pwm.off();
+                } else {
+                    pwm.on(p, PWM_FREQUENCY_HZ);
+                }
+            } catch (RuntimeException e) {
+                throw ioError(what, "duty " + p + " %", e);
+            } finally {
+                guard.exit();
+            }
+        }
+
+        @Override
+        public String describe() {
+            return what;
+        }
+    }
+}

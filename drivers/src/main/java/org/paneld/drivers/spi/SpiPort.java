@@ -1,0 +1,44 @@
+package org.paneld.drivers.spi;
+
+import java.io.IOException;
+
+/**
+ * One SPI device (a chip select on a bus, /dev/spidevB.C on a Pi): ours, small, so that the
+ * backend (Pi4J today, something FFM-based later, a virtual panel in tests) can be swapped
+ * without touching drivers.
+ *
+ * <p>Implementations run every call inside the owning device's unplug guard (so a call after
+ * unplug fails with {@link org.paneld.drivers.core.NoDeviceException}, ENODEV) and report other
+ * failures as {@link org.paneld.drivers.core.DeviceException} EIO naming the port. Lifetime: the
+ * hardware binding (created at probe, closed when the device's hardware scope is released).
+ * Threads: one caller at a time (the device's flush thread or its transfer thread); not
+ * thread-safe.
+ */
+public interface SpiPort {
+
+    /**
+     * Writes {@code len} bytes of {@code buf} from {@code off}. Implementations split the bytes
+     * into transfers of at most {@link #maxTransfer()} bytes (Pi4J's linuxfs SPI does not).
+     */
+    void write(byte[] buf, int off, int len) throws IOException;
+
+    /**
+     * A full-duplex transfer: clocks out {@code tx[0..len)} while reading {@code rx[0..len)};
+     * {@code len <= maxTransfer()}. Used for controller reads (e.g. the DCS power mode).
+     */
+    void transfer(byte[] tx, byte[] rx, int len) throws IOException;
+
+    /** The largest single transfer in bytes (spidev's bufsiz, 4096 by default); even. */
+    int maxTransfer();
+
+    /** The clock in Hz. */
+    int speedHz();
+
+    /** Whether {@link #transfer} returns what the device sends (false for a write-only wiring). */
+    default boolean canRead() {
+        return true;
+    }
+
+    /** A name for messages, e.g. "spi /dev/spidev0.0". */
+    String describe();
+}

@@ -1,0 +1,161 @@
+package org.paneld.drivers.spi;
+
+import java.io.IOException;
+import org.paneld.drivers.core.Device;
+import org.paneld.drivers.core.UnplugGuard;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
+
+/**
+ * The wires of a {@link VirtualDbiPanel} (backend "virtual"): SPI bytes go to
+ * {@link VirtualDbiPanel#write} with the level of the virtual D/C line (option 3) or to
+ * {@link VirtualDbiPanel#writeOption1} (option 1), reset to {@link VirtualDbiPanel#setReset},
+ * the backlight (with brightness) to {@link VirtualDbiPanel#setBacklight}, full-duplex
+ * transfers become {@link VirtualDbiPanel#read}. Every call runs inside the device's unplug
+ * guard, like a real backend. Waits that a test sleeper skips are declared to the panel
+ * ({@link VirtualDbiPanel#elapse}) so its timing checks stay meaningful. Lifetime: the hardware
+ * binding (the panel itself outlives it). Threads: one caller at a time.
+ */
+public final class VirtualDbiWiring implements DbiWiring {
+    private final VirtualDbiPanel panel;
+
+    public VirtualDbiWiring(VirtualDbiPanel panel) {
+        this.panel = java.util.Objects.requireNonNull(panel);
+    }
+
+    public VirtualDbiPanel panel() {
+        return panel;
+    }
+
+    /** A sleeper that tells the panel about waits {@code inner} does not really spend. */
+    @Override
+    public Sleeper sleeper(Sleeper inner) {
+        if (inner.waitsForReal()) {
+            return inner;
+        }
+        return micros -> {
+            inner.sleepMicros(micros);
+            panel.elapse(micros * 1000);
+        };
+    }
+
+    @Override
+    public Lines open(Device device, int maxTransfer, boolean option1) {
+        UnplugGuard guard = device.guard();
+        boolean[] dc = {false};
+        String name = "virtual " + panel.model().name();
+        SpiPort spi = new SpiPort() {
+            @Override
+            public void write(byte[] buf, int off, int len) throws IOException {
+                java.util.Objects.checkFromIndexSize(off, len, buf.length);
+                while (len > 0) {
+                    int n = Math.min(len, maxTransfer);
+                    guard.enter();
+                    try {
+                        if (option1) {
+                            panel.writeOption1(buf, off, n);
+                        } else {
+                            panel.write(dc[0], buf, off, n);
+                        }
+                    } finally {
+                        guard.exit();
+                    }
+                    off += n;
+                    len -= n;
+                }
+            }
+
+            @Override
+            public void transfer(byte[] tx, byte[] rx, int len) throws IOException {
+                guard.enter();
+                try {
+                    java.util.Arrays.fill(rx, 0, len, (byte) 0);
+                    if (len > 1) {
+                        byte[] answer = panel.read(tx[0] & 0xFF, len - 1);
+                        System.arraycopy(answer, 0, rx, 1, Math.min(answer.length, len - 1));
+                    }
+                } finally {
+                    guard.exit();
+                }
+            }
+
+            @Override
+            public int maxTransfer() {
+                return maxTransfer;
+            }
+
+            @Override
+            public int speedHz() {
+                return 32_000_000;
+            }
+
+            @Override
+            public boolean canRead() {
+                return panel.model().readable();
+            }
+
+            @Override
+            public String describe() {
+                return name + " spi";
+            }
+        };
+        GpioOutput dcLine = new GpioOutput() {
+            @Override
+            public void set(boolean high) throws IOException {
+                guard.enter();
+                try {
+                    dc[0] = high;
+                } finally {
+                    guard.exit();
+                }
+            }
+
+            @Override
+            public String describe() {
+                return name + " dc";
+            }
+        };
+        GpioOutput reset = new GpioOutput() {
+            @Override
+            public void set(boolean high) throws IOException {
+                guard.enter();
+                try {
+                    panel.setReset(!high); // the line is active low
+                } finally {
+                    guard.exit();
+                }
+            }
+
+            @Override
+            public String describe() {
+                return name + " reset";
+            }
+        };
+        GpioOutput backlight = new GpioOutput() {
+            @Override
+            public void set(boolean high) throws IOException {
+                duty(high ? 100 : 0);
+            }
+
+            @Override
+            public boolean hasDuty() {
+                return true;
+            }
+
+            @Override
+            public void duty(int percent) throws IOException {
+                guard.enter();
+                try {
+                    panel.setBacklight(Math.max(0, Math.min(100, percent)));
+                } finally {
+                    guard.exit();
+                }
+            }
+
+            @Override
+            public String describe() {
+                return name + " backlight";
+            }
+        };
+        return new Lines(spi, option1 ? null : dcLine, reset, backlight);
+    }
+}

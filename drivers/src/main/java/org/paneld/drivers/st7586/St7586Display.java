@@ -1,0 +1,151 @@
+package org.paneld.drivers.st7586;
+
+import java.io.IOException;
+import java.util.List;
+import org.paneld.drivers.core.DeviceException;
+import org.paneld.drivers.core.Errno;
+import org.paneld.drivers.display.Display;
+import org.paneld.drivers.display.DisplayInfo;
+import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.PixelFormat;
+import org.paneld.drivers.pixel.Rect;
+import org.paneld.drivers.spi.DbiBus;
+
+/**
+ * The display functions of one bound ST7586 (EV3 LCD).
+ *
+ * <p><b>Enable</b> sends the kernel's st7586.c sequence: hardware reset and soft reset, auto-read
+ * control D7 9F, OTP read (E0 00, E3, E1), sleep out, display off, VOP offset C7 00, VOP C0 E3 00,
+ * bias C3 02, boost C4 04, analog D0 1D, N-line inversion B5 00, grey mode 38, DDRAM 3A 02,
+ * address mode 36 00, duty B0 7F (128 lines), partial display B4 A0, partial rows 30 00 00 00 77,
+ * inversion off 20, then the whole frame (the last content sent, white at first) and display on.
+ *
+ * <p><b>Flush</b> converts the damage to 2-bit grey and packs it 3 pixels per byte
+ * ({@link St7586Pixels}: drm_fb_xrgb8888_to_gray8 weights, level = grey >> 6); since a column
+ * address is a byte, the damage is widened to whole triplets of columns (columns 178–179 off
+ * the glass are sent white); then CASET (column bytes), RASET, RAMWR.
+ *
+ * <p><b>Rotation</b> is done in software for 90, 180 and 270 ({@link St7586Pixels#panelXY}): the
+ * address mode stays 0x00. The kernel maps 180 to MX|MY (and 90/270 to MY or MX alone, which
+ * are mirrors, not rotations); on the ST7586 MX reverses all 384 segment columns while the EV3's
+ * glass uses the first 178, so a hardware flip would move the picture off the glass unless the
+ * window is offset — software rotation is exact and costs nothing on the wire.
+ *
+ * <p>Properties: "power" (0/1: disable/enable); the EV3 LCD has no backlight. Lifetime: created
+ * at probe, lives as long as the device object. Threads: the device's serialised operations.
+ */
+public final class St7586Display implements Display {
+    private static final int COLUMN_BYTES = St7586Pixels.RAM_VISIBLE_WIDTH / 3;
+
+    private final DbiBus dbi;
+    private final int rotation;
+    /** The packed visible frame as last sent (60 bytes x 128 rows), resent at enable. */
+    private final byte[] shadow = new byte[COLUMN_BYTES * St7586Pixels.HEIGHT];
+    private final byte[] tx = new byte[COLUMN_BYTES * St7586Pixels.HEIGHT];
+    private boolean on;
+
+    public St7586Display(DbiBus dbi, int rotation) {
+        this.dbi = dbi;
+        this.rotation = rotation;
+    }
+
+    private int width() {
+        return rotation == 90 || rotation == 270 ? St7586Pixels.HEIGHT : St7586Pixels.WIDTH;
+    }
+
+    private int height() {
+        return rotation == 90 || rotation == 270 ? St7586Pixels.WIDTH : St7586Pixels.HEIGHT;
+    }
+
+    @Override
+    public DisplayInfo info() {
+        boolean swap = rotation == 90 || rotation == 270;
+        return new DisplayInfo("st7586", width(), height(), swap ? 27 : 37, swap ? 37 : 27,
+                List.of(PixelFormat.XRGB8888, PixelFormat.RGB565, PixelFormat.R8), "GREY4", rotation,
+                List.of(new DisplayInfo.Property("power", 0, 1, on ? 1 : 0)), true, "fast");
+    }
+
+    @Override
+    public void enable() throws IOException {
+        dbi.hardReset();
+        dbi.command(DbiBus.SOFT_RESET);
+        dbi.sleeper().sleepMillis(5);
+        dbi.command(0xd7, 0x9f); // auto-read control
+        dbi.command(0xe0, 0x00); // OTP read/write control
+        dbi.sleeper().sleepMillis(10);
+        dbi.command(0xe3); // OTP read
+        dbi.sleeper().sleepMillis(20);
+        dbi.command(0xe1); // OTP control out
+        dbi.command(DbiBus.EXIT_SLEEP);
+        dbi.command(DbiBus.DISPLAY_OFF);
+        dbi.sleeper().sleepMillis(50);
+        dbi.command(0xc7, 0x00); // VOP offset
+        dbi.command(0xc0, 0xe3, 0x00); // VOP
+        dbi.command(0xc3, 0x02); // bias system
+        dbi.command(0xc4, 0x04); // booster level
+        dbi.command(0xd0, 0x1d); // analog circuit on
+        dbi.command(0xb5, 0x00); // N-line inversion
+        dbi.command(0x38); // grey mode
+        dbi.command(0x3a, 0x02); // enable DDRAM
+        dbi.command(DbiBus.SET_ADDRESS_MODE, 0x00); // rotation is done in software
+        dbi.command(0xb0, 0x7f); // display duty: 128 lines
+        dbi.command(0xb4, 0xa0); // partial display
+        dbi.command(0x30, 0x00, 0x00, 0x00, 0x77); // partial rows
+        dbi.command(DbiBus.INVERT_OFF);
+        dbi.sleeper().sleepMillis(100);
+        send(0, COLUMN_BYTES, 0, St7586Pixels.HEIGHT, shadow);
+        dbi.command(DbiBus.DISPLAY_ON);
+        on = true;
+    }
+
+    @Override
+    public void disable() throws IOException {
+        on = false;
+        dbi.command(DbiBus.DISPLAY_OFF);
+    }
+
+    @Override
+    public void flush(Framebuffer source, Rect damage) throws IOException {
+        if (source.width() != width() || source.height() != height()) {
+            throw new DeviceException(Errno.EINVAL, "buffer is " + source.width() + "x" + source.height()
+                    + ", the display is " + width() + "x" + height());
+        }
+        if (!damage.isInside(width(), height())) {
+            throw new DeviceException(Errno.EINVAL, "damage " + damage + " is not inside " + width() + "x" + height());
+        }
+        Rect p = St7586Pixels.widen(St7586Pixels.toPanel(damage, rotation));
+        int n = St7586Pixels.pack(source, p, rotation, tx);
+        int start = p.x() / 3, end = (int) (p.right() / 3);
+        int cols = end - start;
+        for (int r = 0; r < p.height(); r++) {
+            System.arraycopy(tx, r * cols, shadow, (p.y() + r) * COLUMN_BYTES + start, cols);
+        }
+        if (!on) {
+            return; // drawn at the next enable from the shadow
+        }
+        send(start, end, p.y(), (int) p.bottom(), tx, n);
+    }
+
+    private void send(int start, int end, int y0, int y1, byte[] frame) throws IOException {
+        send(start, end, y0, y1, frame, (end - start) * (y1 - y0));
+    }
+
+    private void send(int start, int end, int y0, int y1, byte[] data, int len) throws IOException {
+        dbi.setWindow(start, end - 1, y0, y1 - 1);
+        dbi.writePixels(data, 0, len);
+    }
+
+    @Override
+    public void setProperty(String name, long value) throws IOException {
+        if (!"power".equals(name)) {
+            throw new DeviceException(Errno.EINVAL, "unknown property '" + name + "' (st7586 has: power)");
+        }
+        if (value == 1) {
+            enable();
+        } else if (value == 0) {
+            disable();
+        } else {
+            throw new DeviceException(Errno.EINVAL, "property 'power' is 0 or 1, got " + value);
+        }
+    }
+}

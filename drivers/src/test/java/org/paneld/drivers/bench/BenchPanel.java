@@ -1,0 +1,48 @@
+package org.paneld.drivers.bench;
+
+import java.nio.ByteBuffer;
+import org.paneld.drivers.core.Binding;
+import org.paneld.drivers.core.Bus;
+import org.paneld.drivers.core.BusDevice;
+import org.paneld.drivers.core.DeviceConfig;
+import org.paneld.drivers.core.LifecycleTracker;
+import org.paneld.drivers.mipidbi.Mi0283qtDriver;
+import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.PixelFormat;
+import org.paneld.drivers.pixel.Rect;
+import org.paneld.drivers.spi.DbiWiring;
+import org.paneld.drivers.spi.Sleeper;
+
+/** A bound mi0283qt on bench wires, and a full-frame XRGB8888 test picture. Test scope. */
+final class BenchPanel implements AutoCloseable {
+    final Bus bus = new Bus("bench", new LifecycleTracker());
+    final Binding binding;
+    final Framebuffer frame;
+    final Rect full;
+
+    BenchPanel(DbiWiring wiring) throws Exception {
+        bus.registerDriver(new Mi0283qtDriver());
+        BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("bench", "driver", "mi0283qt",
+                "backend", "spi", "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18));
+        bd.attach(DbiWiring.class, wiring);
+        bd.attach(Sleeper.class, us -> { });
+        binding = bus.addAndBind(bd);
+        frame = Framebuffer.allocate(320, 240, PixelFormat.XRGB8888);
+        ByteBuffer b = frame.pixels();
+        for (int y = 0; y < 240; y++) {
+            for (int x = 0; x < 320; x++) {
+                frame.setRgb(x, y, (x * 255 / 319) << 16 | (y * 255 / 239) << 8 | ((x ^ y) & 0xFF));
+            }
+        }
+        full = frame.bounds();
+    }
+
+    void flush() throws java.io.IOException {
+        binding.device().flush(frame, full);
+    }
+
+    @Override
+    public void close() {
+        bus.close();
+    }
+}

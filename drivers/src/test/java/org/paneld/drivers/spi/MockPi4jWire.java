@@ -1,0 +1,294 @@
+package org.paneld.drivers.spi;
+
+import com.pi4j.Pi4J;
+import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalOutputConfig;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.io.pwm.Pwm;
+import com.pi4j.io.pwm.PwmConfig;
+import com.pi4j.io.spi.Spi;
+import com.pi4j.io.spi.SpiConfig;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutput;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProviderImpl;
+import com.pi4j.plugin.mock.provider.pwm.MockPwm;
+import com.pi4j.plugin.mock.provider.pwm.MockPwmProviderImpl;
+import com.pi4j.plugin.mock.provider.spi.MockSpi;
+import com.pi4j.plugin.mock.provider.spi.MockSpiProviderImpl;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Pi4J context built from Pi4J's mock plugin (MockSpi, MockDigitalOutput, MockPwm), whose
+ * objects additionally decode the wire: after each SPI write the bytes MockSpi recorded are
+ * drained ({@code readEntireMockBuffer}) and handed to a {@link Target} together with the level
+ * of the mock D/C output at that moment; reset and backlight changes go to the target too. So a
+ * test checks the bytes that went through Pi4J itself. Every Pi4J I/O call is logged (for the
+ * "no call after unplug" checks) and an SPI write can be made to fail.
+ * Test scope; thread-safe for one writer at a time.
+ */
+public final class MockPi4jWire {
+
+    /** What receives the decoded wire (the virtual panel, or a recorder). */
+    public interface Target {
+        void write(boolean dcHigh, byte[] bytes);
+
+        void writeOption1(byte[] packed);
+
+        void reset(boolean high);
+
+        void backlight(int percent);
+
+        /** Bytes the device answers to read command {@code cmd} ({@code len} of them). */
+        byte[] read(int cmd, int len);
+    }
+
+    private final Context context;
+    private volatile Target target;
+    private volatile boolean option1;
+    private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final ConcurrentHashMap<String, WiredOutput> outputs = new ConcurrentHashMap<>();
+    private final AtomicInteger spiWrites = new AtomicInteger();
+    private volatile int failAtWrite = -1;
+    private volatile Runnable beforeWrite;
+    private final AtomicInteger closed = new AtomicInteger();
+    private volatile java.util.function.Supplier<org.paneld.drivers.core.UnplugGuard> guard = () -> null;
+
+    public MockPi4jWire(Target target) {
+        this.target = target;
+        this.context = Pi4J.newContextBuilder().noAutoDetect()
+                .add(new WiredSpiProvider(), new WiredOutputProvider(), MockDigitalInputProvider.newInstance(),
+                        new WiredPwmProvider())
+                .build();
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public void target(Target t) {
+        this.target = t;
+    }
+
+    /** Bytes go to {@link Target#writeOption1} (no D/C line). */
+    public void option1(boolean on) {
+        this.option1 = on;
+    }
+
+    /** The {@code n}-th SPI write from now on (1 = the next) throws a Pi4J I/O exception. */
+    public void failAtWrite(int n) {
+        failAtWrite = spiWrites.get() + n;
+    }
+
+    /** Runs before every SPI write (on the writing thread), e.g. to start an unplug. */
+    public void beforeWrite(Runnable r) {
+        this.beforeWrite = r;
+    }
+
+    /**
+     * Checks every later Pi4J I/O call against the guard {@code g} supplies (when it supplies
+     * one): a call made outside a section of that guard on the calling thread is logged as
+     * "UNGUARDED …".
+     */
+    public void requireGuard(java.util.function.Supplier<org.paneld.drivers.core.UnplugGuard> g) {
+        this.guard = g;
+    }
+
+    private void record(String call) {
+        org.paneld.drivers.core.UnplugGuard g = guard.get();
+        if (g != null && !g.isHeldByCurrentThread()) {
+            calls.add("UNGUARDED " + call + " on " + Thread.currentThread().getName());
+        } else {
+            calls.add(call);
+        }
+    }
+
+    public int spiWrites() {
+        return spiWrites.get();
+    }
+
+    /** Pi4J I/O calls so far ("spi write 4096", "dc HIGH", "backlight pwm 50" …). */
+    public List<String> calls() {
+        synchronized (calls) {
+            return new ArrayList<>(calls);
+        }
+    }
+
+    public int callCount() {
+        return calls.size();
+    }
+
+    /** SPI devices closed (Pi4J shutdown of the SPI object). */
+    public int spiClosed() {
+        return closed.get();
+    }
+
+    public void shutdown() {
+        context.shutdown();
+    }
+
+    private boolean dcHigh() {
+        for (var e : outputs.entrySet()) {
+            if (e.getKey().endsWith(".dc")) {
+                return e.getValue().state() == DigitalState.HIGH;
+            }
+        }
+        return false;
+    }
+
+    private void forward(byte[] b) {
+        Target t = target;
+        if (t == null || b.length == 0) {
+            return;
+        }
+        if (option1) {
+            t.writeOption1(b);
+        } else {
+            t.write(dcHigh(), b);
+        }
+    }
+
+    private void maybeFail(int n) {
+        Runnable r = beforeWrite;
+        if (r != null) {
+            r.run();
+        }
+        int w = spiWrites.incrementAndGet();
+        if (w == failAtWrite) {
+            calls.add("spi write " + n + " FAILED");
+            throw new com.pi4j.io.exception.IOException("mock SPI write failed (injected at write " + w + ")");
+        }
+    }
+
+    /** MockSpi that decodes each write. */
+    final class WiredSpi extends MockSpi {
+        WiredSpi(MockSpiProviderImpl p, SpiConfig c) {
+            super(p, c);
+        }
+
+        @Override
+        public int write(byte[] data, int offset, int length) {
+            maybeFail(length);
+            record("spi write " + length);
+            int r = super.write(data, offset, length);
+            forward(readEntireMockBuffer());
+            return r;
+        }
+
+        @Override
+        public int write(byte b) {
+            maybeFail(1);
+            record("spi write 1");
+            int r = super.write(b);
+            forward(readEntireMockBuffer());
+            return r;
+        }
+
+        @Override
+        public int transfer(byte[] write, int writeOffset, byte[] read, int readOffset, int numberOfBytes) {
+            record("spi transfer " + numberOfBytes);
+            readEntireMockBuffer();
+            int r = super.transfer(write, writeOffset, read, readOffset, numberOfBytes);
+            byte[] sent = readEntireMockBuffer();
+            Target t = target;
+            if (t != null && numberOfBytes > 1) {
+                byte[] answer = t.read(sent[0] & 0xFF, numberOfBytes - 1);
+                Arrays.fill(read, readOffset, readOffset + numberOfBytes, (byte) 0);
+                System.arraycopy(answer, 0, read, readOffset + 1, Math.min(answer.length, numberOfBytes - 1));
+            }
+            return r;
+        }
+
+        @Override
+        public void close() {
+            calls.add("spi close");
+            closed.incrementAndGet();
+            super.close();
+        }
+    }
+
+    final class WiredSpiProvider extends MockSpiProviderImpl {
+        @Override
+        public Spi create(SpiConfig config) {
+            WiredSpi spi = new WiredSpi(this, config);
+            this.context.registry().add(spi);
+            return spi;
+        }
+    }
+
+    /** MockDigitalOutput that tells the target about reset and backlight levels. */
+    final class WiredOutput extends MockDigitalOutput {
+        WiredOutput(MockDigitalOutputProviderImpl p, DigitalOutputConfig c) {
+            super(p, c);
+        }
+
+        @Override
+        public DigitalOutput state(DigitalState s) {
+            String id = id();
+            String role = id.substring(id.lastIndexOf('.') + 1);
+            record(role + " " + s);
+            super.state(s);
+            Target t = target;
+            if (t != null) {
+                if (id.endsWith(".reset")) {
+                    t.reset(s == DigitalState.HIGH);
+                } else if (id.endsWith(".backlight")) {
+                    t.backlight(s == DigitalState.HIGH ? 100 : 0);
+                }
+            }
+            return this;
+        }
+    }
+
+    final class WiredOutputProvider extends MockDigitalOutputProviderImpl {
+        @Override
+        public DigitalOutput create(DigitalOutputConfig config) {
+            WiredOutput out = new WiredOutput(this, config);
+            outputs.put(config.id(), out);
+            this.context.registry().add(out);
+            return out;
+        }
+    }
+
+    /** MockPwm that tells the target the duty cycle. */
+    final class WiredPwm extends MockPwm {
+        WiredPwm(MockPwmProviderImpl p, PwmConfig c) {
+            super(p, c);
+        }
+
+        @Override
+        public Pwm on() {
+            record("backlight pwm " + dutyCycle);
+            super.on();
+            Target t = target;
+            if (t != null) {
+                t.backlight(Math.round(dutyCycle));
+            }
+            return this;
+        }
+
+        @Override
+        public Pwm off() {
+            record("backlight pwm off");
+            super.off();
+            Target t = target;
+            if (t != null) {
+                t.backlight(0);
+            }
+            return this;
+        }
+    }
+
+    final class WiredPwmProvider extends MockPwmProviderImpl {
+        @Override
+        public Pwm create(PwmConfig config) {
+            WiredPwm pwm = new WiredPwm(this, config);
+            this.context.registry().add(pwm);
+            return pwm;
+        }
+    }
+}

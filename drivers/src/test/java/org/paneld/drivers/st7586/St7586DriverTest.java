@@ -1,0 +1,189 @@
+package org.paneld.drivers.st7586;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.paneld.drivers.core.Binding;
+import org.paneld.drivers.core.ConfigException;
+import org.paneld.drivers.core.Device;
+import org.paneld.drivers.core.DeviceConfig;
+import org.paneld.drivers.core.DeviceException;
+import org.paneld.drivers.display.DisplayInfo;
+import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.PixelFormat;
+import org.paneld.drivers.pixel.Rect;
+import org.paneld.drivers.pixel.RgbImage;
+import org.paneld.drivers.repaper.TestImages;
+import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.virtual.VirtualSt7586;
+
+/** The st7586 driver against the virtual controller, through the lifecycle kit. */
+class St7586DriverTest {
+    @RegisterExtension
+    final LifecycleKit kit = new LifecycleKit(new St7586Driver());
+
+    /** Independent expectation: grey with DRM's weights, top two bits, shown as 0/0x55/0xAA/0xFF. */
+    static RgbImage expected(Framebuffer fb) {
+        RgbImage img = RgbImage.blank(fb.width(), fb.height());
+        for (int y = 0; y < fb.height(); y++) {
+            for (int x = 0; x < fb.width(); x++) {
+                int g = TestImages.grey(fb, x, y) >> 6;
+                img.set(x, y, 0x555555 * g);
+            }
+        }
+        return img;
+    }
+
+    @ParameterizedTest(name = "rotation {0} {1}")
+    @CsvSource({"0, XRGB8888", "90, XRGB8888", "180, RGB565", "270, XRGB8888", "0, RGB565", "90, RGB565", "0, R8", "270, R8"})
+    void drawsExactlyAtEveryRotationIncludingOddDamage(int rotation, String format) throws Exception {
+        kit.addVirtual("lcd", "st7586", "rotation", rotation);
+        Binding b = kit.bind("lcd");
+        Device d = b.device();
+        DisplayInfo info = d.info();
+        assertEquals("GREY4", info.panelFormat());
+        assertEquals("fast", info.updateClass());
+        assertEquals(rotation % 180 == 0 ? 178 : 128, info.width());
+        VirtualSt7586 v = kit.hardware("lcd", VirtualSt7586.class);
+        assertTrue(v.isOn() && v.greyMode());
+        // all white after enable (the shadow starts white)
+        RgbImage white = RgbImage.blank(info.width(), info.height());
+        java.util.Arrays.fill(white.rgb(), 0xFFFFFF);
+        assertNull(white.firstDifference(v.snapshot()));
+
+        Framebuffer fb = TestImages.picture(info.width(), info.height(), PixelFormat.parse(format), 2);
+        d.flush(fb, fb.bounds());
+        assertNull(expected(fb).firstDifference(v.snapshot()));
+
+        // partial damage at odd places: only the damage (widened to triplets on the panel) changes
+        Framebuffer fb2 = TestImages.picture(info.width(), info.height(), PixelFormat.parse(format), 5);
+        RgbImage want = expected(fb);
+        for (Rect r : List.of(new Rect(0, 0, 1, 1), new Rect(info.width() - 1, info.height() - 1, 1, 1), new Rect(7, 5, 13, 9),
+                new Rect(1, 2, 3, 1), new Rect(info.width() - 4, 3, 4, 17))) {
+            d.flush(fb2, r);
+            Rect p = St7586Pixels.widen(St7586Pixels.toPanel(r, rotation));
+            RgbImage e2 = expected(fb2);
+            for (int y = 0; y < info.height(); y++) {
+                for (int x = 0; x < info.width(); x++) {
+                    int[] q = St7586Pixels.panelXY(x, y, rotation);
+                    if (q[0] >= p.x() && q[0] < p.right() && q[1] >= p.y() && q[1] < p.bottom()) {
+                        want.set(x, y, e2.get(x, y));
+                    }
+                }
+            }
+            assertNull(want.firstDifference(v.snapshot()), "after damage " + r);
+            int[] win = v.window();
+            assertEquals(p.x() / 3, win[0]);
+            assertEquals(p.right() / 3 - 1, win[1]);
+        }
+        assertEquals(List.of(), v.violations());
+    }
+
+    @Test
+    void initIsTheKernelsSequence() throws Exception {
+        kit.addVirtual("lcd", "st7586");
+        kit.bind("lcd");
+        VirtualSt7586 v = kit.hardware("lcd", VirtualSt7586.class);
+        assertEquals(List.of("01", "d7 9f", "e0 00", "e3", "e1", "11", "28", "c7 00", "c0 e3 00", "c3 02", "c4 04", "d0 1d",
+                "b5 00", "38", "3a 02", "36 00", "b0 7f", "b4 a0", "30 00 00 00 77", "20", "2a 00 00 00 3b", "2b 00 00 00 7f",
+                "2c", "29"), v.commandLog());
+    }
+
+    @Test
+    void powerOffKeepsContentAndRebindWorks() throws Exception {
+        kit.addVirtual("lcd", "st7586");
+        Binding b = kit.bind("lcd");
+        VirtualSt7586 v = kit.hardware("lcd", VirtualSt7586.class);
+        Framebuffer fb = TestImages.picture(178, 128, PixelFormat.XRGB8888, 1);
+        b.device().setProperty("power", 0);
+        assertTrue(!v.isOn());
+        b.device().flush(fb, fb.bounds());
+        b.device().setProperty("power", 1);
+        assertNull(expected(fb).firstDifference(v.snapshot()));
+        assertThrows(DeviceException.class, () -> b.device().setProperty("backlight", 50));
+        b.unbind();
+        assertTrue(!v.isConnected());
+        Binding b2 = kit.bind("lcd");
+        b2.device().flush(fb, new Rect(10, 10, 20, 20));
+        b2.yank();
+        assertThrows(org.paneld.drivers.core.NoDeviceException.class, () -> b2.device().flush(fb, fb.bounds()));
+        assertEquals(List.of(), v.violations());
+    }
+
+    @Test
+    void badConfigIsRefusedNamingTheKey() {
+        St7586Driver d = new St7586Driver();
+        for (Object[] c : new Object[][] {
+            {"'dc_gpio'", new Object[] {"reset_gpio", 5}},
+            {"'reset_gpio'", new Object[] {"dc_gpio", 5}},
+            {"'rotation'", new Object[] {"backend", "virtual", "rotation", 45}},
+            {"'spi_max_transfer'", new Object[] {"backend", "virtual", "spi_max_transfer", 4095}},
+            {"'backend'", new Object[] {"backend", "usb"}},
+            {"'dc_gpio'", new Object[] {"backend", "virtual", "dc_gpio", 99}},
+            {"backlight_gpio", new Object[] {"backend", "virtual", "backlight_gpio", 18}},
+        }) {
+            ConfigException e = assertThrows(ConfigException.class, () -> d.validate(DeviceConfig.of("paneld.toml, panel 'lcd'", (Object[]) c[1])));
+            assertTrue(e.getMessage().contains((String) c[0]) && e.getMessage().contains("panel 'lcd'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void packingMatchesTheKernelsTable() {
+        // black, dark, light, white -> 3-bit codes 111, 100, 010, 000; third pixel keeps the top two bits
+        Framebuffer fb = Framebuffer.allocate(178, 128, PixelFormat.XRGB8888);
+        fb.setRgb(0, 0, 0x000000);
+        fb.setRgb(1, 0, 0x505050);
+        fb.setRgb(2, 0, 0x909090);
+        byte[] out = new byte[60 * 128];
+        St7586Pixels.pack(fb, new Rect(0, 0, 3, 1), 0, out);
+        assertEquals((byte) (7 << 5 | 4 << 2 | 2 >> 1), out[0]);
+        // a whole random frame against the kernel's arithmetic (gray8, >> 6, lookup, 3 per byte)
+        java.util.Random rnd = new java.util.Random(3);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 178; x++) {
+                fb.setRgb(x, y, rnd.nextInt(1 << 24));
+            }
+        }
+        Rect all = St7586Pixels.widen(Rect.of(178, 128));
+        assertEquals(new Rect(0, 0, 180, 128), all);
+        St7586Pixels.pack(fb, all, 0, out);
+        int[] lut = {7, 4, 2, 0};
+        for (int y = 0; y < 128; y++) {
+            for (int t = 0; t < 60; t++) {
+                int[] g = new int[3];
+                for (int i = 0; i < 3; i++) {
+                    int x = 3 * t + i;
+                    if (x < 178) {
+                        int c = fb.rgb(x, y);
+                        g[i] = (3 * (c >> 16 & 0xff) + 6 * (c >> 8 & 0xff) + (c & 0xff)) / 10;
+                    } else {
+                        g[i] = 255; // off the glass: white
+                    }
+                }
+                int want = lut[g[0] >> 6] << 5 | lut[g[1] >> 6] << 2 | lut[g[2] >> 6] >> 1;
+                assertEquals((byte) want, out[y * 60 + t], "byte " + t + " of row " + y);
+            }
+        }
+        // rotation 180 of the same frame is the mirrored frame
+        Framebuffer mirrored = Framebuffer.allocate(178, 128, PixelFormat.XRGB8888);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 178; x++) {
+                mirrored.setRgb(177 - x, 127 - y, fb.rgb(x, y));
+            }
+        }
+        byte[] out180 = new byte[60 * 128];
+        St7586Pixels.pack(mirrored, all, 180, out180);
+        assertArrayEquals(out, out180);
+        for (int s = 0; s <= 2550; s++) {
+            assertEquals(s / 10, s * 6554 >> 16, "fast /10 at " + s);
+        }
+    }
+}
