@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.paneld.drivers.core.Driver;
+import org.paneld.drivers.mipidbi.MipiDbiDrivers;
+import org.paneld.drivers.repaper.RepaperDriver;
+import org.paneld.drivers.st7586.St7586Driver;
 import org.paneld.drivers.virtual.VirtualFbDriver;
 
 /**
@@ -13,11 +16,22 @@ import org.paneld.drivers.virtual.VirtualFbDriver;
  * any thread.
  */
 public final class Drivers {
-    private static final List<Driver> ALL = List.of(
-            new VirtualFbDriver()
-            // The MIPI DBI panel drivers (mi0283qt/ili9341, st7735r, st7789v, ili9486, hx8357d,
-            // ili9488, panel-mipi-dbi), st7586, repaper and gud go here as they land on main.
+    private static final List<Driver> ALL = all(
+            List.of(new VirtualFbDriver()),
+            // mi0283qt (ili9341), st7735r, st7789v, ili9486, hx8357d, ili9488, panel-mipi-dbi
+            MipiDbiDrivers.all(),
+            List.of(new St7586Driver(), new RepaperDriver())
+            // gud (org.paneld.drivers.gud.GudDriver) goes here when it lands on main
     );
+
+    @SafeVarargs
+    private static List<Driver> all(List<Driver>... groups) {
+        List<Driver> all = new ArrayList<>();
+        for (List<Driver> g : groups) {
+            all.addAll(g);
+        }
+        return List.copyOf(all);
+    }
 
     private Drivers() {
     }

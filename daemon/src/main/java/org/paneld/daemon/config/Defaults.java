@@ -12,8 +12,8 @@ import org.paneld.drivers.core.Driver;
 /**
  * The built-in configuration used when no config file exists: two virtual panels, so that
  * {@code java -jar paneld.jar} works on any machine — "lcd0", a 320x240 mi0283qt, and "lcd1", a
- * 240x240 st7789v. Until those drivers are registered, the {@code virtual-fb} driver of the same
- * size stands in for each. Stateless; any thread.
+ * 240x240 st7789v, each through its driver's emulator ({@code virtual-fb} of the same size stands
+ * in for a driver that is not registered). Stateless; any thread.
  */
 public final class Defaults {
     /** Where the defaults say they come from. */

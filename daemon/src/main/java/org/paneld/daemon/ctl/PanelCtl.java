@@ -194,14 +194,15 @@ public final class PanelCtl implements Callable<Integer> {
 
     // ------------------------------------------------------------------ commands
 
-    @Command(name = "list", description = "One device a line: NAME DRIVER WIDTHxHEIGHT STATE [owned].")
+    @Command(name = "list", description = "One device a line, sorted by name: NAME DRIVER WIDTHxHEIGHT STATE [owned].")
     static final class ListCmd implements Callable<Integer> {
         @ParentCommand
         PanelCtl parent;
 
         @Override
         public Integer call() throws Exception {
-            List<DeviceEntry> all = parent.withClient(null, PaneldClient::listDevices);
+            List<DeviceEntry> all = new ArrayList<>(parent.withClient(null, PaneldClient::listDevices));
+            all.sort(java.util.Comparator.comparing(DeviceEntry::name));
             PrintWriter out = parent.spec.commandLine().getOut();
             for (DeviceEntry d : all) {
                 out.println(d.name() + " " + d.driver() + " " + d.width() + "x" + d.height() + " " + state(d.flags())
