@@ -235,6 +235,19 @@ public final class Daemon {
             b.registerDriver(d);
         }
         bus = b;
+        // While the panels sleep through their reset and init waits, load Netty's epoll native
+        // library and classes for the server step on another thread (start-up time only).
+        Thread warm = new Thread(() -> {
+            try {
+                io.netty.channel.epoll.Epoll.isAvailable();
+                Class.forName("org.paneld.daemon.server.PaneldServer");
+                Class.forName("io.netty.bootstrap.ServerBootstrap");
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.debug("warm-up: {}", e.toString());
+            }
+        }, "warm-up");
+        warm.setDaemon(true);
+        warm.start();
         try {
             addAndBindPanels(b);
         } catch (DeviceException | InterruptedException | RuntimeException e) {
