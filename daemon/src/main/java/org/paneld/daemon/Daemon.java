@@ -397,6 +397,18 @@ public final class Daemon {
     }
 
     private static void prepareSocketDir(Path socket) throws IOException {
+        if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // a socket file left by a crashed daemon may be replaced; one that answers may not
+            try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                probe.connect(java.net.UnixDomainSocketAddress.of(socket));
+                throw new DeviceException(org.paneld.drivers.core.Errno.EBUSY, "another paneld is listening on " + socket
+                        + " (stop it first, or use --socket for a second daemon)");
+            } catch (DeviceException e) {
+                throw e;
+            } catch (IOException | UnsupportedOperationException e) {
+                LOG.info("server: replacing the stale socket {} ({})", socket, e.getMessage());
+            }
+        }
         Path dir = socket.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             boolean perUser = dir.getFileName() != null && dir.getFileName().toString().startsWith("paneld-");

@@ -240,6 +240,17 @@ class PaneldProcessIT {
     }
 
     @Test
+    @Order(10)
+    void aSecondDaemonDoesNotStealTheSocket() throws Exception {
+        try (DaemonProcess second = DaemonProcess.start(dir, Map.of(), "--config", dir.resolve("paneld.toml").toString())) {
+            assertEquals(7, second.waitFor(Duration.ofSeconds(30)), second.logText());
+            assertTrue(second.logText().contains("start-up failed at step 'server': another paneld is listening on " + socket),
+                    second.logText());
+        }
+        assertEquals(2, ctl.run("list").lines().size(), "the first daemon still serves");
+    }
+
+    @Test
     @Order(100)
     void sigtermSwitchesEveryPanelOffInOrderAndExitsZero() throws Exception {
         CountDownLatch shutdownEvent = new CountDownLatch(1);
