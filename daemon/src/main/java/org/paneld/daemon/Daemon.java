@@ -132,7 +132,7 @@ public final class Daemon {
 
     /** Runs only the config step's checks (no hardware): for {@code paneld --check}. */
     public PaneldConfig checkConfig() throws ConfigException {
-        loadConfig();
+        readConfig(); // not the socket check: the config of a running daemon can be checked
         return config;
     }
 
@@ -143,7 +143,15 @@ public final class Daemon {
 
     // ------------------------------------------------------------------ config
 
-    private InitTable.Outcome loadConfig() throws ConfigException {
+    private InitTable.Outcome loadConfig() throws DeviceException {
+        readConfig();
+        if (inheritedFd == null) {
+            checkSocketFree(socketPath);
+        }
+        return InitTable.Outcome.CONTINUE;
+    }
+
+    private void readConfig() throws ConfigException {
         ConfigLoader loader = new ConfigLoader(Drivers::find, n -> Drivers.describe());
         PaneldConfig c = loader.load(configFile, Defaults.config(Drivers::find));
         if (socketOverride != null) {
@@ -169,7 +177,6 @@ public final class Daemon {
             names.add(p.name() + " (" + p.driver() + ", " + p.backend().key() + ")");
         }
         LOG.info("config: {}: {} panel(s){}{}", c.source(), c.panels().size(), names.isEmpty() ? "" : ": ", String.join(", ", names));
-        return InitTable.Outcome.CONTINUE;
     }
 
     static Limits limits(ServerConfig s) throws ConfigException {
@@ -396,7 +403,12 @@ public final class Daemon {
         return InitTable.Outcome.CONTINUE;
     }
 
-    private static void prepareSocketDir(Path socket) throws IOException {
+    /**
+     * Refuses a socket path on which another paneld answers (checked in the config step, before
+     * any hardware is touched: a second daemon must not re-initialise the first one's panels).
+     * A socket file nobody answers on is stale and the server replaces it.
+     */
+    private static void checkSocketFree(Path socket) throws DeviceException {
         if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             // a socket file left by a crashed daemon may be replaced; one that answers may not
             try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
@@ -409,6 +421,9 @@ public final class Daemon {
                 LOG.info("server: replacing the stale socket {} ({})", socket, e.getMessage());
             }
         }
+    }
+
+    private static void prepareSocketDir(Path socket) throws IOException {
         Path dir = socket.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             boolean perUser = dir.getFileName() != null && dir.getFileName().toString().startsWith("paneld-");

@@ -243,9 +243,10 @@ class PaneldProcessIT {
     @Order(10)
     void aSecondDaemonDoesNotStealTheSocket() throws Exception {
         try (DaemonProcess second = DaemonProcess.start(dir, Map.of(), "--config", dir.resolve("paneld.toml").toString())) {
-            assertEquals(7, second.waitFor(Duration.ofSeconds(30)), second.logText());
-            assertTrue(second.logText().contains("start-up failed at step 'server': another paneld is listening on " + socket),
+            assertEquals(3, second.waitFor(Duration.ofSeconds(30)), second.logText());
+            assertTrue(second.logText().contains("start-up failed at step 'config': another paneld is listening on " + socket),
                     second.logText());
+            assertFalse(second.logText().contains("bound to driver"), "no panel touched:\n" + second.logText());
         }
         assertEquals(2, ctl.run("list").lines().size(), "the first daemon still serves");
     }
