@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running daemon: its start-up table and everything the table starts. Steps, in order:
  * <ol>
- *   <li>{@code config} — read and validate the config (no hardware touched);</li>
+ *   <li>{@code config} — read and validate the config, check that no other paneld answers on the
+ *       socket (no hardware touched);</li>
  *   <li>{@code hardware} — a Pi4J context, only when a panel has {@code backend = "spi"}
  *       (exit: shut it down);</li>
  *   <li>{@code buses} — the bus, its drivers, one bus device per panel (with its emulator for

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         description = {"Userspace display-driver daemon for small SPI and USB panels.",
                 "With no config file (/etc/paneld/paneld.toml), it serves two virtual panels, lcd0 (320x240) and lcd1 (240x240)."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:stopped cleanly (SIGTERM/SIGINT)", "2:bad arguments", "3:bad config",
+        exitCodeList = {"0:stopped cleanly (SIGTERM/SIGINT)", "2:bad arguments", "3:bad config, or another paneld serves the socket",
                 "4:hardware context failed", "5:buses/drivers failed", "6:USB failed", "7:socket server failed",
                 "8:readiness failed", "1:shutdown failed or overran"})
 public final class Paneld implements Callable<Integer> {
