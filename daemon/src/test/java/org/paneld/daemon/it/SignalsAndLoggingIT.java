@@ -27,6 +27,7 @@ class SignalsAndLoggingIT {
 
     @Test
     void sigintStopsCleanlyAndJournalLinesCarryPriorities() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(SystemdFilesIT.onPath("kill"), "no kill command to send SIGINT");
         Path cfg = config("p.sock");
         try (DaemonProcess p = DaemonProcess.start(dir, Map.of("INVOCATION_ID", "0123456789abcdef"), "--config", cfg.toString())) {
             p.awaitReady();
