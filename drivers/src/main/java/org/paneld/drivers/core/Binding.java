@@ -98,8 +98,13 @@ public final class Binding {
             device.hardware().releaseQuietly();
         } finally {
             tracked.close();
-            done.countDown();
-            bus.bindingEnded(this);
+            try {
+                bus.bindingEnded(this);
+            } finally {
+                // only now: a concurrent unbind/yank (e.g. Bus.remove racing reportGone) must not
+                // return while the bus still lists this binding, or a re-add + bind sees EBUSY
+                done.countDown();
+            }
         }
     }
 

@@ -44,6 +44,7 @@ public final class Device {
     private final AtomicInteger refs = new AtomicInteger(1);
     private final Map<String, Integer> holders = new TreeMap<>();
     private final AtomicInteger releaseCount = new AtomicInteger();
+    private volatile boolean releaseDone;
     private final ReentrantLock opsLock = new ReentrantLock();
     private final List<Consumer<Device>> unplugListeners = new CopyOnWriteArrayList<>();
     private final LifecycleTracker.Tracked tracked;
@@ -192,6 +193,7 @@ public final class Device {
         } finally {
             objects.releaseQuietly();
             tracked.close();
+            releaseDone = true;
             LOG.debug("{}: released", id);
         }
     }
@@ -200,8 +202,12 @@ public final class Device {
         return Math.max(0, refs.get());
     }
 
+    /**
+     * True once release has finished (driver release and object scope done). While another
+     * thread is still inside release this is false, though {@link #releaseCount()} is already 1.
+     */
     public boolean isReleased() {
-        return releaseCount.get() > 0;
+        return releaseDone;
     }
 
     /** How many times release ran (must be 0 or 1). */
