@@ -45,6 +45,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
     private static final long MAX_PENDING_OUTPUT = 64L << 20;
+    /** Bytes of work queued on device workers above which the connection stops reading, and below which it reads again. */
+    private static final long QUEUED_HIGH = 32L << 20, QUEUED_LOW = 8L << 20;
+    /** Frames held back during an fd exchange above which the connection is closed. */
+    private static final int MAX_HELD = 4096;
 
     private final PaneldServer server;
     private final int number;
@@ -67,6 +71,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private ClientBuffer fdBuffer;
     private ScheduledFuture<?> fdTimeout;
     private boolean closing;
+    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean readPaused;
 
     Connection(PaneldServer server, int number, boolean unix) {
         this.server = server;
@@ -134,6 +140,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             return;
         }
         if (gated) {
+            if (held.size() >= MAX_HELD) {
+                LOG.warn("{}: {} frames held during the fd exchange; closing", describe(), held.size());
+                closing = true;
+                channel.close();
+                return;
+            }
             held.add(f);
             return;
         }
@@ -150,12 +162,21 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
     }
 
+    /** Runs {@code r} on the channel's event loop; dropped when the loop is gone (server closed). */
+    private void onLoop(Runnable r) {
+        try {
+            channel.eventLoop().execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("{}: event loop gone, dropped a late reply", describe());
+        }
+    }
+
     /** Sends from any thread. */
     private void sendLater(Frame f) {
         if (channel.eventLoop().inEventLoop()) {
             send(f);
         } else {
-            channel.eventLoop().execute(() -> send(f));
+            onLoop(() -> send(f));
         }
     }
 
@@ -177,6 +198,32 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (channel != null && channel.isActive()) {
             sendLater(new Frame(0, ev));
         }
+    }
+
+    /**
+     * Queues {@code task} on the session's device worker, counting {@code cost} bytes against the
+     * connection: above {@link #QUEUED_HIGH} the connection stops reading (back-pressure instead
+     * of unbounded memory) until the workers bring it under {@link #QUEUED_LOW}. Event loop.
+     */
+    private void submit(Session s, long cost, Runnable task) {
+        if (queued.addAndGet(cost) > QUEUED_HIGH && !readPaused) {
+            readPaused = true;
+            channel.config().setAutoRead(false);
+        }
+        s.deviceSessions().submit(() -> {
+            try {
+                task.run();
+            } finally {
+                if (queued.addAndGet(-cost) < QUEUED_LOW && readPaused) {
+                    onLoop(() -> {
+                        if (readPaused && queued.get() < QUEUED_LOW) {
+                            readPaused = false;
+                            channel.config().setAutoRead(true);
+                        }
+                    });
+                }
+            }
+        });
     }
 
     /** Replies from a worker: runs {@code op}, answers Ok or the error. */
@@ -287,7 +334,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             ClientBuffer b = buffer(s, d.buffer());
             s.removeBuffer(b.handle());
             forget(b);
-            s.deviceSessions().submit(() -> {
+            submit(s, 64, () -> {
                 b.destroy();
                 server.sessions().bufferDestroyed();
                 sendLater(new Frame(id, new Ok(Message.DESTROY_BUFFER)));
@@ -303,7 +350,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             checkDisplaySized(s, b);
             s.beginFlip();
             send(new Frame(id, new Ok(Message.FLIP)));
-            s.deviceSessions().submit(() -> {
+            submit(s, 64, () -> {
                 ErrorCode err = null;
                 try {
                     s.doFlip(b);
@@ -317,7 +364,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             SetProperty sp = (SetProperty) m;
             Session s = session(sp.session());
             s.checkPresent();
-            s.deviceSessions().submit(() -> replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
+            submit(s, 64, () -> replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
         } else if (m instanceof Subscribe) {
             eventMask = ((Subscribe) m).mask();
             send(new Frame(id, new Ok(Message.SUBSCRIBE)));
@@ -572,7 +619,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     }
 
     private void fdReceived(int id, int handle) {
-        if (fdBuffer == null || fdBuffer.handle() != handle || fdBuffer.shared().takeFd() != null) {
+        if (fdBuffer == null || fdBuffer.handle() != handle || fdBuffer.shared().hasFd()) {
             throw new ProtocolException(ErrorCode.EPROTO, id, "FD_RECEIVED for buffer " + handle + " before its fd was sent", true);
         }
         fdBuffer = null;
@@ -607,7 +654,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             throw new DeviceException(Errno.EINVAL, "WRITE of " + w.w() + "x" + w.h() + " " + b.format() + " pixels needs " + need
                     + " bytes, the frame has " + w.data().length);
         }
-        s.deviceSessions().submit(() -> replyWhenDone(id, Message.WRITE, () -> s.doWrite(b, w.x(), w.y(), w.w(), w.h(), w.data())));
+        submit(s, 64 + w.data().length, () -> replyWhenDone(id, Message.WRITE, () -> s.doWrite(b, w.x(), w.y(), w.w(), w.h(), w.data())));
     }
 
     private void flush(int id, Flush f) throws DeviceException {
@@ -617,13 +664,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (f.rects().isEmpty()) {
             throw new DeviceException(Errno.EINVAL, "FLUSH without damage rectangles");
         }
-        checkDisplaySized(s, b);
+        // buffers are display-sized by construction (CREATE_BUFFER checks it against this device object)
         List<Rect> rects = new ArrayList<>(f.rects().size());
         int n = 0;
         for (Region r : f.rects()) {
             rects.add(checkRect(b, r.x(), r.y(), r.w(), r.h(), "FLUSH rectangle " + n++));
         }
-        s.deviceSessions().submit(() -> replyWhenDone(id, Message.FLUSH, () -> s.doFlush(b, rects)));
+        submit(s, 64 + 16L * rects.size(), () -> replyWhenDone(id, Message.FLUSH, () -> s.doFlush(b, rects)));
     }
 
     private void admin(int id, Message m) throws DeviceException {

@@ -86,8 +86,7 @@ public final class ClientBuffer {
         if (shared == null) {
             return framebuffer;
         }
-        checkIntact();
-        copyDamage(damage);
+        copyDamage(damage); // a short read (truncated file) is reported with the file's current size
         return framebuffer;
     }
 
@@ -103,8 +102,8 @@ public final class ClientBuffer {
             throw new DeviceException(Errno.EIO, "reading shared buffer " + handle + " failed: " + e.getMessage());
         }
         if (!whole) {
-            throw new DeviceException(Errno.EINVAL, "shared buffer " + handle + " was shrunk by the client while being read"
-                    + " (now " + shared.currentSize() + " of " + size() + " bytes)");
+            throw new DeviceException(Errno.EINVAL, "shared buffer " + handle + " was truncated by the client"
+                    + " (the file now has " + shared.currentSize() + " of its " + size() + " bytes)");
         }
     }
 

@@ -43,8 +43,11 @@ public final class DeviceSessions {
         try {
             worker.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            // retired or shutting down: run the task here so that replies and releases still happen
-            task.run();
+            // retired or shutting down (server close): still run it so that replies and releases
+            // happen, but never on the caller's thread (it may be an event loop)
+            Thread t = new Thread(task, "paneld-late-" + device.id());
+            t.setDaemon(true);
+            t.start();
         }
     }
 

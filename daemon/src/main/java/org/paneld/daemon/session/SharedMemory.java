@@ -120,6 +120,11 @@ public final class SharedMemory implements AutoCloseable {
         return f;
     }
 
+    /** True while the fd has not been taken for sending. */
+    public synchronized boolean hasFd() {
+        return fd != null;
+    }
+
     /** True when the file still has its full size (the client has not truncated it). */
     public boolean intact() {
         try {

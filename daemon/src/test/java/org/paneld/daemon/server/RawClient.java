@@ -59,6 +59,62 @@ final class RawClient implements AutoCloseable {
         return id;
     }
 
+    static byte[] encode(Message m) {
+        ByteBuf b = Unpooled.buffer();
+        Codec.encode(new Frame(7, m), b);
+        byte[] bytes = new byte[b.readableBytes()];
+        b.readBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * Sends {@code frame} repeatedly (never reading) until {@code max} bytes went out or the
+     * socket has accepted nothing for {@code stallMs}; returns the bytes accepted.
+     */
+    long sendUntilBlocked(byte[] frame, long max, long stallMs) throws IOException {
+        long sent = 0;
+        ByteBuffer bb = ByteBuffer.wrap(frame);
+        long lastProgress = System.currentTimeMillis();
+        while (sent < max && System.currentTimeMillis() - lastProgress < stallMs) {
+            if (!bb.hasRemaining()) {
+                bb.rewind();
+            }
+            int n = ch.write(bb);
+            if (n > 0) {
+                sent += n;
+                lastProgress = System.currentTimeMillis();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        partial = bb.position() != 0 && bb.hasRemaining() ? bb : null;
+        return sent;
+    }
+
+    private ByteBuffer partial;
+
+    /** Completes the frame {@link #sendUntilBlocked} left half-sent (once the server reads again); 5 s timeout. */
+    void finishPartial() throws IOException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (partial != null && partial.hasRemaining()) {
+            if (ch.write(partial) == 0) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new java.net.SocketTimeoutException("the server does not read");
+                }
+                Thread.onSpinWait();
+            }
+        }
+        partial = null;
+    }
+
+    /** Reads and discards replies until {@code n} have come, within {@code timeoutMs}. */
+    void drainReplies(int n, long timeoutMs) throws IOException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        for (int i = 0; i < n && System.currentTimeMillis() < deadline; i++) {
+            read();
+        }
+    }
+
     int lastId() {
         return ids;
     }
@@ -100,6 +156,13 @@ final class RawClient implements AutoCloseable {
                 selector.selectedKeys().clear();
             }
         }
+    }
+
+    /** Reads {@code n} raw bytes (5 s timeout). */
+    byte[] readBytes(int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n);
+        readFully(b, System.currentTimeMillis() + 5000);
+        return b.array();
     }
 
     /** Reads one frame (5 s timeout). */

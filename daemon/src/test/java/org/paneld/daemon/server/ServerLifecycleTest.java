@@ -211,7 +211,37 @@ class ServerLifecycleTest {
         c.close();
     }
 
-    /** A 4x4 panel whose flush blocks until {@link #HANG} opens (an e-paper refresh that never ends). */
+    @Test
+    void aClientFloodingASlowDeviceIsThrottledNotBuffered() throws Exception {
+        CountDownLatch slow = new CountDownLatch(1);
+        kit.addVirtual("slow0", "hang-fb", "size", 512, "latch", slow);
+        kit.bind("slow0");
+        try (PaneldServer s = new PaneldServer(options(), kit.bus(), null)) {
+            s.start();
+            try (RawClient c = RawClient.hello(dir.resolve("p.sock"))) {
+                c.send(new Message.Open(Message.OPEN_OWNER, "slow0"));
+                int ses = ((Message.Opened) c.read().message()).session();
+                c.send(new Message.CreateBuffer(ses, 512, 512, Message.FOURCC_XRGB8888, 0));
+                int buf = ((Message.BufferCreated) c.read().message()).buffer();
+                c.send(new Message.Flush(ses, buf, List.of(new Message.Region(0, 0, 1, 1)))); // blocks the worker
+                byte[] frame = RawClient.encode(new Message.Write(ses, buf, 0, 0, 512, 512, new byte[512 * 512 * 4]));
+                long accepted = c.sendUntilBlocked(frame, 200 << 20, 1500);
+                assertTrue(accepted < 64L << 20, "the server kept reading " + (accepted >> 20) + " MiB while the device was stuck");
+                assertTrue(accepted > 16L << 20, "the server read only " + (accepted >> 20) + " MiB before pushing back");
+                slow.countDown(); // the device catches up: the server reads again, every WRITE is answered
+                c.finishPartial();
+                c.drainReplies((int) ((accepted + frame.length - 1) / frame.length) + 1, 30_000);
+                int id = c.send(new Message.ListDevices());
+                Frame f = c.read();
+                assertEquals(id, f.id(), "the connection is in sync: " + f);
+            }
+        }
+    }
+
+    /**
+     * A panel (config "size", default 4) whose flush blocks until a latch opens (config "latch",
+     * default {@link #HANG}): an e-paper refresh that never ends.
+     */
     static final class HangingDriver implements Driver {
         @Override
         public String name() {
@@ -219,12 +249,15 @@ class ServerLifecycleTest {
         }
 
         @Override
-        public Display probe(Device device) {
+        public Display probe(Device device) throws Exception {
             device.hardware().add("nothing", () -> { });
+            int size = device.config().intValue("size", 4, 1, 4096);
+            CountDownLatch latch = device.config().asMap().get("latch") instanceof CountDownLatch
+                    ? (CountDownLatch) device.config().asMap().get("latch") : HANG;
             return new Display() {
                 @Override
                 public DisplayInfo info() {
-                    return new DisplayInfo("hang-fb", 4, 4, 0, 0, List.of(PixelFormat.XRGB8888), "RGB888", 0, List.of(), true, "slow");
+                    return new DisplayInfo("hang-fb", size, size, 0, 0, List.of(PixelFormat.XRGB8888), "RGB888", 0, List.of(), true, "slow");
                 }
 
                 @Override
@@ -238,7 +271,7 @@ class ServerLifecycleTest {
                 @Override
                 public void flush(Framebuffer source, Rect damage) {
                     try {
-                        HANG.await();
+                        latch.await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

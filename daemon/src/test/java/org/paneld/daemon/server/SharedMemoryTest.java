@@ -82,6 +82,34 @@ class SharedMemoryTest {
     }
 
     @Test
+    void theFdExchangeAsPROTOCOLmdDescribesItFromAPlainSocketClient() throws Exception {
+        // a client without fd support (plain read(2)) still follows the exchange: it sees the carrier byte 0x00
+        try (RawClient c = RawClient.unix(d.socket)) {
+            c.send(new Message.Hello(1, 1, Message.HELLO_WANT_FD, "raw"));
+            Message.HelloReply h = (Message.HelloReply) c.read().message();
+            assertEquals(Message.HELLO_FD_PASSING, h.flags() & Message.HELLO_FD_PASSING);
+            c.send(new Message.Open(Message.OPEN_OWNER, "fb1"));
+            int s = ((Message.Opened) c.read().message()).session();
+            c.send(new Message.CreateBuffer(s, 32, 16, Message.FOURCC_XRGB8888, Message.BUFFER_SHARED));
+            Message.BufferCreated bc = (Message.BufferCreated) c.read().message();
+            assertEquals(Message.BUFFER_FD_FOLLOWS, bc.flags());
+            assertEquals(32 * 16 * 4, bc.size());
+            c.send(new Message.ListDevices()); // held back by the server until the exchange ends
+            c.send(new Message.FdReady(bc.buffer()));
+            assertArrayEquals(new byte[] {0}, c.readBytes(1), "one zero byte carries the descriptor");
+            int id = c.send(new Message.FdReceived(bc.buffer()));
+            var f = c.read();
+            assertEquals(id, f.id());
+            assertEquals(new Message.Ok(Message.FD_RECEIVED), f.message());
+            assertTrue(c.read().message() instanceof Message.DeviceList, "the held reply comes after FD_RECEIVED's");
+            // out of order: FD_RECEIVED again is EPROTO and closes the connection
+            c.send(new Message.FdReceived(bc.buffer()));
+            assertEquals(ErrorCode.EPROTO, ((Message.Error) c.read().message()).code());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
     void truncatedBufferGivesAnErrorNotACrash() throws Exception {
         PaneldClient evil = d.unix();
         PaneldClient good = d.unix();
