@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.paneld.drivers.core.Driver;
+import org.paneld.drivers.gud.GudDriver;
 import org.paneld.drivers.mipidbi.MipiDbiDrivers;
 import org.paneld.drivers.repaper.RepaperDriver;
 import org.paneld.drivers.st7586.St7586Driver;
@@ -20,8 +21,9 @@ public final class Drivers {
             List.of(new VirtualFbDriver()),
             // mi0283qt (ili9341), st7735r, st7789v, ili9486, hx8357d, ili9488, panel-mipi-dbi
             MipiDbiDrivers.all(),
-            List.of(new St7586Driver(), new RepaperDriver())
-            // gud (org.paneld.drivers.gud.GudDriver) goes here when it lands on main
+            List.of(new St7586Driver(), new RepaperDriver()),
+            // USB displays: devices come from GudUsbService hotplug (or a virtual GUD panel in the config)
+            List.of(new GudDriver())
     );
 
     @SafeVarargs

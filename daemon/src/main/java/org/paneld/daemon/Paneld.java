@@ -62,9 +62,15 @@ public final class Paneld implements Callable<Integer> {
 
     public static void main(String[] args) {
         long t0 = System.nanoTime();
-        CommandLine cl = new CommandLine(new Paneld(t0, System.getenv()));
-        int code = cl.execute(args);
-        System.exit(code);
+        int code = 1;
+        try {
+            code = new CommandLine(new Paneld(t0, System.getenv())).execute(args);
+        } catch (Throwable t) {
+            // never leave the JVM running on Netty's non-daemon threads after a failure here
+            System.err.println("paneld: fatal: " + t);
+        } finally {
+            System.exit(code);
+        }
     }
 
     @Override
