@@ -1,7 +1,6 @@
 package org.paneld.daemon;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -110,9 +109,14 @@ public final class Paneld implements Callable<Integer> {
             daemon.start();
         } catch (InitTable.StepFailedException e) {
             String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
-            log.error("start-up failed at step '{}': {}", e.step(), why);
-            if (e.getCause() != null && !(e.getCause() instanceof DeviceException)) {
-                log.debug("start-up failure at step '" + e.step() + "'", e.getCause());
+            Throwable cause = e.getCause();
+            boolean expected = cause == null || cause instanceof java.io.IOException // DeviceException, ConfigException, bind errors
+                    || String.valueOf(cause.getMessage()).startsWith("failure injected");
+            if (expected) {
+                log.error("start-up failed at step '{}': {}", e.step(), why);
+            } else {
+                // a bug, not a bad config or a missing device: keep the stack trace
+                log.error("start-up failed at step '" + e.step() + "': " + why, cause);
             }
             for (Throwable s : e.getSuppressed()) {
                 log.error("while unwinding: {}", s.getMessage());
@@ -157,10 +161,5 @@ public final class Paneld implements Callable<Integer> {
                 // keep waiting: only a signal ends the daemon
             }
         }
-    }
-
-    /** The step names, for tests and docs. */
-    static List<String> steps() {
-        return Daemon.STEPS;
     }
 }
