@@ -281,9 +281,9 @@ public final class PanelCtl implements Callable<Integer> {
         }
     }
 
-    @Command(name = "draw", description = {"Draws an image file (PNG, JPEG, GIF, BMP) on the panel.",
-            "The image is scaled to fit the panel preserving its aspect ratio, centred, and letterboxed in black;",
-            "an image of exactly the panel's size is drawn pixel for pixel."})
+    @Command(name = "draw", description = {"Draws an image file (PNG, JPEG, GIF, BMP), scaled to fit, letterboxed in black.",
+            "The image is scaled to fit the panel preserving its aspect ratio, centred, with black bars where it does",
+            "not fill the panel; an image of exactly the panel's size is drawn pixel for pixel."})
     static final class DrawCmd implements Callable<Integer> {
         @ParentCommand
         PanelCtl parent;
