@@ -250,7 +250,7 @@ public final class Codec {
         }
 
         ProtocolException bad(String what) {
-            return new ProtocolException(ErrorCode.EPROTO, id, typeName(type) + " frame at byte " + offset + ": " + what, true);
+            return new ProtocolException(ErrorCode.EPROTO, id, type, typeName(type) + " frame at byte " + offset + ": " + what, true);
         }
 
         private void need(int n, String field) {
@@ -314,17 +314,17 @@ public final class Codec {
                     CreateBuffer c = new CreateBuffer(u32("session"), u32("width"), u32("height"), u32("format"), u32("flags"));
                     int bpp = Message.bytesPerPixel(c.format());
                     if (c.width() <= 0 || c.height() <= 0) {
-                        throw new ProtocolException(ErrorCode.EINVAL, id, "CREATE_BUFFER: size "
+                        throw new ProtocolException(ErrorCode.EINVAL, id, type, "CREATE_BUFFER: size "
                                 + Integer.toUnsignedString(c.width()) + "x" + Integer.toUnsignedString(c.height())
                                 + " is not positive (width and height must be 1..2^31-1)", false);
                     }
                     if (bpp == 0) {
-                        throw new ProtocolException(ErrorCode.EINVAL, id, "CREATE_BUFFER: unknown format 0x"
+                        throw new ProtocolException(ErrorCode.EINVAL, id, type, "CREATE_BUFFER: unknown format 0x"
                                 + Integer.toHexString(c.format()) + " (XRGB8888 = 0x34325258, RGB565 = 0x36314752)", false);
                     }
                     long size = (long) c.width() * c.height() * bpp;
                     if (size > limits.maxBufferBytes() || size > Integer.MAX_VALUE) {
-                        throw new ProtocolException(ErrorCode.EINVAL, id, "CREATE_BUFFER: " + c.width() + "x" + c.height() + " "
+                        throw new ProtocolException(ErrorCode.EINVAL, id, type, "CREATE_BUFFER: " + c.width() + "x" + c.height() + " "
                                 + Message.formatName(c.format()) + " needs " + size + " bytes, more than the limit of "
                                 + Math.min(limits.maxBufferBytes(), Integer.MAX_VALUE) + " bytes", false);
                     }
@@ -346,7 +346,7 @@ public final class Codec {
                     int n = count("count", 16);
                     if (n > limits.maxRects()) {
                         b.skipBytes(b.readableBytes());
-                        throw new ProtocolException(ErrorCode.EINVAL, id, "FLUSH: " + n + " rectangles, more than the limit of "
+                        throw new ProtocolException(ErrorCode.EINVAL, id, type, "FLUSH: " + n + " rectangles, more than the limit of "
                                 + limits.maxRects(), false);
                     }
                     List<Region> rects = new ArrayList<>(n);
@@ -444,7 +444,7 @@ public final class Codec {
                         return new Ok(type & ~Message.REPLY);
                     }
                     b.skipBytes(b.readableBytes());
-                    throw new ProtocolException(ErrorCode.EOPNOTSUPP, id, "unknown message type 0x" + Integer.toHexString(type)
+                    throw new ProtocolException(ErrorCode.EOPNOTSUPP, id, type, "unknown message type 0x" + Integer.toHexString(type)
                             + " in the frame at byte " + offset, false);
             }
         }

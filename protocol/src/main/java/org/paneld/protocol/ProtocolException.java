@@ -9,12 +9,24 @@ public class ProtocolException extends RuntimeException {
     private final ErrorCode code;
     private final int requestId;
     private final boolean fatal;
+    private final int requestType;
 
     public ProtocolException(ErrorCode code, int requestId, String message, boolean fatal) {
+        this(code, requestId, 0, message, fatal);
+    }
+
+    /** With the type of the request the error answers (0 when unknown). */
+    public ProtocolException(ErrorCode code, int requestId, int requestType, String message, boolean fatal) {
         super(message);
         this.code = code;
         this.requestId = requestId;
+        this.requestType = requestType;
         this.fatal = fatal;
+    }
+
+    /** The type of the offending request, 0 when unknown. */
+    public int requestType() {
+        return requestType;
     }
 
     public ErrorCode code() {

@@ -270,12 +270,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (msg instanceof ProtocolException) {
             ProtocolException pe = (ProtocolException) msg;
             LOG.debug("{}: {}", describe(), pe.toString());
+            int rt = pe.requestType() & 0xFFFF;
             if (pe.fatal()) {
                 gated = false; // the error goes out at once
-                sendError(pe.requestId(), 0, pe.code(), pe.getMessage());
+                sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
                 closeAfterFlush();
             } else {
-                sendError(pe.requestId(), 0, pe.code(), pe.getMessage());
+                sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
             }
             return;
         }
@@ -292,7 +293,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             }
             handle(f.id(), f.message());
         } catch (ProtocolException pe) {
-            gated = false;
+            if (pe.fatal()) {
+                gated = false; // the error goes out at once, then the connection closes
+            }
             sendError(f.id(), type, pe.code(), pe.getMessage());
             if (pe.fatal()) {
                 closeAfterFlush();

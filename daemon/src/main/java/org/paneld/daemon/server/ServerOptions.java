@@ -9,7 +9,8 @@ import java.util.Map;
  * @param socketPath    the Unix domain socket to create (ignored when {@code inheritedFd} is set)
  * @param socketMode    file mode of the socket, e.g. {@code 0660}
  * @param socketGroup   group to give the socket to (nullable: keep the daemon's)
- * @param inheritedFd   an already listening Unix socket fd (systemd socket activation), nullable
+ * @param inheritedFd   an already listening, non-blocking Unix socket fd (systemd socket activation with
+ *                      {@code NonBlocking=yes}), nullable
  * @param tcpHost       address for the optional TCP listener (nullable: no TCP), loopback recommended
  * @param tcpPort       TCP port (0 picks a free one, see {@link PaneldServer#tcpPort()})
  * @param limits        per-connection and per-frame limits

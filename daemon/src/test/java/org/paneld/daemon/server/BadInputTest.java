@@ -146,6 +146,9 @@ class BadInputTest {
                     if (e.code() != k.expected()) {
                         failures.add(k.name() + ": expected " + k.expected() + ", got " + e.code() + " (" + e.message() + ")");
                     }
+                    if (e.requestType() == 0 && k.afterHello() && id != 0 && k.expected() != ErrorCode.EMSGSIZE) {
+                        failures.add(k.name() + ": error does not name the request type");
+                    }
                     if (f.id() != id) {
                         failures.add(k.name() + ": error carries id " + f.id() + ", the request had " + id);
                     }
