@@ -1,5 +1,6 @@
 package org.paneld.drivers.spi;
 
+import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import com.pi4j.io.IO;
 import com.pi4j.io.IOType;
@@ -17,6 +18,7 @@ import com.pi4j.io.spi.SpiBus;
 import com.pi4j.io.spi.SpiChipSelect;
 import com.pi4j.io.spi.SpiConfig;
 import com.pi4j.io.spi.SpiMode;
+import com.pi4j.provider.Provider;
 import java.io.IOException;
 import java.util.Objects;
 import org.paneld.drivers.core.Device;
@@ -44,8 +46,6 @@ public final class Pi4jHardware {
     public static final String OUTPUT_PROVIDER = "gpiod-digital-output";
     public static final String INPUT_PROVIDER = "gpiod-digital-input";
     public static final String PWM_PROVIDER = "linuxfs-pwm";
-    /** Registry address of SPI devices (see {@link #openSpi}): clear of BCM lines and PWM channels. */
-    static final int SPI_ADDRESS_BASE = 0x5000;
     /** Backlight PWM frequency. */
     public static final int PWM_FREQUENCY_HZ = 1000;
 
@@ -73,14 +73,18 @@ public final class Pi4jHardware {
     }
 
     private <T extends IO> T register(String what, String id, T io) throws Exception {
+        return register(what, id, io, context);
+    }
+
+    private <T extends IO> T register(String what, String id, T io, Context owner) throws Exception {
         device.hardware().addOrReset("pi4j " + what + " (" + id + ")", () -> {
             try {
                 if (io instanceof Spi) {
                     ((Spi) io).close(); // Pi4J 2.8's shutdown does not close an SPI device's file
                 }
             } finally {
-                if (context.registry().exists(id)) {
-                    context.shutdown(id);
+                if (owner.registry().exists(id)) {
+                    owner.shutdown(id);
                 }
             }
         });
@@ -94,34 +98,65 @@ public final class Pi4jHardware {
     /**
      * Opens /dev/spidev{@code bus}.{@code cs}.
      *
+     * <p>Pi4J 2.8 derives an SPI device's chip select from its registry address, and its registry
+     * keeps one address set for every I/O type: SPI0.CE0 (address 0) would collide with PWM
+     * channel 0 (GPIO 18, the usual backlight), with BCM line 0, and with a second panel on
+     * SPI1.CE0. So each SPI device gets a private Pi4J context (its own registry) holding a fresh
+     * instance of the shared context's SPI provider, and is created there at address = chip
+     * select. The private context is shut down with the device, in the hardware scope.
+     *
      * @param maxTransfer largest single transfer (spidev bufsiz), rounded down to even
      */
     public SpiPort openSpi(int bus, int cs, int speedHz, int mode, int maxTransfer) throws Exception {
         String what = "spi /dev/spidev" + bus + "." + cs;
         String id = idPrefix + "spi";
+        Context spiContext = privateSpiContext(what);
         Spi spi;
         try {
-            SpiConfig config = Spi.newConfigBuilder(context)
+            SpiConfig config = Spi.newConfigBuilder(spiContext)
                     .id(id)
                     .name(device.name() + " " + what)
                     .bus(SpiBus.getByNumber(bus))
-                    .chipSelect(SpiChipSelect.getByNumber(cs))
-                    // Pi4J 2.8 keeps one address namespace for all I/O types, so chip select 0
-                    // would collide with PWM channel 0 or BCM line 0; linuxfs SPI opens
-                    // /dev/spidev<bus>.<chipSelect> and uses the channel only as that address.
-                    .channel(SPI_ADDRESS_BASE + bus * 16 + cs)
+                    .chipSelect(SpiChipSelect.getByNumber(cs)) // also the registry address
                     .baud(speedHz)
                     .mode(SpiMode.getByNumber(mode))
-                    .provider(provider(SPI_PROVIDER, IOType.SPI))
+                    .provider(spiContext.provider(IOType.SPI).id())
                     .build();
-            spi = context.create(config);
+            if (config.getChipSelect() == null || config.getChipSelect().getChipSelect() != cs) {
+                throw new IllegalStateException("Pi4J lost the chip select of " + what);
+            }
+            spi = spiContext.create(config);
         } catch (RuntimeException e) {
             throw failed(what, e);
         }
-        register(what, id, spi);
+        register(what, id, spi, spiContext);
         return new Pi4jSpiPort(device.guard(), spi, what, speedHz, maxTransfer);
     }
 
+    /**
+     * A context of its own for one SPI device, with a fresh instance of the shared context's SPI
+     * provider (linuxfs on a Pi, the mock plugin's in tests), made by its public no-argument
+     * constructor, or by the provider itself when it is a {@code Supplier<Provider>}; registered
+     * in the hardware scope.
+     */
+    private Context privateSpiContext(String what) throws Exception {
+        Provider shared = context.provider(provider(SPI_PROVIDER, IOType.SPI));
+        Provider fresh;
+        try {
+            if (shared instanceof java.util.function.Supplier) {
+                // a provider that makes its own fresh instances (the tests' wired mocks)
+                fresh = (Provider) ((java.util.function.Supplier<?>) shared).get();
+            } else {
+                fresh = shared.getClass().getConstructor().newInstance();
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new DeviceException(Errno.EIO, "cannot open " + what + ": the SPI provider "
+                    + shared.getClass().getName() + " cannot be instantiated (" + e + ")", e);
+        }
+        Context spiContext = Pi4J.newContextBuilder().noAutoDetect().add(fresh).build();
+        device.hardware().addOrReset("pi4j context of " + what, spiContext::shutdown);
+        return spiContext;
+    }
     /** Opens BCM line {@code bcm} as an output driven to {@code initialHigh}. */
     public GpioOutput openOutput(String role, int bcm, boolean initialHigh) throws Exception {
         String what = "gpio " + bcm + " (" + role + ")";

@@ -48,6 +48,7 @@ public final class MockPi4jWire {
     }
 
     private final Context context;
+    private volatile SpiConfig lastSpiConfig;
     private volatile Target target;
     private volatile boolean option1;
     private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -68,6 +69,11 @@ public final class MockPi4jWire {
 
     public Context context() {
         return context;
+    }
+
+    /** The config of the SPI device created last (each lives in a private context of its own). */
+    public SpiConfig lastSpiConfig() {
+        return lastSpiConfig;
     }
 
     public void target(Target t) {
@@ -211,10 +217,17 @@ public final class MockPi4jWire {
         }
     }
 
-    final class WiredSpiProvider extends MockSpiProviderImpl {
+    /** Supplies fresh instances of itself: each SPI device gets a private Pi4J context (see Pi4jHardware). */
+    final class WiredSpiProvider extends MockSpiProviderImpl implements java.util.function.Supplier<com.pi4j.provider.Provider> {
+        @Override
+        public com.pi4j.provider.Provider get() {
+            return new WiredSpiProvider();
+        }
+
         @Override
         public Spi create(SpiConfig config) {
             WiredSpi spi = new WiredSpi(this, config);
+            lastSpiConfig = config;
             this.context.registry().add(spi);
             return spi;
         }

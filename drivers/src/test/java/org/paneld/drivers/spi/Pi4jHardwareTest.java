@@ -74,7 +74,7 @@ class Pi4jHardwareTest {
         SpiPort spi = hw.openSpi(0, 1, 8_000_000, 0, 64);
         GpioOutput dc = hw.openOutput("dc", 22, false);
         GpioInput busy = hw.openInput("busy", 17);
-        assertEquals(3, d.hardware().pending());
+        assertEquals(4, d.hardware().pending(), "spi, its private Pi4J context, dc, busy");
         byte[] data = new byte[1000];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) i;
@@ -104,6 +104,40 @@ class Pi4jHardwareTest {
         assertEquals(calls, wire.callCount(), "no Pi4J call after unplug");
         d.hardware().release();
         assertEquals(1, wire.spiClosed());
+        assertTrue(wire.context().registry().all().isEmpty());
+    }
+
+    /**
+     * Pi4J 2.8 takes an SPI device's chip select from its registry address, and its registry keeps
+     * one address set for all I/O types: the chip select must survive, and SPI0.CE0 must coexist
+     * with PWM channel 0 (GPIO 18, the usual backlight), BCM line 0, and a panel on SPI1.CE0.
+     */
+    @Test
+    void theChipSelectReachesPi4jAndCe0CoexistsWithPwm0Bcm0AndAnotherBus() throws Exception {
+        Device d = device();
+        Pi4jHardware hw = new Pi4jHardware(d, wire.context());
+        hw.openSpi(0, 0, 8_000_000, 0, 4096);
+        com.pi4j.io.spi.SpiConfig first = wire.lastSpiConfig();
+        assertEquals(0, first.bus().getBus());
+        assertEquals(0, first.getChipSelect().getChipSelect(), "linuxfs opens /dev/spidev<bus>.<getChipSelect()>");
+        hw.openPwm("backlight", 0);
+        Device other = device();
+        Pi4jHardware otherHw = new Pi4jHardware(other, wire.context());
+        otherHw.openSpi(1, 0, 8_000_000, 0, 4096);
+        otherHw.openOutput("dc", 1, false);
+        assertEquals(1, wire.lastSpiConfig().bus().getBus());
+        assertEquals(0, wire.lastSpiConfig().getChipSelect().getChipSelect());
+        d.guard().unplug();
+        d.hardware().release();
+        other.guard().unplug();
+        other.hardware().release();
+        Device third = device();
+        Pi4jHardware thirdHw = new Pi4jHardware(third, wire.context());
+        thirdHw.openSpi(0, 0, 8_000_000, 0, 4096);
+        thirdHw.openOutput("dc", 0, false); // BCM line 0 beside SPI0.CE0 (both address 0 to Pi4J)
+        third.guard().unplug();
+        third.hardware().release();
+        assertEquals(3, wire.spiClosed());
         assertTrue(wire.context().registry().all().isEmpty());
     }
 
