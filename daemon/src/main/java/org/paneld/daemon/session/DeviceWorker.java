@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * The one thread that runs a device object's blocking operations, in submission order (lighter
  * than a ThreadPoolExecutor: a lock-free queue and park/unpark). Optionally it polls for a while
  * after a task before parking ({@code -Dpaneld.worker.spinMicros}, default 0: on a Pi's few
- * cores spinning costs more than the wake-up it saves, measured in bench/notes/proto.md). Lifetime: the device's {@link DeviceSessions}. Threads: {@link #execute} from any.
+ * cores spinning costs more than the wake-up it saves, measured in BENCHMARKS.md, flush-rtt). Lifetime: the device's {@link DeviceSessions}. Threads: {@link #execute} from any.
  */
 final class DeviceWorker implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceWorker.class);
