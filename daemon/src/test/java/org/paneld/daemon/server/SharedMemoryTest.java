@@ -83,7 +83,7 @@ class SharedMemoryTest {
 
     @Test
     void theFdExchangeAsPROTOCOLmdDescribesItFromAPlainSocketClient() throws Exception {
-        // a client without fd support (plain read(2)) still follows the exchange: it sees the carrier byte 0x00
+        // a client without fd support (plain read(2)) still follows the exchange: it reads the one carrier byte
         try (RawClient c = RawClient.unix(d.socket)) {
             c.send(new Message.Hello(1, 1, Message.HELLO_WANT_FD, "raw"));
             Message.HelloReply h = (Message.HelloReply) c.read().message();
@@ -96,7 +96,9 @@ class SharedMemoryTest {
             assertEquals(32 * 16 * 4, bc.size());
             c.send(new Message.ListDevices()); // held back by the server until the exchange ends
             c.send(new Message.FdReady(bc.buffer()));
-            assertArrayEquals(new byte[] {0}, c.readBytes(1), "one zero byte carries the descriptor");
+            // one byte carries the descriptor; its value is unspecified (Netty's native sendFd does not
+            // initialise it), so a plain-socket client reads exactly one byte and ignores it
+            assertEquals(1, c.readBytes(1).length, "one byte carries the descriptor");
             int id = c.send(new Message.FdReceived(bc.buffer()));
             var f = c.read();
             assertEquals(id, f.id());
