@@ -36,11 +36,18 @@ class QuickStartAsUserIT {
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> env = Map.of("USER", "nobody", "HOME", xdg.toString(), "XDG_RUNTIME_DIR", xdg.toString());
         List<String> asNobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
+        // "nobody" may not be able to read the checkout (a clone under a private directory):
+        // run copies of the jars from this world-readable directory, as an installed copy would be
+        Path paneldJar = Files.copy(DaemonProcess.jar("paneld.jar"), tmp.resolve("paneld.jar"));
+        Path panelctlJar = Files.copy(DaemonProcess.jar("panelctl.jar"), tmp.resolve("panelctl.jar"));
+        for (Path jar : List.of(paneldJar, panelctlJar)) {
+            Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
 
         List<String> daemonCmd = new ArrayList<>(asNobody);
         daemonCmd.add(DaemonProcess.javaBin());
         daemonCmd.addAll(DaemonProcess.TEST_JVM);
-        daemonCmd.addAll(List.of("-jar", DaemonProcess.jar("paneld.jar").toString()));
+        daemonCmd.addAll(List.of("-jar", paneldJar.toString()));
         try (DaemonProcess p = DaemonProcess.startCommand(tmp, env, daemonCmd)) {
             p.awaitReady();
             Path sock = xdg.resolve("paneld.sock");
@@ -49,7 +56,7 @@ class QuickStartAsUserIT {
 
             List<String> ctlCmd = new ArrayList<>(asNobody);
             ctlCmd.add(DaemonProcess.javaBin());
-            ctlCmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-jar", DaemonProcess.jar("panelctl.jar").toString(), "list"));
+            ctlCmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-jar", panelctlJar.toString(), "list"));
             Ctl.Result list = Ctl.exec(ctlCmd, env, 60);
             assertEquals(0, list.code(), list.toString());
             assertEquals(2, list.lines().size(), list.toString());
