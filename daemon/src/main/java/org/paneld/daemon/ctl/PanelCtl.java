@@ -368,71 +368,54 @@ public final class PanelCtl implements Callable<Integer> {
         }
     }
 
-    @Command(name = "bind", description = "Binds a device to its driver (admin).")
-    static final class BindCmd implements Callable<Integer> {
+    /** bind, unbind, unplug, replug: one admin request that names a device. */
+    abstract static class DeviceAdminCmd implements Callable<Integer> {
         @ParentCommand
         PanelCtl parent;
         @Parameters(paramLabel = "NAME")
         String name;
 
+        abstract void request(PaneldClient c, String device) throws PaneldException;
+
         @Override
         public Integer call() throws Exception {
             parent.withClient(name, c -> {
-                c.bind(name);
+                request(c, name);
                 return null;
             });
             return 0;
+        }
+    }
+
+    @Command(name = "bind", description = "Binds a device to its driver (admin).")
+    static final class BindCmd extends DeviceAdminCmd {
+        @Override
+        void request(PaneldClient c, String device) throws PaneldException {
+            c.bind(device);
         }
     }
 
     @Command(name = "unbind", description = "Orderly unbind: backlight off, display off, unplug, release the hardware (admin).")
-    static final class UnbindCmd implements Callable<Integer> {
-        @ParentCommand
-        PanelCtl parent;
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class UnbindCmd extends DeviceAdminCmd {
         @Override
-        public Integer call() throws Exception {
-            parent.withClient(name, c -> {
-                c.unbind(name);
-                return null;
-            });
-            return 0;
+        void request(PaneldClient c, String device) throws PaneldException {
+            c.unbind(device);
         }
     }
 
     @Command(name = "unplug", description = "Virtual devices: simulates pulling the cable (admin).")
-    static final class UnplugCmd implements Callable<Integer> {
-        @ParentCommand
-        PanelCtl parent;
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class UnplugCmd extends DeviceAdminCmd {
         @Override
-        public Integer call() throws Exception {
-            parent.withClient(name, c -> {
-                c.unplug(name);
-                return null;
-            });
-            return 0;
+        void request(PaneldClient c, String device) throws PaneldException {
+            c.unplug(device);
         }
     }
 
     @Command(name = "replug", description = "Virtual devices: plugs an unplugged device back in and binds it (admin).")
-    static final class ReplugCmd implements Callable<Integer> {
-        @ParentCommand
-        PanelCtl parent;
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class ReplugCmd extends DeviceAdminCmd {
         @Override
-        public Integer call() throws Exception {
-            parent.withClient(name, c -> {
-                c.replug(name);
-                return null;
-            });
-            return 0;
+        void request(PaneldClient c, String device) throws PaneldException {
+            c.replug(device);
         }
     }
 }
