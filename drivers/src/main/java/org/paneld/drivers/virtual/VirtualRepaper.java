@@ -603,49 +603,43 @@ public final class VirtualRepaper implements VirtualHardware {
      * One driver's connection: the SPI port and lines, every call inside the driver's guard.
      * Lifetime: the hardware binding; {@link #close()} is the unbind. Threads: the driver's.
      */
-    public final class Connection implements AutoCloseable {
-        private final UnplugGuard guard;
-        private volatile boolean closed;
-
+    public final class Connection extends GuardedConnection {
         private Connection(UnplugGuard guard) {
-            this.guard = guard;
+            super(guard, "virtual repaper");
         }
 
-        private void enter(String what) throws IOException {
-            guard.enter();
-            if (closed) {
-                guard.exit();
-                synchronized (VirtualRepaper.this) {
-                    violation(what + " after the driver's connection was released");
-                }
-                throw new DeviceException(Errno.ENODEV, "virtual repaper: " + what + " after release");
+        @Override
+        protected void recordViolation(String message) {
+            synchronized (VirtualRepaper.this) {
+                violation(message);
             }
+        }
+
+        @Override
+        protected void detach() {
+            disconnect(this);
         }
 
         public SpiPort spi() {
             return new SpiPort() {
                 @Override
                 public void write(byte[] buf, int off, int len) throws IOException {
-                    enter("SPI write");
-                    try {
+                    guarded("SPI write", () -> {
                         VirtualRepaper.this.write(buf, off, len);
-                    } finally {
-                        guard.exit();
-                    }
+                        return null;
+                    });
                 }
 
                 @Override
                 public void transfer(byte[] tx, byte[] rx, int len) throws IOException {
-                    enter("SPI transfer");
-                    try {
+                    guarded("SPI transfer", () -> {
                         advance(len * 8L * 1_000_000_000L / spiHz);
                         Arrays.fill(rx, 0, len, (byte) 0);
                         if (len >= 2) {
                             rx[1] = (byte) read(tx[0] & 0xFF);
                         }
-                    } finally {
-                        guard.exit();
-                    }
+                        return null;
+                    });
                 }
 
                 @Override
@@ -669,12 +663,10 @@ public final class VirtualRepaper implements VirtualHardware {
             return new GpioOutput() {
                 @Override
                 public void set(boolean high) throws IOException {
-                    enter("gpio " + name);
-                    try {
-                        setLine(name, high, guard.isUnplugged());
-                    } finally {
-                        guard.exit();
-                    }
+                    guarded("gpio " + name, () -> {
+                        setLine(name, high, guard().isUnplugged());
+                        return null;
+                    });
                 }
 
                 @Override
@@ -693,12 +685,7 @@ public final class VirtualRepaper implements VirtualHardware {
             return new GpioInput() {
                 @Override
                 public boolean isHigh() throws IOException {
-                    enter("busy read");
-                    try {
-                        return VirtualRepaper.this.busy();
-                    } finally {
-                        guard.exit();
-                    }
+                    return guarded("busy read", () -> VirtualRepaper.this.busy());
                 }
 
                 @Override
@@ -708,10 +695,5 @@ public final class VirtualRepaper implements VirtualHardware {
             };
         }
 
-        @Override
-        public void close() {
-            closed = true;
-            disconnect(this);
-        }
     }
 }

@@ -271,35 +271,31 @@ public final class VirtualSt7586 implements VirtualHardware {
     }
 
     /** One driver's connection. Lifetime: the hardware binding. Threads: the driver's. */
-    public final class Connection implements AutoCloseable {
-        private final UnplugGuard guard;
-        private volatile boolean closed;
-
+    public final class Connection extends GuardedConnection {
         private Connection(UnplugGuard guard) {
-            this.guard = guard;
+            super(guard, "virtual st7586");
         }
 
-        private void enter(String what) throws IOException {
-            guard.enter();
-            if (closed) {
-                guard.exit();
-                synchronized (VirtualSt7586.this) {
-                    violation(what + " after the driver's connection was released");
-                }
-                throw new DeviceException(Errno.ENODEV, "virtual st7586: " + what + " after release");
+        @Override
+        protected void recordViolation(String message) {
+            synchronized (VirtualSt7586.this) {
+                violation(message);
             }
+        }
+
+        @Override
+        protected void detach() {
+            disconnect(this);
         }
 
         public SpiPort spi() {
             return new SpiPort() {
                 @Override
                 public void write(byte[] buf, int off, int len) throws IOException {
-                    enter("SPI write");
-                    try {
+                    guarded("SPI write", () -> {
                         VirtualSt7586.this.write(buf, off, len);
-                    } finally {
-                        guard.exit();
-                    }
+                        return null;
+                    });
                 }
 
                 @Override
@@ -333,8 +329,7 @@ public final class VirtualSt7586 implements VirtualHardware {
             return new GpioOutput() {
                 @Override
                 public void set(boolean high) throws IOException {
-                    enter("gpio " + name);
-                    try {
+                    guarded("gpio " + name, () -> {
                         synchronized (VirtualSt7586.this) {
                             if (isDc) {
                                 dc = high;
@@ -342,9 +337,8 @@ public final class VirtualSt7586 implements VirtualHardware {
                                 setReset(high);
                             }
                         }
-                    } finally {
-                        guard.exit();
-                    }
+                        return null;
+                    });
                 }
 
                 @Override
@@ -357,10 +351,5 @@ public final class VirtualSt7586 implements VirtualHardware {
         public GpioOutput dc() { return line("a0", true); }
         public GpioOutput reset() { return line("reset", false); }
 
-        @Override
-        public void close() {
-            closed = true;
-            disconnect(this);
-        }
     }
 }
