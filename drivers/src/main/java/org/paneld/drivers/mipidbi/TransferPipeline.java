@@ -131,17 +131,7 @@ final class TransferPipeline implements AutoCloseable {
     /** Waits until every submitted chunk is done; throws the first failure among them. */
     void finish() throws IOException {
         synchronized (lock) {
-            boolean interrupted = false;
-            while (outstanding > 0) {
-                producerWaiting++;
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the chunks in flight must still drain before we return
-                } finally {
-                    producerWaiting--;
-                }
-            }
+            boolean interrupted = awaitIdleLocked();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -160,17 +150,7 @@ final class TransferPipeline implements AutoCloseable {
             if (error == null) {
                 error = new DeviceException(Errno.EIO, "flush aborted");
             }
-            boolean interrupted = false;
-            while (outstanding > 0) {
-                producerWaiting++;
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } finally {
-                    producerWaiting--;
-                }
-            }
+            boolean interrupted = awaitIdleLocked();
             error = null;
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -181,22 +161,31 @@ final class TransferPipeline implements AutoCloseable {
     /** Takes the pending failure, leaving it set while draining so the transfer thread drops the rest. */
     private IOException takeErrorLocked() {
         IOException e = error;
-        boolean interrupted = false;
-        while (outstanding > 0) {
-            producerWaiting++;
-            try {
-                lock.wait();
-            } catch (InterruptedException ie) {
-                interrupted = true;
-            } finally {
-                producerWaiting--;
-            }
-        }
+        boolean interrupted = awaitIdleLocked();
         error = null;
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
         return e;
+    }
+
+    /**
+     * Waits, with the lock held, until no chunk is queued or on the wire; an interrupt does not
+     * end the wait (the chunks in flight must drain first). Returns whether one arrived.
+     */
+    private boolean awaitIdleLocked() {
+        boolean interrupted = false;
+        while (outstanding > 0) {
+            producerWaiting++;
+            try {
+                lock.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                producerWaiting--;
+            }
+        }
+        return interrupted;
     }
 
     private void waitLocked() throws InterruptedIOException {
