@@ -45,7 +45,7 @@ public final class SessionManager {
         }
         if (device.isUnplugged()) {
             ref.close();
-            throw new NoDeviceException(device.id() + " is gone (unplugged or unbound)");
+            throw new NoDeviceException("device " + device.id() + " is gone (unplugged or unbound)", null);
         }
         DeviceSessions ds;
         Session s;
