@@ -368,7 +368,7 @@ class ProtocolAsWrittenTest {
                     }
                 }
             }
-            assertEquals(List.of(), wrong);
+            assertEquals(0, wrong.size(), wrong.size() + " of 300 pairs wrong, e.g. " + wrong.subList(0, Math.min(3, wrong.size())));
             assertStaysOpen(c);
         }
     }
