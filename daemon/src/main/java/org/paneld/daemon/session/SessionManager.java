@@ -41,7 +41,7 @@ public final class SessionManager {
         try {
             ref = device.acquire(holder);
         } catch (IllegalStateException e) {
-            throw new NoDeviceException(device.id() + " is released");
+            throw new NoDeviceException("device " + device.id() + " is released", null);
         }
         if (device.isUnplugged()) {
             ref.close();
