@@ -693,52 +693,42 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             throw new DeviceException(Errno.EACCES, "admin requests are allowed to root and the daemon's uid on the Unix socket"
                     + (unix ? " (you are uid " + uid + ")" : " (not over TCP)"));
         }
-        boolean snapshot = m.type() == Message.ADMIN_SNAPSHOT;
+        boolean snapshot = m.type() == Message.ADMIN_SNAPSHOT; // bounded (the executor rejects only after server close)
         if (snapshot) {
             String refused = server.snapshotSlots().tryAcquire(snapshots);
             if (refused != null) {
                 throw new DeviceException(Errno.EBUSY, refused);
             }
         }
-        try {
-            server.adminExecutor().execute(() -> adminTask(id, m, snapshot));
-        } catch (RuntimeException e) {
-            if (snapshot) {
-                server.snapshotSlots().release(snapshots);
-            }
-            throw e;
-        }
-    }
-
-    /** Runs one admin request on the admin thread; a snapshot's slot is given back once its reply is handed over. */
-    private void adminTask(int id, Message m, boolean snapshot) {
-        try {
-            Message reply;
-            if (m instanceof AdminStatus) {
-                reply = new Status(server.statusLines());
-            } else {
-                AdminDevice a = (AdminDevice) m;
-                AdminService svc = server.admin();
-                switch (a.type()) {
-                    case Message.ADMIN_BIND: svc.bind(a.device()); reply = new Ok(a.type()); break;
-                    case Message.ADMIN_UNBIND: svc.unbind(a.device()); reply = new Ok(a.type()); break;
-                    case Message.ADMIN_UNPLUG: svc.unplug(a.device()); reply = new Ok(a.type()); break;
-                    case Message.ADMIN_REPLUG: svc.replug(a.device()); reply = new Ok(a.type()); break;
-                    default: {
-                        org.paneld.drivers.pixel.RgbImage img = svc.snapshot(a.device());
-                        reply = new Snapshot(img.width(), img.height(), img.rgb());
+        server.adminExecutor().execute(() -> {
+            try {
+                Message reply;
+                if (m instanceof AdminStatus) {
+                    reply = new Status(server.statusLines());
+                } else {
+                    AdminDevice a = (AdminDevice) m;
+                    AdminService svc = server.admin();
+                    switch (a.type()) {
+                        case Message.ADMIN_BIND: svc.bind(a.device()); reply = new Ok(a.type()); break;
+                        case Message.ADMIN_UNBIND: svc.unbind(a.device()); reply = new Ok(a.type()); break;
+                        case Message.ADMIN_UNPLUG: svc.unplug(a.device()); reply = new Ok(a.type()); break;
+                        case Message.ADMIN_REPLUG: svc.replug(a.device()); reply = new Ok(a.type()); break;
+                        default: {
+                            org.paneld.drivers.pixel.RgbImage img = svc.snapshot(a.device());
+                            reply = new Snapshot(img.width(), img.height(), img.rgb());
+                        }
                     }
                 }
+                sendLater(new Frame(id, reply));
+            } catch (Exception | InternalError e) {
+                sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), message(e))));
+                logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
+            } finally {
+                if (snapshot) { // the reply is handed over: the slot is free
+                    server.snapshotSlots().release(snapshots);
+                }
             }
-            sendLater(new Frame(id, reply));
-        } catch (Exception | InternalError e) {
-            sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), message(e))));
-            logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
-        } finally {
-            if (snapshot) {
-                server.snapshotSlots().release(snapshots);
-            }
-        }
+        });
     }
 
     /** Sends the SHUTDOWN event. */
