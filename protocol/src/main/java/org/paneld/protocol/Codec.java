@@ -187,11 +187,49 @@ public final class Codec {
         body.readUnsignedShortLE(); // flags: reserved, ignored
         int id = body.readIntLE();
         Reader r = new Reader(body, id, type, offset);
-        Message m = r.message(limits);
+        Message m;
+        try {
+            m = r.message(limits);
+        } catch (ProtocolException e) {
+            if (!e.fatal() && body.isReadable()) { // a malformed frame is EPROTO even when a field was also invalid
+                throw r.bad(body.readableBytes() + " bytes left after the fields of " + typeName(type));
+            }
+            throw e;
+        }
         if (body.isReadable()) {
             throw r.bad(body.readableBytes() + " bytes left after the fields of " + typeName(type));
         }
         return new Frame(id, m);
+    }
+
+    /**
+     * Decodes one frame body sent to the server (see {@link #decode}): a request id 0 (reserved
+     * for events) is a fatal EPROTO; a type that is not a request (a reply, an event, ERROR, or
+     * unknown) is a non-fatal EOPNOTSUPP without its payload being parsed (the frame is skipped).
+     */
+    public static Frame decodeRequest(ByteBuf body, DecodeLimits limits, long offset) {
+        if (body.readableBytes() >= HEADER) {
+            int at = body.readerIndex();
+            int type = body.getUnsignedShortLE(at);
+            int id = body.getIntLE(at + 4);
+            if (id == 0) {
+                throw new ProtocolException(ErrorCode.EPROTO, 0, type, typeName(type) + " frame at byte " + offset
+                        + ": request id 0 is reserved for events (use any other u32)", true);
+            }
+            if (!isRequest(type)) {
+                body.skipBytes(body.readableBytes());
+                throw new ProtocolException(ErrorCode.EOPNOTSUPP, id, type, ((type & REPLY_BIT) != 0 || type == Message.ERROR
+                        || (type >= Message.EV_DEVICE_ADDED && type <= Message.EV_SHUTDOWN)
+                        ? typeName(type) + " (type 0x" + Integer.toHexString(type) + ") is not a request"
+                        : "unknown message type 0x" + Integer.toHexString(type)) + "; the frame at byte " + offset + " was skipped", false);
+            }
+        }
+        return decode(body, limits, offset);
+    }
+
+    /** True for the types a client may send (HELLO … FD_RECEIVED, ADMIN_*). */
+    public static boolean isRequest(int type) {
+        return type >= Message.HELLO && type <= Message.FD_RECEIVED || type >= Message.ADMIN_STATUS && type <= Message.ADMIN_SNAPSHOT;
     }
 
     /** A readable name of a type code, e.g. "FLUSH" or "FLUSH reply". */
@@ -322,10 +360,10 @@ public final class Codec {
                         throw new ProtocolException(ErrorCode.EINVAL, id, type, "CREATE_BUFFER: unknown format 0x"
                                 + Integer.toHexString(c.format()) + " (XRGB8888 = 0x34325258, RGB565 = 0x36314752)", false);
                     }
-                    long size = (long) c.width() * c.height() * bpp;
-                    if (size > limits.maxBufferBytes() || size > Integer.MAX_VALUE) {
+                    long size = (long) c.width() * c.height() * bpp; // < 2^64 (two positive i32s, bpp <= 4): unsigned
+                    if (Long.compareUnsigned(size, Math.min(limits.maxBufferBytes(), Integer.MAX_VALUE)) > 0) {
                         throw new ProtocolException(ErrorCode.EINVAL, id, type, "CREATE_BUFFER: " + c.width() + "x" + c.height() + " "
-                                + Message.formatName(c.format()) + " needs " + size + " bytes, more than the limit of "
+                                + Message.formatName(c.format()) + " needs " + Long.toUnsignedString(size) + " bytes, more than the limit of "
                                 + Math.min(limits.maxBufferBytes(), Integer.MAX_VALUE) + " bytes", false);
                     }
                     return c;
@@ -345,7 +383,7 @@ public final class Codec {
                     int s = u32("session"), buf = u32("buffer");
                     int n = count("count", 16);
                     if (n > limits.maxRects()) {
-                        b.skipBytes(b.readableBytes());
+                        b.skipBytes(n * 16); // count() checked they are there; bytes after them are EPROTO
                         throw new ProtocolException(ErrorCode.EINVAL, id, type, "FLUSH: " + n + " rectangles, more than the limit of "
                                 + limits.maxRects(), false);
                     }

@@ -16,9 +16,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private volatile DecodeLimits limits;
     private long offset;
     private boolean failed;
+    private final boolean requests;
 
     public FrameDecoder(DecodeLimits limits) {
+        this(limits, false);
+    }
+
+    /** {@code requests}: the server's decoder, which takes only requests ({@link Codec#decodeRequest}). */
+    public FrameDecoder(DecodeLimits limits, boolean requests) {
         this.limits = limits;
+        this.requests = requests;
     }
 
     public void limits(DecodeLimits l) {
@@ -39,8 +46,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 return;
             }
             if (length > limits.maxFrame()) {
-                int id = in.readableBytes() >= 12 ? in.getIntLE(in.readerIndex() + 8) : 0;
-                fail(out, in, new ProtocolException(ErrorCode.EMSGSIZE, id, "frame at byte " + offset + ": length " + length
+                if (in.readableBytes() < Codec.PREFIX) {
+                    return; // the rest of the header (type, id) is 8 bytes away: the error names them
+                }
+                int type = in.getUnsignedShortLE(in.readerIndex() + 4);
+                int id = in.getIntLE(in.readerIndex() + 8);
+                fail(out, in, new ProtocolException(ErrorCode.EMSGSIZE, id, type, "frame at byte " + offset + ": length " + length
                         + " exceeds the maximum frame size of " + limits.maxFrame() + " bytes", true));
                 return;
             }
@@ -52,7 +63,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             long at = offset;
             offset += 4 + length;
             try {
-                out.add(Codec.decode(body, limits, at));
+                out.add(requests ? Codec.decodeRequest(body, limits, at) : Codec.decode(body, limits, at));
             } catch (ProtocolException e) {
                 if (e.fatal()) {
                     fail(out, in, e);

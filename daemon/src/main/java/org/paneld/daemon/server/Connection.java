@@ -73,6 +73,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private boolean closing;
     private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean readPaused;
+    /** ADMIN_SNAPSHOTs of this connection in flight (bounded by {@link SnapshotSlots}). */
+    private final java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
 
     Connection(PaneldServer server, int number, boolean unix) {
         this.server = server;
@@ -271,6 +273,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             ProtocolException pe = (ProtocolException) msg;
             LOG.debug("{}: {}", describe(), pe.toString());
             int rt = pe.requestType() & 0xFFFF;
+            if (!helloDone && !pe.fatal()) { // §4: whatever the first frame's fault, not HELLO is EPROTO and close
+                pe = new ProtocolException(ErrorCode.EPROTO, pe.requestId(), rt, "the first frame must be HELLO, got "
+                        + org.paneld.protocol.Codec.typeName(rt) + " (" + pe.getMessage() + ")", true);
+            }
             if (pe.fatal()) {
                 gated = false; // the error goes out at once
                 sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
@@ -361,7 +367,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                     err = e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e);
                     LOG.debug("{}: flip failed: {}", describe(), e.toString());
                 }
-                sendLater(new Frame(0, new FlipComplete(s.id(), b.handle(), id, err)));
+                ErrorCode result = err;
+                onLoop(() -> { // the flip stays pending until FLIP_COMPLETE goes out (a FLIP before it is EBUSY)
+                    s.endFlip();
+                    send(new Frame(0, new FlipComplete(s.id(), b.handle(), id, result)));
+                });
             });
         } else if (m instanceof SetProperty) {
             SetProperty sp = (SetProperty) m;
@@ -375,7 +385,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             session(((AcquireOwnership) m).session()).acquireOwnership();
             send(new Frame(id, new Ok(Message.ACQUIRE_OWNERSHIP)));
         } else if (m instanceof ReleaseOwnership) {
-            session(((ReleaseOwnership) m).session()).releaseOwnership();
+            Session s = session(((ReleaseOwnership) m).session());
+            s.checkPresent(); // §9: ENODEV after unplug
+            s.releaseOwnership();
             send(new Frame(id, new Ok(Message.RELEASE_OWNERSHIP)));
         } else if (m instanceof FdReady) {
             fdReady(id, ((FdReady) m).buffer());
@@ -641,7 +653,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         Rect r = new Rect(x, y, w, h);
         if (w <= 0 || h <= 0 || x < 0 || y < 0 || !b.contains(r)) {
             throw new DeviceException(Errno.EINVAL, what + " " + w + "x" + h + "+" + x + "+" + y + " is "
-                    + (w <= 0 || h <= 0 ? "empty or negative" : x < 0 || y < 0 ? "negative" : "outside")
+                    + (w <= 0 || h <= 0 ? "empty or of negative size in" : x < 0 || y < 0 ? "left of or above" : "outside")
                     + " the " + b.width() + "x" + b.height() + " buffer " + b.handle() + " (refused, not clipped)");
         }
         return r;
@@ -681,6 +693,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             throw new DeviceException(Errno.EACCES, "admin requests are allowed to root and the daemon's uid on the Unix socket"
                     + (unix ? " (you are uid " + uid + ")" : " (not over TCP)"));
         }
+        boolean snapshot = m.type() == Message.ADMIN_SNAPSHOT; // bounded (the executor rejects only after server close)
+        if (snapshot) {
+            String refused = server.snapshotSlots().tryAcquire(snapshots);
+            if (refused != null) {
+                throw new DeviceException(Errno.EBUSY, refused);
+            }
+        }
         server.adminExecutor().execute(() -> {
             try {
                 Message reply;
@@ -704,6 +723,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             } catch (Exception | InternalError e) {
                 sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), message(e))));
                 logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
+            } finally {
+                if (snapshot) { // the reply is handed over: the slot is free
+                    server.snapshotSlots().release(snapshots);
+                }
             }
         });
     }

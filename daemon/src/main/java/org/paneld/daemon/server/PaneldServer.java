@@ -74,6 +74,7 @@ public final class PaneldServer implements AutoCloseable {
     /** All clients' buffers together may use at most half the JVM's heap (inline buffers live there, shadows off-heap). */
     private final long maxBufferBytesTotal = Runtime.getRuntime().maxMemory() / 2;
     private final ExecutorService adminExecutor;
+    private final SnapshotSlots snapshotSlots = new SnapshotSlots();
     private final int ownUid;
     private final BusListener busListener = new BusListener() {
         @Override
@@ -196,7 +197,7 @@ public final class PaneldServer implements AutoCloseable {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("count", counter)
-                        .addLast("decode", new FrameDecoder(dl))
+                        .addLast("decode", new FrameDecoder(dl, true))
                         .addLast("encode", FrameEncoder.INSTANCE)
                         .addLast("conn", new Connection(PaneldServer.this, connectionNumbers.incrementAndGet(), unix));
             }
@@ -323,6 +324,11 @@ public final class PaneldServer implements AutoCloseable {
 
     ExecutorService adminExecutor() {
         return adminExecutor;
+    }
+
+    /** The bound on ADMIN_SNAPSHOTs in flight. */
+    SnapshotSlots snapshotSlots() {
+        return snapshotSlots;
     }
 
     boolean connectionOpened(Connection c) {

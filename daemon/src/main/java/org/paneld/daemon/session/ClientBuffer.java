@@ -79,14 +79,16 @@ public final class ClientBuffer {
     }
 
     /**
-     * The framebuffer to give the driver for {@code damage}: for shared buffers the damaged rows
-     * are first read from the file into the shadow. Worker thread.
+     * The framebuffer to give the driver for {@code damage}: for shared buffers the file's size is
+     * checked (EINVAL when the client truncated it, even if the damaged rows are still inside) and
+     * the damaged rows are read from the file into the shadow. Worker thread.
      */
     public Framebuffer prepare(Rect damage) throws DeviceException {
         if (shared == null) {
             return framebuffer;
         }
-        copyDamage(damage); // a short read (truncated file) is reported with the file's current size
+        checkIntact(); // PROTOCOL.md §7: the file's whole size is checked before each FLUSH/FLIP/WRITE
+        copyDamage(damage); // a short read (shrunk after the check) is reported with the file's current size
         return framebuffer;
     }
 

@@ -54,7 +54,7 @@ public final class Session {
     /** ENODEV once the device is gone (informational: the hardware calls are guarded themselves). */
     public void checkPresent() throws DeviceException {
         if (ref.device().isUnplugged()) {
-            throw new NoDeviceException(ref.device().id() + " is gone (unplugged or unbound); only CLOSE and DESTROY_BUFFER work");
+            throw new NoDeviceException("device " + ref.device().id() + " is gone (unplugged or unbound); only CLOSE and DESTROY_BUFFER work", null);
         }
     }
 
@@ -130,17 +130,21 @@ public final class Session {
         }
     }
 
-    /** Runs the flip (worker): the whole buffer to the display. */
+    /** Runs the flip (worker): the whole buffer to the display. The flip stays pending until {@link #endFlip}. */
     public void doFlip(ClientBuffer b) throws java.io.IOException {
-        try {
-            checkPresent();
-            checkOwner("FLIP");
-            Rect all = Rect.of(b.width(), b.height());
-            ref.device().flush(b.prepare(all), all);
-            manager.countFlush();
-        } finally {
-            flipPending.set(false);
-        }
+        checkPresent();
+        checkOwner("FLIP");
+        Rect all = Rect.of(b.width(), b.height());
+        ref.device().flush(b.prepare(all), all);
+        manager.countFlush();
+    }
+
+    /**
+     * Ends the pending flip: called on the event loop right before FLIP_COMPLETE is sent, so that
+     * a FLIP the client sent before it saw FLIP_COMPLETE is always EBUSY (never a worker race).
+     */
+    public void endFlip() {
+        flipPending.set(false);
     }
 
     public void doSetProperty(String name, long value) throws java.io.IOException {

@@ -41,11 +41,11 @@ public final class SessionManager {
         try {
             ref = device.acquire(holder);
         } catch (IllegalStateException e) {
-            throw new NoDeviceException(device.id() + " is released");
+            throw new NoDeviceException("device " + device.id() + " is released", null);
         }
         if (device.isUnplugged()) {
             ref.close();
-            throw new NoDeviceException(device.id() + " is gone (unplugged or unbound)");
+            throw new NoDeviceException("device " + device.id() + " is gone (unplugged or unbound)", null);
         }
         DeviceSessions ds;
         Session s;

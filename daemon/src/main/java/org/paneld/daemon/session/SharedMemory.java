@@ -54,8 +54,9 @@ public final class SharedMemory implements AutoCloseable {
 
     /**
      * Allocates {@code size} bytes: creates the file (mode 0666 inside the 0700 directory, so that
-     * a client of another uid can reopen the passed fd read-write through /proc/self/fd), opens
-     * the fd to pass, sizes it, and unlinks it. Nothing stays on disk.
+     * a client of another uid can also reopen the passed fd read-write through /proc/self/fd),
+     * opens the fd to pass read-write (its own open file description, so the client's
+     * {@code fcntl} flags never touch the daemon's), sizes it, and unlinks it. Nothing stays on disk.
      */
     public static SharedMemory allocate(long size) throws IOException {
         if (size <= 0 || size > Integer.MAX_VALUE) {
@@ -67,9 +68,8 @@ public final class SharedMemory implements AutoCloseable {
         try {
             Files.createFile(file);
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
-            fd = FileDescriptor.from(file.toFile()); // O_WRONLY|O_CREAT|O_TRUNC: before sizing
+            fd = PassedFd.open(file); // O_RDWR: the client maps it PROT_READ|PROT_WRITE, MAP_SHARED
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            ch.truncate(0);
             ch.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1); // sets the size (sparse)
             return new SharedMemory(size, ch, fd);
         } catch (IOException | RuntimeException e) {

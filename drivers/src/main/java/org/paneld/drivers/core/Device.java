@@ -250,7 +250,7 @@ public final class Device {
     public DisplayInfo info() throws NoDeviceException {
         Display d = display;
         if (d == null) {
-            throw new NoDeviceException(id + " has no display bound");
+            throw new NoDeviceException("device " + id + " has no display bound", null);
         }
         return d.info();
     }
@@ -322,7 +322,7 @@ public final class Device {
         try {
             Display d = display;
             if (d == null) {
-                throw new NoDeviceException(id + " has no display bound");
+                throw new NoDeviceException("device " + id + " has no display bound", null);
             }
             opsLock.lock();
             try {
