@@ -493,7 +493,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
         final BitSet known;
         final byte[] displayId;
 
-        private Model(Builder b) {
+        Model(DbiModelBuilder b) {
             name = b.name;
             gramWidth = b.gramWidth;
             gramHeight = b.gramHeight;
@@ -614,8 +614,8 @@ public final class VirtualDbiPanel implements VirtualHardware {
             return new int[] {minX, minY};
         }
 
-        public Builder toBuilder() {
-            return new Builder(this);
+        public DbiModelBuilder toBuilder() {
+            return new DbiModelBuilder(this);
         }
 
         @Override
@@ -624,15 +624,15 @@ public final class VirtualDbiPanel implements VirtualHardware {
                     + "+" + glassX + "+" + glassY + ")";
         }
 
-        public static Builder builder(String name, int gramWidth, int gramHeight) {
-            return new Builder(name, gramWidth, gramHeight);
+        public static DbiModelBuilder builder(String name, int gramWidth, int gramHeight) {
+            return new DbiModelBuilder(name, gramWidth, gramHeight);
         }
 
         // ------------------------------------------------------------ presets
 
         /** Multi-Inno MI0283QT: ILI9341, 240x320 GRAM and glass, used as 320x240 (mount MV|MY|MX), BGR glass. */
         public static Model mi0283qt() {
-            return builder("mi0283qt", 240, 320).mount(0xE0).bgrPanel(true).commands(ILI9341_CMDS)
+            return builder("mi0283qt", 240, 320).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9341_CMDS)
                     .displayId(0x00, 0x93, 0x41).build();
         }
 
@@ -649,7 +649,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
         /** ST7735R jd-t18003-t01 (Adafruit 1.8"): GRAM strapped to 128x160, mount MX|MY, RGB glass, write-only. */
         public static Model st7735r() {
             return builder("st7735r", 128, 160).mount(0xC0).bgrPanel(false).readable(false)
-                    .defaultColmod(0x66).commands(ST7735R_CMDS).displayId(0x7C, 0x89, 0xF0).build();
+                    .defaultColmod(0x66).commands(DbiCommandSets.ST7735R_CMDS).displayId(0x7C, 0x89, 0xF0).build();
         }
 
         /** ST7735R with the full 132x162 GRAM and a 128x160 glass at 2,1 (the common "green tab" boards). */
@@ -666,7 +666,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
         /** ST7789V 240x320 IPS: needs INVON, RGB glass, mount 0. */
         public static Model st7789v() {
             return builder("st7789v", 240, 320).mount(0).bgrPanel(false).invertedGlass(true)
-                    .commands(ST7789V_CMDS).displayId(0x85, 0x85, 0x52).build();
+                    .commands(DbiCommandSets.ST7789V_CMDS).displayId(0x85, 0x85, 0x52).build();
         }
 
         /** ST7789V with a 240x240 IPS glass at the top of the 240x320 GRAM (y offset 80 when turned 180°). */
@@ -676,7 +676,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
         /** ILI9486 (plain SPI wiring): 320x480, mount MV|MY|MX (kernel's 480x320), BGR glass. */
         public static Model ili9486() {
-            return builder("ili9486", 320, 480).mount(0xE0).bgrPanel(true).commands(ILI9486_CMDS)
+            return builder("ili9486", 320, 480).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9486_CMDS)
                     .displayId(0x00, 0x94, 0x86).build();
         }
 
@@ -687,197 +687,23 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
         /** HX8357D (Adafruit yx350hv15): 320x480, mount MX|MY, RGB as the kernel sets it (SETPANEL). */
         public static Model hx8357d() {
-            return builder("hx8357d", 320, 480).mount(0xC0).bgrPanel(false).commands(HX8357D_CMDS)
+            return builder("hx8357d", 320, 480).mount(0xC0).bgrPanel(false).commands(DbiCommandSets.HX8357D_CMDS)
                     .displayId(0x00, 0x83, 0x57).build();
         }
 
         /** ILI9488 on SPI: 320x480, 18-bit pixels only, mount MX, BGR glass. */
         public static Model ili9488() {
             return builder("ili9488", 320, 480).mount(MADCTL_MX).bgrPanel(true).needs18Bit(true)
-                    .commands(ILI9488_CMDS).displayId(0x00, 0x94, 0x88).build();
+                    .commands(DbiCommandSets.ILI9488_CMDS).displayId(0x00, 0x94, 0x88).build();
         }
 
         /** Any MIPI DBI controller of this GRAM size; knows every DCS command and opaque vendor commands 0xB0..0xFF. */
         public static Model generic(int gramWidth, int gramHeight) {
-            Builder b = builder("generic", gramWidth, gramHeight);
+            DbiModelBuilder b = builder("generic", gramWidth, gramHeight);
             for (int c = 0xB0; c <= 0xFF; c++) {
                 b.known.set(c);
             }
             return b.build();
-        }
-
-        /** Standard DCS commands every preset knows. */
-        static final int[] DCS = {0x00, 0x01, 0x04, 0x05, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11,
-            0x12, 0x13, 0x20, 0x21, 0x26, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x2E, 0x30, 0x33, 0x34, 0x35, 0x36, 0x37,
-            0x38, 0x39, 0x3A, 0x3C, 0x3E, 0x44, 0x45, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x5E, 0x5F, 0xDA, 0xDB,
-            0xDC};
-        static final int[] ILI9341_CMDS = {0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7, 0xB8, 0xBA, 0xC0, 0xC1,
-            0xC5, 0xC7, 0xCB, 0xCF, 0xD0, 0xD2, 0xD3, 0xD9, 0xE0, 0xE1, 0xE2, 0xE3, 0xE8, 0xE9, 0xEA, 0xED, 0xEF,
-            0xF2, 0xF6, 0xF7};
-        static final int[] ST7735R_CMDS = {0xB1, 0xB2, 0xB3, 0xB4, 0xB6, 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC7,
-            0xD1, 0xD9, 0xDE, 0xDF, 0xE0, 0xE1, 0xF0, 0xF6, 0xFC};
-        static final int[] ST7789V_CMDS = {0xB0, 0xB1, 0xB2, 0xB3, 0xB5, 0xB7, 0xB8, 0xBA, 0xBB, 0xC0, 0xC2, 0xC3,
-            0xC4, 0xC5, 0xC6, 0xC7, 0xC8, 0xCA, 0xCC, 0xD0, 0xD2, 0xD6, 0xDF, 0xE0, 0xE1, 0xE2, 0xE3, 0xE4, 0xE7,
-            0xE8, 0xE9, 0xEC, 0xFA, 0xFC};
-        static final int[] ILI9486_CMDS = {0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7, 0xC0, 0xC1, 0xC2, 0xC3,
-            0xC4, 0xC5, 0xE0, 0xE1, 0xE2, 0xF2, 0xF7, 0xF8, 0xF9};
-        static final int[] HX8357D_CMDS = {0xB0, 0xB1, 0xB3, 0xB4, 0xB5, 0xB6, 0xB9, 0xC0, 0xC1, 0xC2, 0xC5, 0xCC,
-            0xE0, 0xE9};
-        static final int[] ILI9488_CMDS = {0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7, 0xB9, 0xBE, 0xC0, 0xC1,
-            0xC2, 0xC3, 0xC4, 0xC5, 0xE0, 0xE1, 0xE9, 0xF7, 0xFB};
-
-        /** Builds a {@link Model}; the glass defaults to the whole GRAM, COLMOD to 0x66, reads wired. */
-        public static final class Builder {
-            private String name;
-            private int gramWidth, gramHeight;
-            private int glassX, glassY, glassWidth, glassHeight;
-            private boolean glassSet;
-            private int mountMadctl;
-            private boolean bgrPanel, invertedGlass, option1, shiftRegister16, needs18Bit;
-            private boolean readable = true;
-            private int defaultColmod = 0x66;
-            private int writeCycleNs = 66, readCycleNs = 150;
-            private final BitSet known = new BitSet(256);
-            private byte[] displayId = new byte[3];
-
-            private Builder(String name, int gramWidth, int gramHeight) {
-                this.name = Objects.requireNonNull(name, "name");
-                gram(gramWidth, gramHeight);
-                for (int c : DCS) {
-                    known.set(c);
-                }
-            }
-
-            private Builder(Model m) {
-                name = m.name;
-                gramWidth = m.gramWidth;
-                gramHeight = m.gramHeight;
-                glassX = m.glassX;
-                glassY = m.glassY;
-                glassWidth = m.glassWidth;
-                glassHeight = m.glassHeight;
-                glassSet = true;
-                mountMadctl = m.mountMadctl;
-                bgrPanel = m.bgrPanel;
-                invertedGlass = m.invertedGlass;
-                option1 = m.option1;
-                shiftRegister16 = m.shiftRegister16;
-                needs18Bit = m.needs18Bit;
-                readable = m.readable;
-                defaultColmod = m.defaultColmod;
-                writeCycleNs = m.writeCycleNs;
-                readCycleNs = m.readCycleNs;
-                known.or(m.known);
-                displayId = m.displayId.clone();
-            }
-
-            public Builder name(String n) {
-                name = Objects.requireNonNull(n, "name");
-                return this;
-            }
-
-            public Builder gram(int w, int h) {
-                if (w <= 0 || h <= 0 || w > 0xFFFF || h > 0xFFFF) {
-                    throw new IllegalArgumentException("GRAM size " + w + "x" + h + " out of range");
-                }
-                gramWidth = w;
-                gramHeight = h;
-                if (!glassSet) {
-                    glassWidth = w;
-                    glassHeight = h;
-                }
-                return this;
-            }
-
-            /** The visible glass: {@code w x h} at native GRAM column {@code x}, row {@code y}. */
-            public Builder glass(int x, int y, int w, int h) {
-                glassX = x;
-                glassY = y;
-                glassWidth = w;
-                glassHeight = h;
-                glassSet = true;
-                return this;
-            }
-
-            public Builder mount(int madctlBits) {
-                mountMadctl = madctlBits;
-                return this;
-            }
-
-            public Builder bgrPanel(boolean v) {
-                bgrPanel = v;
-                return this;
-            }
-
-            public Builder invertedGlass(boolean v) {
-                invertedGlass = v;
-                return this;
-            }
-
-            public Builder option1(boolean v) {
-                option1 = v;
-                return this;
-            }
-
-            public Builder shiftRegister16(boolean v) {
-                shiftRegister16 = v;
-                return this;
-            }
-
-            public Builder needs18Bit(boolean v) {
-                needs18Bit = v;
-                return this;
-            }
-
-            public Builder readable(boolean v) {
-                readable = v;
-                return this;
-            }
-
-            public Builder defaultColmod(int v) {
-                defaultColmod = v & 0xFF;
-                return this;
-            }
-
-            /**
-             * The serial interface's minimum write cycle (commands and parameters) and read cycle
-             * in ns, from the datasheet; 0 turns a check off. Default 66 ns / 150 ns, the
-             * ILI9341's and the Sitronix parts' figures.
-             */
-            public Builder cycles(int writeNs, int readNs) {
-                if (writeNs < 0 || readNs < 0) {
-                    throw new IllegalArgumentException("negative cycle time " + writeNs + "/" + readNs);
-                }
-                writeCycleNs = writeNs;
-                readCycleNs = readNs;
-                return this;
-            }
-
-            /** Adds vendor (or other) commands the controller accepts as opaque. */
-            public Builder commands(int... codes) {
-                for (int c : codes) {
-                    known.set(c & 0xFF);
-                }
-                return this;
-            }
-
-            public Builder displayId(int a, int b, int c) {
-                displayId = new byte[] {(byte) a, (byte) b, (byte) c};
-                return this;
-            }
-
-            public Model build() {
-                if (glassX < 0 || glassY < 0 || glassWidth <= 0 || glassHeight <= 0
-                        || glassX + glassWidth > gramWidth || glassY + glassHeight > gramHeight) {
-                    throw new IllegalArgumentException(name + ": glass " + glassWidth + "x" + glassHeight + "+"
-                            + glassX + "+" + glassY + " does not fit the " + gramWidth + "x" + gramHeight + " GRAM");
-                }
-                int d = defaultColmod & 0x07;
-                if (d != 5 && d != 6) {
-                    throw new IllegalArgumentException(name + ": default COLMOD must be 16 or 18 bit");
-                }
-                return new Model(this);
-            }
         }
     }
 }
