@@ -305,7 +305,8 @@ final class DbiController {
             case CASET:
             case RASET:
                 if (paramCount != 4) {
-                    rec.violation(pos, String.format("%s with %d parameter bytes (needs 4)", Dcs.name(cmd), paramCount));
+                    rec.violation(pos, String.format("%s with %d parameter bytes (needs 4)", Dcs.name(cmd),
+                            paramCount));
                 } else if (u16(0) > u16(2)) {
                     rec.violation(pos, String.format("%s start %d after end %d", Dcs.name(cmd), u16(0), u16(2)));
                 }
@@ -313,7 +314,8 @@ final class DbiController {
             case MADCTL:
             case COLMOD:
                 if (paramCount != 1) {
-                    rec.violation(pos, String.format("%s with %d parameter bytes (needs 1)", Dcs.name(cmd), paramCount));
+                    rec.violation(pos, String.format("%s with %d parameter bytes (needs 1)", Dcs.name(cmd),
+                            paramCount));
                 }
                 break;
             case RAMWR:

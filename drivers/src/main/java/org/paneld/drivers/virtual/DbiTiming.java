@@ -83,7 +83,8 @@ final class DbiTiming {
                 if (t - resetReleasedAt < 120 * MS) {
                     rec.violation(pos, "SLPOUT " + ms(t - resetReleasedAt) + " after reset release (wait 120 ms)");
                 } else if (swresetWhileAwake && t - swresetAt < 120 * MS) {
-                    rec.violation(pos, "SLPOUT " + ms(t - swresetAt) + " after a SWRESET sent while awake (wait 120 ms)");
+                    rec.violation(pos, "SLPOUT " + ms(t - swresetAt)
+                            + " after a SWRESET sent while awake (wait 120 ms)");
                 }
                 if (t - slpinAt < 120 * MS) {
                     rec.violation(pos, "SLPOUT " + ms(t - slpinAt) + " after SLPIN (wait 120 ms)");

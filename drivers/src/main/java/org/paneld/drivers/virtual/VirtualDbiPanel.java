@@ -353,7 +353,8 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
     @Override
     public synchronized String describe() {
-        String state = ctl.resetHeld() ? "in reset" : ctl.sleeping() ? "asleep" : ctl.displayOn() ? "on" : "display off";
+        String state = ctl.resetHeld() ? "in reset" : ctl.sleeping() ? "asleep"
+                : ctl.displayOn() ? "on" : "display off";
         long n = rec.violationCount();
         return model.name + " " + model.viewWidth() + "x" + model.viewHeight() + ", " + state
                 + ", backlight " + backlight + "%, " + gram.framesWritten() + " writes"
