@@ -10,7 +10,8 @@ import org.paneld.drivers.virtual.VirtualDbiPanel;
  * {@link VirtualDbiPanel#write} with the level of the virtual D/C line (option 3) or to
  * {@link VirtualDbiPanel#writeOption1} (option 1), reset to {@link VirtualDbiPanel#setReset},
  * the backlight (with brightness) to {@link VirtualDbiPanel#setBacklight}, full-duplex
- * transfers become {@link VirtualDbiPanel#read}. Every call runs inside the device's unplug
+ * transfers become {@link VirtualDbiPanel#read}; each transfer carries the port's clock, which the
+ * panel checks against the controller's write and read cycles. Every call runs inside the device's unplug
  * guard, like a real backend. Waits that a test sleeper skips are declared to the panel
  * ({@link VirtualDbiPanel#elapse}) so its timing checks stay meaningful. Lifetime: the hardware
  * binding (the panel itself outlives it). Threads: one caller at a time.
@@ -52,9 +53,9 @@ public final class VirtualDbiWiring implements DbiWiring {
                     guard.enter();
                     try {
                         if (option1) {
-                            panel.writeOption1(buf, off, n);
+                            panel.writeOption1(buf, off, n, speedHz());
                         } else {
-                            panel.write(dc[0], buf, off, n);
+                            panel.write(dc[0], buf, off, n, speedHz());
                         }
                     } finally {
                         guard.exit();
@@ -70,7 +71,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                 try {
                     java.util.Arrays.fill(rx, 0, len, (byte) 0);
                     if (len > 1) {
-                        byte[] answer = panel.read(tx[0] & 0xFF, len - 1);
+                        byte[] answer = panel.read(tx[0] & 0xFF, len - 1, speedHz());
                         System.arraycopy(answer, 0, rx, 1, Math.min(answer.length, len - 1));
                     }
                 } finally {

@@ -1,25 +1,37 @@
 package org.paneld.drivers.virtual;
 
-import java.util.ArrayList;
+import static org.paneld.drivers.virtual.Dcs.MADCTL_MV;
+import static org.paneld.drivers.virtual.Dcs.MADCTL_MX;
+import static org.paneld.drivers.virtual.Dcs.MADCTL_MY;
+import static org.paneld.drivers.virtual.Dcs.RAMWR;
+import static org.paneld.drivers.virtual.Dcs.RAMWRC;
+
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.pixel.RgbImage;
 
 /**
- * An emulated MIPI DBI display controller with its glass: the physical panel behind a virtual
- * SPI bus. It is driven by exactly what the real wire carries — bytes with the D/C level
- * ({@link #write}, type C option 3), 9-bit words packed into bytes ({@link #writeOption1}, option 1
- * on an 8-bit SPI) or native ({@link #writeWords9}), the
- * reset line ({@link #setReset}) and the backlight ({@link #setBacklight}) — and decodes them
- * with the controller's semantics into its graphics RAM (GRAM). It is the physical device: it
- * outlives driver bindings (a rebind finds the GRAM as the last binding left it). Threads: any;
- * every method is synchronized.
+ * An emulated MIPI DBI panel, its public face: the wires a host drives, what it shows, what it
+ * recorded, and the description of the part ({@link Model}). The physical panel behind a virtual
+ * SPI bus, written from the MIPI DCS specification and the controllers' datasheets; it shares no
+ * code or constants with the drivers it judges. It is driven by exactly what the real wire
+ * carries — bytes with the D/C level ({@link #write}, type C option 3), 9-bit words packed into
+ * bytes ({@link #writeOption1}, option 1 on an 8-bit SPI) or native ({@link #writeWords9}), each
+ * transfer optionally with the SPI clock it went at, register reads ({@link #read}), the reset
+ * line ({@link #setReset}) and the backlight ({@link #setBacklight}). It is the physical device:
+ * it outlives driver bindings (a rebind finds the GRAM as the last binding left it). Threads:
+ * any; every method is synchronized.
+ *
+ * <p>The work is split along the part's seams: {@link DbiWireDecoder} turns the wire into command
+ * and data bytes, {@link DbiController} interprets them (registers, reads, checks, the log),
+ * {@link DbiGram} holds the GRAM with its window and address counter, {@link DbiTiming} the
+ * delays and clock limits, {@link DbiGlass} renders the glass, {@link DbiRecorder} keeps the
+ * violations and the command log bounded.
  *
  * <h2>Coordinates</h2>
  * The GRAM is {@code gramWidth x gramHeight} pixels in the controller's <em>native</em> order
@@ -52,112 +64,57 @@ import org.paneld.drivers.pixel.RgbImage;
  * {@code snapshot(270)}).
  *
  * <p>Colours: GRAM keeps each pixel as the 8-bit-per-channel value of what was written at the
- * depth it was written (RGB565 expanded by bit replication, 18-bit by replicating the top bits),
- * so 16-bit writes show as {@code Rgb.quantize565} and 18-bit ones as {@code Rgb.quantize666}.
- * The glass swaps red and blue when the MADCTL BGR bit differs from the glass's colour-filter
- * order ({@link Model#bgrPanel}), inverts when INVON differs from {@link Model#invertedGlass}
- * (IPS glass needs INVON), and is black while the reset line is held, asleep, with the display
- * off, or with the backlight at 0. Backlight levels above 0 do not dim the snapshot.
+ * depth it was written: a 16-bit RGB565 word {@code rrrrrggggggbbbbb} shows as
+ * {@code r<<3|r>>2, g<<2|g>>4, b<<3|b>>2} (bit replication), an 18-bit pixel's bytes keep their
+ * top six bits {@code v&0xFC|v>>6}. The glass swaps red and blue when the MADCTL BGR bit differs
+ * from the glass's colour-filter order ({@link Model#bgrPanel}), inverts when INVON differs from
+ * {@link Model#invertedGlass} (IPS glass needs INVON), and is black while the reset line is held,
+ * asleep, with the display off, or with the backlight at 0. Backlight levels above 0 do not dim
+ * the snapshot.
  *
  * <h2>Protocol checking</h2>
  * Violations are collected as text with the wire position ({@link #violations()},
- * {@link #assertNoViolations()}): pixel data with no RAMWR/RAMWRC in progress, pixel data while
- * asleep, an unknown command, wrong parameter counts for CASET/RASET/MADCTL/COLMOD, a window
- * outside GRAM or with start after end, a memory write ending in the middle of a pixel, anything
- * written while reset is held, a non-zero high byte through the 16-bit shift register, an
- * unusable COLMOD, and the timing rules — 5 ms after reset release, SWRESET, SLPOUT and SLPIN
- * before the next command, 120 ms between SLPOUT and SLPIN either way, 120 ms after reset (or a
- * SWRESET sent while awake) before SLPOUT. Time is the wall clock plus whatever a virtual bus
- * declared with {@link #elapse} for a sleep it skipped, so tests stay fast and a driver that did
- * not wait at all is caught. {@link #commandLog()} records every command with its parameters
- * (memory writes summarised as a byte count), the hardware reset pulses, and reads.
+ * {@link #assertNoViolations()}; the first 200, then a count): pixel data with no RAMWR/RAMWRC
+ * in progress, pixel data while asleep, more pixels than the window holds (the counter wraps and
+ * overwrites), an unknown command and parameters sent to it, wrong parameter counts for
+ * CASET/RASET/MADCTL/COLMOD, a window outside GRAM or with start after end, a memory write ending
+ * in the middle of a pixel, anything written while reset is held, a non-zero high byte through
+ * the 16-bit shift register, an unusable COLMOD, and the timing rules — 5 ms after reset release,
+ * SWRESET, SLPOUT and SLPIN before the next command, 120 ms between SLPOUT and SLPIN either way,
+ * 120 ms after reset (or a SWRESET sent while awake) before SLPOUT. Time is the wall clock plus
+ * whatever a virtual bus declared with {@link #elapse} for a sleep it skipped, so tests stay fast
+ * and a driver that did not wait at all is caught. With {@link #setClockChecks} on, commands and
+ * parameters clocked faster than the part's serial write cycle ({@link Model#writeCycleNs}) and
+ * reads faster than its read cycle ({@link Model#readCycleNs}) are violations too (pixel data may
+ * go faster, as it does on every Raspberry Pi setup); off by default while the drivers send
+ * every transfer at the pixel clock.
+ *
+ * <p>{@link #commandLog()} records the commands with their parameters (memory writes summarised
+ * as a byte count), the hardware reset pulses, and reads — the last
+ * {@link #commandLogCapacity()} of them (512 unless changed), so a panel that runs for weeks
+ * holds a fixed amount; {@link #commandsDropped()} counts what fell out.
  */
 public final class VirtualDbiPanel implements VirtualHardware {
 
-    // DCS command codes the emulator acts on
-    public static final int NOP = 0x00;
-    public static final int SWRESET = 0x01;
-    public static final int RDDID = 0x04;
-    public static final int RDDST = 0x09;
-    public static final int RDDPM = 0x0A;
-    public static final int RDDMADCTL = 0x0B;
-    public static final int RDDCOLMOD = 0x0C;
-    public static final int SLPIN = 0x10;
-    public static final int SLPOUT = 0x11;
-    public static final int INVOFF = 0x20;
-    public static final int INVON = 0x21;
-    public static final int DISPOFF = 0x28;
-    public static final int DISPON = 0x29;
-    public static final int CASET = 0x2A;
-    public static final int RASET = 0x2B;
-    public static final int RAMWR = 0x2C;
-    public static final int MADCTL = 0x36;
-    public static final int COLMOD = 0x3A;
-    public static final int RAMWRC = 0x3C;
-
-    public static final int MADCTL_MY = 0x80;
-    public static final int MADCTL_MX = 0x40;
-    public static final int MADCTL_MV = 0x20;
-    public static final int MADCTL_BGR = 0x08;
-
-    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final int MAX_VIOLATIONS = 200;
-    private static final int MAX_PARAMS = 4096;
-
     private final Model model;
-    private final int[] gram;
+    private final DbiRecorder rec = new DbiRecorder();
+    private final DbiGram gram;
+    private final DbiTiming timing;
+    private final DbiController ctl;
+    private final DbiWireDecoder wire;
+    private final DbiGlass glass;
 
-    // line state
-    private boolean resetHeld;
     private int backlight = 100;
     private int viewRotation;
-
-    // controller registers
-    private boolean sleeping;
-    private boolean displayOn;
-    private boolean inverted;
-    private int madctl;
-    private int colmod;
-    private int xs, xe, ys, ye;
-    private int cx, cy;
-
-    // decoder state
-    private int cmd = -1;                 // command whose parameters/data are arriving, -1 none
-    private byte[] params = new byte[16];
-    private int paramCount;
-    private long dataBytes;
-    private boolean memoryWrite;          // cmd is RAMWR/RAMWRC and pixels are being taken
-    private boolean burstHadPixel;
-    private boolean strayDataReported;
-    private final int[] pend = new int[3];
-    private int pendLen;
-    private int shiftHigh = -1;           // pending high byte of a 16-bit shift-register word
-    private boolean shiftDc;
-    private boolean currentUnlogged;      // the command in progress was cleared from the log
-
-    // accounting
-    private long bytesReceived;
-    private int framesWritten;
-    private final List<String> violations = new ArrayList<>();
-    private int violationCount;
-    private final List<Command> log = new ArrayList<>();
-
-    // timing (nanos on the panel clock)
-    private boolean timingChecks = true;
-    private long skippedNanos;
-    private long resetReleasedAt = Long.MIN_VALUE / 2;
-    private long swresetAt = Long.MIN_VALUE / 2;
-    private boolean swresetWhileAwake;
-    private long slpoutAt = Long.MIN_VALUE / 2;
-    private long slpinAt = Long.MIN_VALUE / 2;
-    private long lastCommandAt = Long.MIN_VALUE / 2;
-    private int lastTimedCommand = -1;    // the last of reset(-1)/SWRESET/SLPOUT/SLPIN seen
 
     /** A powered panel just after power-on reset: asleep, display off, GRAM black. */
     public VirtualDbiPanel(Model model) {
         this.model = Objects.requireNonNull(model, "model");
-        this.gram = new int[model.gramWidth * model.gramHeight];
-        resetRegisters();
+        this.gram = new DbiGram(model.gramWidth, model.gramHeight, rec);
+        this.timing = new DbiTiming(model, rec);
+        this.ctl = new DbiController(model, rec, timing, gram);
+        this.wire = new DbiWireDecoder(model, ctl, rec);
+        this.glass = new DbiGlass(model);
     }
 
     public Model model() {
@@ -168,88 +125,30 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
     /**
      * Option 3: {@code len} bytes of one SPI transfer with the D/C line at {@code dcHigh}
-     * (low: command byte(s); high: parameters or pixel data). Through the 16-bit shift register
-     * ({@link Model#shiftRegister16}) the bytes pair up into big-endian 16-bit words.
+     * (low: command byte(s); high: parameters or pixel data), clock unknown. Through the 16-bit
+     * shift register ({@link Model#shiftRegister16}) the bytes pair up into big-endian 16-bit words.
      */
     public synchronized void write(boolean dcHigh, byte[] bytes, int off, int len) {
-        Objects.checkFromIndexSize(off, len, bytes.length);
-        long start = bytesReceived;
-        bytesReceived += len;
-        if (resetHeld) {
-            violation(start, "write of " + len + " bytes while reset is held");
-            return;
-        }
-        if (model.option1) {
-            violation(start, "D/C-framed write on a panel wired for option 1 (no D/C line)");
-            return;
-        }
-        if (!model.shiftRegister16) {
-            if (!dcHigh) {
-                for (int i = 0; i < len; i++) {
-                    command(bytes[off + i] & 0xFF, start + i);
-                }
-            } else {
-                data(bytes, off, len, start);
-            }
-            return;
-        }
-        // 16-bit shift register: every transfer is a sequence of big-endian 16-bit words
-        if (shiftHigh >= 0 && shiftDc != dcHigh) {
-            violation(start, "D/C changed in the middle of a 16-bit shift-register word");
-            shiftHigh = -1;
-        }
-        for (int i = 0; i < len; i++) {
-            int b = bytes[off + i] & 0xFF;
-            if (shiftHigh < 0) {
-                shiftHigh = b;
-                shiftDc = dcHigh;
-                continue;
-            }
-            int word = shiftHigh << 8 | b;
-            shiftHigh = -1;
-            word16(dcHigh, word, start + i - 1);
-        }
-        if (shiftHigh >= 0) {
-            violation(start + len - 1, "transfer of " + len + " bytes ends in the middle of a 16-bit "
-                    + "shift-register word (odd byte count)");
-            shiftHigh = -1;
-        }
+        wire.write(dcHigh, bytes, off, len, 0);
+    }
+
+    /** {@link #write(boolean, byte[], int, int)} for a transfer clocked at {@code clockHz} (0: unknown). */
+    public synchronized void write(boolean dcHigh, byte[] bytes, int off, int len, int clockHz) {
+        wire.write(dcHigh, bytes, off, len, clockHz);
     }
 
     /**
      * Option 1 on an 8-bit-only SPI: 9-bit words (bit 8 = D/C) packed MSB-first, eight words per
      * nine bytes, as the kernel's mipi_dbi_spi1e_transfer sends them (commands with seven NOP words
-     * in front, data tails padded with NOP words). A transfer must hold whole words.
+     * in front, data tails padded with NOP words). A transfer must hold whole words. Clock unknown.
      */
     public synchronized void writeOption1(byte[] packed, int off, int len) {
-        Objects.checkFromIndexSize(off, len, packed.length);
-        long start = bytesReceived;
-        bytesReceived += len;
-        if (resetHeld) {
-            violation(start, "write of " + len + " bytes while reset is held");
-            return;
-        }
-        if (!model.option1) {
-            violation(start, "option-1 (9-bit) transfer on a panel wired for option 3 (D/C line)");
-            return;
-        }
-        long bits = (long) len * 8;
-        long words = bits / 9;
-        int acc = 0, accBits = 0, i = 0;
-        byte[] one = new byte[1];
-        for (long w = 0; w < words; w++) {
-            while (accBits < 9) {
-                acc = (acc << 8 | (packed[off + i++] & 0xFF)) & 0xFFFF;
-                accBits += 8;
-            }
-            int word = acc >> (accBits - 9) & 0x1FF;
-            accBits -= 9;
-            word9(word, start + (w * 9) / 8, one);
-        }
-        if (bits % 9 != 0) {
-            violation(start + len - 1, "option-1 transfer of " + len + " bytes is not a whole number of 9-bit "
-                    + "words (" + bits % 9 + " bits left over; the kernel sends blocks of 9 bytes)");
-        }
+        wire.writeOption1(packed, off, len, 0);
+    }
+
+    /** {@link #writeOption1(byte[], int, int)} for a transfer clocked at {@code clockHz} (0: unknown). */
+    public synchronized void writeOption1(byte[] packed, int off, int len, int clockHz) {
+        wire.writeOption1(packed, off, len, clockHz);
     }
 
     /**
@@ -257,38 +156,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
      * mipi_dbi_spi1_transfer with bits_per_word 9): each element is one word, bit 8 = D/C.
      */
     public synchronized void writeWords9(short[] words, int off, int len) {
-        Objects.checkFromIndexSize(off, len, words.length);
-        long start = bytesReceived;
-        bytesReceived += 2L * len;
-        if (resetHeld) {
-            violation(start, "write of " + len + " words while reset is held");
-            return;
-        }
-        if (!model.option1) {
-            violation(start, "option-1 (9-bit) transfer on a panel wired for option 3 (D/C line)");
-            return;
-        }
-        byte[] one = new byte[1];
-        for (int i = 0; i < len; i++) {
-            if ((words[off + i] & 0xFE00) != 0) {
-                violation(start + 2L * i, String.format("9-bit word 0x%04X has bits above bit 8", words[off + i]));
-            }
-            word9(words[off + i] & 0x1FF, start + 2L * i, one);
-        }
-    }
-
-    private void word9(int word, long pos, byte[] one) {
-        if ((word & 0x100) == 0) {
-            int c = word & 0xFF;
-            if (c == NOP) {
-                endCommand(); // a NOP word (framing padding) ends a memory write, logged as nothing
-                return;
-            }
-            command(c, pos);
-        } else {
-            one[0] = (byte) word;
-            data(one, 0, 1, pos);
-        }
+        wire.writeWords9(words, off, len, 0);
     }
 
     /**
@@ -297,18 +165,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
      * keeps its contents (the glass is dark until the driver wakes it anyway).
      */
     public synchronized void setReset(boolean asserted) {
-        if (asserted == resetHeld) {
-            return;
-        }
-        endCommand();
-        resetHeld = asserted;
-        if (!asserted) {
-            resetRegisters();
-            resetReleasedAt = now();
-            lastTimedCommand = -1;
-            swresetWhileAwake = false;
-            log.add(Command.reset());
-        }
+        ctl.setReset(asserted);
     }
 
     /** Backlight level 0..100; 0 is off. A board with no backlight line keeps the default 100. */
@@ -320,55 +177,22 @@ public final class VirtualDbiPanel implements VirtualHardware {
     }
 
     /**
-     * A register read: the command goes out (ending any memory write), then {@code length}
-     * bytes come back. 0x0A power mode (bit 7 booster, bit 4 sleep out, bit 3 normal mode, bit 2
-     * display on), 0x0B MADCTL, 0x0C COLMOD, 0x09 status (4 bytes), 0x04 display id (3 bytes);
-     * other reads return zeros and are a violation. A write-only board (no MISO,
+     * A register read, clock unknown: the command goes out (ending any memory write), then
+     * {@code length} bytes come back. 0x0A power mode (bit 7 booster, bit 4 sleep out, bit 3
+     * normal mode, bit 2 display on), 0x0B MADCTL, 0x0C COLMOD, 0x09 status (4 bytes), 0x04 display
+     * id (3 bytes); other reads return zeros and are a violation. A write-only board (no MISO,
      * {@link Model#readable} false) returns zeros.
      */
     public synchronized byte[] read(int command, int length) {
+        return read(command, length, 0);
+    }
+
+    /** {@link #read(int, int)} for a transfer clocked at {@code clockHz} (0: unknown). */
+    public synchronized byte[] read(int command, int length, int clockHz) {
         if (length < 0) {
             throw new IllegalArgumentException("negative read length " + length);
         }
-        byte[] out = new byte[length];
-        long pos = bytesReceived;
-        bytesReceived += 1;
-        if (resetHeld) {
-            violation(pos, String.format("read 0x%02X while reset is held", command & 0xFF));
-            return out;
-        }
-        endCommand();
-        checkTiming(command & 0xFF, pos);
-        byte[] value;
-        switch (command & 0xFF) {
-            case RDDPM:
-                value = new byte[] {(byte) powerMode()};
-                break;
-            case RDDMADCTL:
-                value = new byte[] {(byte) madctl};
-                break;
-            case RDDCOLMOD:
-                value = new byte[] {(byte) colmod};
-                break;
-            case RDDST:
-                value = new byte[] {
-                    (byte) ((sleeping ? 0 : 0x80) | (madctl & 0xFC) >> 1),
-                    (byte) ((colmod & 0x07) << 4 | (sleeping ? 0 : 0x02) | 0x01),
-                    (byte) ((inverted ? 0x20 : 0) | (displayOn ? 0x04 : 0)),
-                    0};
-                break;
-            case RDDID:
-                value = model.displayId.clone();
-                break;
-            default:
-                violation(pos, String.format("read of unsupported register 0x%02X", command & 0xFF));
-                value = new byte[0];
-        }
-        if (model.readable) {
-            System.arraycopy(value, 0, out, 0, Math.min(length, value.length));
-        }
-        log.add(Command.read(command & 0xFF, out));
-        return out;
+        return ctl.read(command, length, clockHz);
     }
 
     /**
@@ -376,92 +200,115 @@ public final class VirtualDbiPanel implements VirtualHardware {
      * (a virtual bus skipping a driver's sleep). Counts for the timing rules.
      */
     public synchronized void elapse(long nanos) {
-        if (nanos < 0) {
-            throw new IllegalArgumentException("negative time " + nanos);
-        }
-        skippedNanos += nanos;
+        timing.elapse(nanos);
     }
 
     /** Switches the timing rules (5 ms / 120 ms) on or off; on by default. */
     public synchronized void setTimingChecks(boolean on) {
-        timingChecks = on;
+        timing.setTimingChecks(on);
+    }
+
+    /**
+     * Switches the SPI clock rules on or off: commands and parameters within the model's write
+     * cycle, reads within its read cycle (transfers whose clock is unknown are not checked). Off by
+     * default: the drivers send commands at the pixel clock today (issue 13).
+     */
+    public synchronized void setClockChecks(boolean on) {
+        timing.setClockChecks(on);
     }
 
     // ================================================================= observing
 
     /** Protocol violations so far, each "byte N: what" (the first 200, then a count). */
     public synchronized List<String> violations() {
-        List<String> out = new ArrayList<>(violations);
-        if (violationCount > violations.size()) {
-            out.add("... and " + (violationCount - violations.size()) + " more");
-        }
-        return Collections.unmodifiableList(out);
+        return rec.violations();
     }
 
     /** Throws AssertionError listing the (first 20) violations, if there are any. */
     public synchronized void assertNoViolations() {
-        if (violationCount > 0) {
-            List<String> first = violations.subList(0, Math.min(20, violations.size()));
-            throw new AssertionError(model.name + ": " + violationCount + " protocol violation(s):\n  "
-                    + String.join("\n  ", first) + (violationCount > first.size()
-                    ? "\n  ... and " + (violationCount - first.size()) + " more" : ""));
+        long n = rec.violationCount();
+        if (n > 0) {
+            List<String> first = rec.firstViolations(20);
+            throw new AssertionError(model.name + ": " + n + " protocol violation(s):\n  "
+                    + String.join("\n  ", first) + (n > first.size()
+                    ? "\n  ... and " + (n - first.size()) + " more" : ""));
         }
     }
 
     /** Forgets the violations recorded so far (e.g. after a test provoked some on purpose). */
     public synchronized void clearViolations() {
-        violations.clear();
-        violationCount = 0;
+        rec.clearViolations();
     }
 
-    /** Every command so far, in wire order (the current one with the parameters received so far). */
+    /**
+     * The last {@link #commandLogCapacity()} commands, in wire order (the current one with the
+     * parameters received so far); {@link #commandsDropped()} says how many older ones fell out.
+     */
     public synchronized List<Command> commandLog() {
-        List<Command> out = new ArrayList<>(log.size() + 1);
-        out.addAll(log);
-        if (cmd >= 0 && !currentUnlogged) {
-            out.add(current());
+        List<Command> out = rec.log();
+        Command now = ctl.inProgress();
+        if (now != null) {
+            out.add(now);
         }
         return Collections.unmodifiableList(out);
     }
 
-    /** Forgets the command log, including the command in progress. */
+    /** Forgets the command log, including the command in progress, and the dropped count. */
     public synchronized void clearCommandLog() {
-        log.clear();
-        currentUnlogged = cmd >= 0;
+        rec.clearLog();
+        ctl.forgetInProgress();
+    }
+
+    /** Commands that fell out of the command log since it was last cleared. */
+    public synchronized long commandsDropped() {
+        return rec.dropped();
+    }
+
+    /** How many commands the log keeps. */
+    public synchronized int commandLogCapacity() {
+        return rec.logCapacity();
+    }
+
+    /**
+     * Sets how many commands the log keeps (at least 1; the newest are kept). The log also holds
+     * at most 64 KiB of parameter bytes in all, whatever the capacity.
+     */
+    public synchronized void setCommandLogCapacity(int commands) {
+        rec.setLogCapacity(commands);
     }
 
     /** Bytes received on the wire (commands, parameters, pixels, packed option-1 bytes). */
     public synchronized long bytesReceived() {
-        return bytesReceived;
+        return ctl.bytesReceived();
     }
 
     /** Memory-write bursts (RAMWR or RAMWRC) that stored at least one pixel. */
     public synchronized int framesWritten() {
-        return framesWritten;
+        return gram.framesWritten();
     }
 
     public synchronized boolean isSleeping() {
-        return sleeping;
+        return ctl.sleeping();
     }
 
     public synchronized boolean isDisplayOn() {
-        return displayOn;
+        return ctl.displayOn();
     }
 
     public synchronized boolean isInverted() {
-        return inverted;
+        return ctl.inverted();
     }
 
     public synchronized boolean isResetHeld() {
-        return resetHeld;
+        return ctl.resetHeld();
     }
 
     public synchronized int madctl() {
-        return madctl;
+        return ctl.madctl();
     }
 
     public synchronized int colmod() {
-        return colmod;
+        return ctl.colmod();
     }
 
     public synchronized int backlight() {
@@ -470,12 +317,12 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
     /** The window as {xs, xe, ys, ye} (logical, inclusive). */
     public synchronized int[] window() {
-        return new int[] {xs, xe, ys, ye};
+        return gram.window();
     }
 
     /** The rotation {@link #snapshot()} uses (the configured rotation of a virtual backend). */
     public synchronized void setViewRotation(int rotation) {
-        checkRotation(rotation);
+        DbiGlass.checkRotation(rotation);
         viewRotation = rotation;
     }
 
@@ -491,490 +338,35 @@ public final class VirtualDbiPanel implements VirtualHardware {
      * {@code rotation}; black when the glass is dark.
      */
     public synchronized RgbImage snapshot(int rotation) {
-        checkRotation(rotation);
-        boolean mv = (model.mountMadctl & MADCTL_MV) != 0;
-        int vw = mv ? model.glassHeight : model.glassWidth;
-        int vh = mv ? model.glassWidth : model.glassHeight;
-        boolean turned = rotation == 90 || rotation == 270;
-        int w = turned ? vh : vw, h = turned ? vw : vh;
-        int[] out = new int[w * h];
-        if (!lit()) {
-            return new RgbImage(w, h, out);
-        }
-        int[] g = glassPixels();
-        int[] at = new int[2];
-        for (int qy = 0; qy < h; qy++) {
-            for (int qx = 0; qx < w; qx++) {
-                int px, py;
-                switch (rotation) {
-                    case 0: px = qx; py = qy; break;
-                    case 90: px = qy; py = vh - 1 - qx; break;
-                    case 180: px = vw - 1 - qx; py = vh - 1 - qy; break;
-                    default: px = vw - 1 - qy; py = qx; break;
-                }
-                map(model.mountMadctl, px, py, model.glassWidth, model.glassHeight, at);
-                out[qy * w + qx] = g[at[1] * model.glassWidth + at[0]];
-            }
-        }
-        return new RgbImage(w, h, out);
+        return glass.snapshot(rotation, gram.ram(), ctl.madctl(), ctl.inverted(), lit());
     }
 
     /** The glass in native scan order, as shown (colour rules applied; black when dark). */
     public synchronized RgbImage glassImage() {
-        return new RgbImage(model.glassWidth, model.glassHeight,
-                lit() ? glassPixels() : new int[model.glassWidth * model.glassHeight]);
+        return glass.glassImage(gram.ram(), ctl.madctl(), ctl.inverted(), lit());
     }
 
     /** Raw GRAM ({@code gramWidth x gramHeight}, native order) as written, no display rules applied. */
     public synchronized RgbImage gram() {
-        return new RgbImage(model.gramWidth, model.gramHeight, gram.clone());
+        return new RgbImage(model.gramWidth, model.gramHeight, gram.ram().clone());
     }
 
     @Override
     public synchronized String describe() {
-        String state = resetHeld ? "in reset" : sleeping ? "asleep" : displayOn ? "on" : "display off";
+        String state = ctl.resetHeld() ? "in reset" : ctl.sleeping() ? "asleep"
+                : ctl.displayOn() ? "on" : "display off";
+        long n = rec.violationCount();
         return model.name + " " + model.viewWidth() + "x" + model.viewHeight() + ", " + state
-                + ", backlight " + backlight + "%, " + framesWritten + " writes"
-                + (violationCount > 0 ? ", " + violationCount + " violations" : "");
+                + ", backlight " + backlight + "%, " + gram.framesWritten() + " writes"
+                + (n > 0 ? ", " + n + " violations" : "");
     }
-
-    // ================================================================= decoding
-
-    private void word16(boolean dcHigh, int word, long pos) {
-        if (!dcHigh) {
-            if ((word & 0xFF00) != 0) {
-                violation(pos, String.format("command word 0x%04X through the 16-bit shift register has a "
-                        + "non-zero high byte", word));
-            }
-            command(word & 0xFF, pos);
-            return;
-        }
-        if (memoryWrite) {
-            if (bitsPerPixel() != 16) {
-                violation(pos, "18-bit pixel data through the 16-bit shift register is not supported");
-                return;
-            }
-            pixels(new byte[] {(byte) (word >> 8), (byte) word}, 0, 2, pos); // one bus cycle, one pixel
-            return;
-        }
-        if ((word & 0xFF00) != 0) {
-            violation(pos, String.format("parameter word 0x%04X through the 16-bit shift register has a "
-                    + "non-zero high byte", word));
-        }
-        byte[] one = {(byte) word};
-        data(one, 0, 1, pos);
-    }
-
-    private void command(int c, long pos) {
-        endCommand();
-        checkTiming(c, pos);
-        if (!model.known.get(c)) {
-            violation(pos, String.format("unknown command 0x%02X for %s", c, model.name));
-        }
-        cmd = c;
-        paramCount = 0;
-        dataBytes = 0;
-        strayDataReported = false;
-        switch (c) {
-            case SWRESET:
-                swresetWhileAwake = !sleeping;
-                resetRegisters();
-                break;
-            case SLPIN:
-                sleeping = true;
-                break;
-            case SLPOUT:
-                sleeping = false;
-                break;
-            case INVOFF:
-                inverted = false;
-                break;
-            case INVON:
-                inverted = true;
-                break;
-            case DISPOFF:
-                displayOn = false;
-                break;
-            case DISPON:
-                displayOn = true;
-                break;
-            case RAMWR:
-            case RAMWRC:
-                startMemoryWrite(c, pos);
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void startMemoryWrite(int c, long pos) {
-        memoryWrite = true;
-        burstHadPixel = false;
-        pendLen = 0;
-        int lw = logicalWidth(), lh = logicalHeight();
-        if (xe >= lw || ye >= lh) {
-            violation(pos, String.format("%s into window columns %d..%d rows %d..%d outside the %dx%d GRAM "
-                    + "(MADCTL 0x%02X)", c == RAMWR ? "RAMWR" : "RAMWRC", xs, xe, ys, ye, lw, lh, madctl));
-        }
-        if (c == RAMWR || cx < xs || cx > xe || cy < ys || cy > ye) {
-            cx = xs;
-            cy = ys;
-        }
-    }
-
-    private void data(byte[] b, int off, int len, long pos) {
-        if (cmd < 0) {
-            if (!strayDataReported) {
-                violation(pos, len + " data byte(s) with no command in progress");
-                strayDataReported = true;
-            }
-            return;
-        }
-        if (memoryWrite) {
-            pixels(b, off, len, pos);
-            return;
-        }
-        if (cmd == NOP || cmd == SWRESET || cmd == SLPIN || cmd == SLPOUT || cmd == DISPON || cmd == DISPOFF
-                || cmd == INVON || cmd == INVOFF) {
-            if (!strayDataReported) {
-                violation(pos, String.format("pixel or parameter data after command 0x%02X, which takes none "
-                        + "(no RAMWR in progress)", cmd));
-                strayDataReported = true;
-            }
-            return;
-        }
-        for (int i = 0; i < len; i++) {
-            if (paramCount < MAX_PARAMS) { // keep the first 4096; count the rest
-                if (paramCount == params.length) {
-                    params = Arrays.copyOf(params, params.length * 2);
-                }
-                params[paramCount] = b[off + i];
-            } else if (!strayDataReported) {
-                violation(pos + i, String.format("more than %d parameter bytes after command 0x%02X "
-                        + "(pixel data without RAMWR?)", MAX_PARAMS, cmd));
-                strayDataReported = true;
-            }
-            paramCount++;
-            if (paramCount <= 4) {
-                applyEarly();
-            }
-        }
-    }
-
-    /** Registers take effect as soon as their parameters are complete. */
-    private void applyEarly() {
-        switch (cmd) {
-            case MADCTL:
-                if (paramCount == 1) {
-                    madctl = params[0] & 0xFF;
-                }
-                break;
-            case COLMOD:
-                if (paramCount == 1) {
-                    setColmod(params[0] & 0xFF);
-                }
-                break;
-            case CASET:
-                if (paramCount == 4) {
-                    xs = u16(0);
-                    xe = u16(2);
-                }
-                break;
-            case RASET:
-                if (paramCount == 4) {
-                    ys = u16(0);
-                    ye = u16(2);
-                }
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void setColmod(int v) {
-        int depth = v & 0x07;
-        if (depth != 5 && depth != 6) {
-            violation(bytesReceived, String.format("COLMOD 0x%02X: only 0x55 (16-bit) and 0x66 (18-bit) "
-                    + "pixel formats are emulated", v));
-            return;
-        }
-        if (depth == 5 && model.needs18Bit) {
-            violation(bytesReceived, String.format("COLMOD 0x%02X (16-bit) is ignored by %s on SPI: it "
-                    + "keeps taking 18-bit pixels", v, model.name));
-        }
-        colmod = v;
-    }
-
-    private int u16(int i) {
-        return (params[i] & 0xFF) << 8 | (params[i + 1] & 0xFF);
-    }
-
-    /** Ends the command in progress: final checks on its parameters, then into the log. */
-    private void endCommand() {
-        if (cmd < 0) {
-            return;
-        }
-        long pos = bytesReceived;
-        switch (cmd) {
-            case CASET:
-            case RASET:
-                if (paramCount != 4) {
-                    violation(pos, String.format("%s with %d parameter bytes (needs 4)",
-                            cmd == CASET ? "CASET" : "RASET", paramCount));
-                } else if (u16(0) > u16(2)) {
-                    violation(pos, String.format("%s start %d after end %d", cmd == CASET ? "CASET" : "RASET",
-                            u16(0), u16(2)));
-                }
-                break;
-            case MADCTL:
-            case COLMOD:
-                if (paramCount != 1) {
-                    violation(pos, String.format("%s with %d parameter bytes (needs 1)",
-                            cmd == MADCTL ? "MADCTL" : "COLMOD", paramCount));
-                }
-                break;
-            case RAMWR:
-            case RAMWRC:
-                if (pendLen != 0) {
-                    violation(pos, String.format("memory write ended with %d byte(s) of an incomplete %d-bit "
-                            + "pixel", pendLen, bitsPerPixel()));
-                }
-                break;
-            default:
-                break;
-        }
-        if (!currentUnlogged) {
-            log.add(current());
-        }
-        currentUnlogged = false;
-        cmd = -1;
-        memoryWrite = false;
-        pendLen = 0;
-    }
-
-    private Command current() {
-        if (cmd == RAMWR || cmd == RAMWRC) {
-            return new Command(cmd, new byte[0], dataBytes, false);
-        }
-        return new Command(cmd, Arrays.copyOf(params, Math.min(paramCount, MAX_PARAMS)), 0, false);
-    }
-
-    private void pixels(byte[] b, int off, int len, long pos) {
-        dataBytes += len;
-        if (sleeping && !strayDataReported) {
-            violation(pos, "pixel data while the controller is asleep (no SLPOUT since reset/SLPIN)");
-            strayDataReported = true;
-        }
-        if (bitsPerPixel() == 16) {
-            for (int i = 0; i < len; i++) {
-                pend[pendLen++] = b[off + i] & 0xFF;
-                if (pendLen == 2) {
-                    pendLen = 0;
-                    pixel565(pend[0] << 8 | pend[1], pos + i);
-                }
-            }
-        } else {
-            for (int i = 0; i < len; i++) {
-                pend[pendLen++] = b[off + i] & 0xFC;
-                if (pendLen == 3) {
-                    pendLen = 0;
-                    int r = pend[0] | pend[0] >> 6, g = pend[1] | pend[1] >> 6, bl = pend[2] | pend[2] >> 6;
-                    store(r << 16 | g << 8 | bl);
-                }
-            }
-        }
-    }
-
-    private void pixel565(int v, long pos) {
-        int r = v >> 11 & 0x1F, g = v >> 5 & 0x3F, b = v & 0x1F;
-        store((r << 3 | r >> 2) << 16 | (g << 2 | g >> 4) << 8 | (b << 3 | b >> 2));
-    }
-
-    private void store(int rgb) {
-        if (!burstHadPixel) {
-            burstHadPixel = true;
-            framesWritten++;
-        }
-        int c, r;
-        if ((madctl & MADCTL_MV) != 0) {
-            c = cy;
-            r = cx;
-        } else {
-            c = cx;
-            r = cy;
-        }
-        if ((madctl & MADCTL_MX) != 0) {
-            c = model.gramWidth - 1 - c;
-        }
-        if ((madctl & MADCTL_MY) != 0) {
-            r = model.gramHeight - 1 - r;
-        }
-        if (c >= 0 && c < model.gramWidth && r >= 0 && r < model.gramHeight) {
-            gram[r * model.gramWidth + c] = rgb;
-        }
-        if (++cx > xe) {
-            cx = xs;
-            if (++cy > ye) {
-                cy = ys;
-            }
-        }
-    }
-
-    private int bitsPerPixel() {
-        return model.needs18Bit || (colmod & 0x07) == 6 ? 18 : 16;
-    }
-
-    private int logicalWidth() {
-        return (madctl & MADCTL_MV) != 0 ? model.gramHeight : model.gramWidth;
-    }
-
-    private int logicalHeight() {
-        return (madctl & MADCTL_MV) != 0 ? model.gramWidth : model.gramHeight;
-    }
-
-    private void resetRegisters() {
-        sleeping = true;
-        displayOn = false;
-        inverted = false;
-        madctl = 0;
-        colmod = model.defaultColmod;
-        xs = 0;
-        xe = model.gramWidth - 1;
-        ys = 0;
-        ye = model.gramHeight - 1;
-        cx = 0;
-        cy = 0;
-        memoryWrite = false;
-        pendLen = 0;
-    }
-
-    private int powerMode() {
-        return (sleeping ? 0 : 0x80 | 0x10) | 0x08 | (displayOn ? 0x04 : 0);
-    }
-
-    // ================================================================= timing
-
-    private long now() {
-        return System.nanoTime() + skippedNanos;
-    }
-
-    private void checkTiming(int c, long pos) {
-        long t = now();
-        if (timingChecks) {
-            if (t - resetReleasedAt < 5 * MS) {
-                violation(pos, String.format("command 0x%02X %s after reset release (wait 5 ms)", c,
-                        ms(t - resetReleasedAt)));
-            } else if (lastTimedCommand >= 0 && t - lastCommandAt < 5 * MS && c != NOP) {
-                violation(pos, String.format("command 0x%02X %s after %s (wait 5 ms)", c, ms(t - lastCommandAt),
-                        name(lastTimedCommand)));
-            }
-            if (c == SLPOUT) {
-                if (t - resetReleasedAt < 120 * MS) {
-                    violation(pos, "SLPOUT " + ms(t - resetReleasedAt) + " after reset release (wait 120 ms)");
-                } else if (swresetWhileAwake && t - swresetAt < 120 * MS) {
-                    violation(pos, "SLPOUT " + ms(t - swresetAt) + " after a SWRESET sent while awake (wait 120 ms)");
-                }
-                if (t - slpinAt < 120 * MS) {
-                    violation(pos, "SLPOUT " + ms(t - slpinAt) + " after SLPIN (wait 120 ms)");
-                }
-            } else if (c == SLPIN && t - slpoutAt < 120 * MS) {
-                violation(pos, "SLPIN " + ms(t - slpoutAt) + " after SLPOUT (wait 120 ms)");
-            }
-        }
-        switch (c) {
-            case SWRESET:
-                swresetAt = t;
-                lastTimedCommand = c;
-                lastCommandAt = t;
-                break;
-            case SLPOUT:
-                slpoutAt = t;
-                lastTimedCommand = c;
-                lastCommandAt = t;
-                break;
-            case SLPIN:
-                slpinAt = t;
-                lastTimedCommand = c;
-                lastCommandAt = t;
-                break;
-            default:
-                lastTimedCommand = -1;
-                break;
-        }
-    }
-
-    private static String ms(long nanos) {
-        return String.format("%.1f ms", nanos / 1e6);
-    }
-
-    private static String name(int c) {
-        switch (c) {
-            case SWRESET: return "SWRESET";
-            case SLPOUT: return "SLPOUT";
-            case SLPIN: return "SLPIN";
-            default: return String.format("0x%02X", c);
-        }
-    }
-
-    private void violation(long pos, String what) {
-        violationCount++;
-        if (violations.size() < MAX_VIOLATIONS) {
-            violations.add("byte " + pos + ": " + what);
-        }
-    }
-
-    // ================================================================= display
 
     private boolean lit() {
-        return !resetHeld && !sleeping && displayOn && backlight > 0;
-    }
-
-    private int[] glassPixels() {
-        int gw = model.glassWidth, gh = model.glassHeight;
-        int[] out = new int[gw * gh];
-        boolean swap = ((madctl & MADCTL_BGR) != 0) != model.bgrPanel;
-        boolean invert = inverted != model.invertedGlass;
-        for (int y = 0; y < gh; y++) {
-            int src = (model.glassY + y) * model.gramWidth + model.glassX;
-            for (int x = 0; x < gw; x++) {
-                int c = gram[src + x];
-                if (swap) {
-                    c = (c & 0x00FF00) | (c >> 16 & 0xFF) | (c & 0xFF) << 16;
-                }
-                if (invert) {
-                    c ^= 0xFFFFFF;
-                }
-                out[y * gw + x] = c;
-            }
-        }
-        return out;
-    }
-
-    /** MADCTL's logical-to-physical map on a {@code w x h} native frame; result in {@code out} as {col, row}. */
-    static void map(int madctl, int x, int y, int w, int h, int[] out) {
-        int c, r;
-        if ((madctl & MADCTL_MV) != 0) {
-            c = y;
-            r = x;
-        } else {
-            c = x;
-            r = y;
-        }
-        if ((madctl & MADCTL_MX) != 0) {
-            c = w - 1 - c;
-        }
-        if ((madctl & MADCTL_MY) != 0) {
-            r = h - 1 - r;
-        }
-        out[0] = c;
-        out[1] = r;
+        return !ctl.resetHeld() && !ctl.sleeping() && ctl.displayOn() && backlight > 0;
     }
 
     private static int checkRotation(int rotation) {
-        if (rotation != 0 && rotation != 90 && rotation != 180 && rotation != 270) {
-            throw new IllegalArgumentException("rotation must be 0, 90, 180 or 270, got " + rotation);
-        }
-        return rotation;
+        return DbiGlass.checkRotation(rotation);
     }
 
     // ================================================================= types
@@ -1027,6 +419,10 @@ public final class VirtualDbiPanel implements VirtualHardware {
         /** The command byte, or -1 for a reset pulse. */
         public int code() {
             return code;
+        }
+
+        int paramCount() {
+            return params.length;
         }
 
         /** Parameter bytes (for a read: the bytes returned). */
@@ -1094,10 +490,11 @@ public final class VirtualDbiPanel implements VirtualHardware {
         final int mountMadctl;
         final boolean bgrPanel, invertedGlass, option1, shiftRegister16, needs18Bit, readable;
         final int defaultColmod;
+        final int writeCycleNs, readCycleNs;
         final BitSet known;
         final byte[] displayId;
 
-        private Model(Builder b) {
+        Model(DbiModelBuilder b) {
             name = b.name;
             gramWidth = b.gramWidth;
             gramHeight = b.gramHeight;
@@ -1113,6 +510,8 @@ public final class VirtualDbiPanel implements VirtualHardware {
             needs18Bit = b.needs18Bit;
             readable = b.readable;
             defaultColmod = b.defaultColmod;
+            writeCycleNs = b.writeCycleNs;
+            readCycleNs = b.readCycleNs;
             known = (BitSet) b.known.clone();
             displayId = b.displayId.clone();
         }
@@ -1139,6 +538,10 @@ public final class VirtualDbiPanel implements VirtualHardware {
         /** Reads are wired (MISO connected). */
         public boolean readable() { return readable; }
         public int defaultColmod() { return defaultColmod; }
+        /** The serial write cycle's minimum in ns (commands and parameters); 0: not checked. */
+        public int writeCycleNs() { return writeCycleNs; }
+        /** The serial read cycle's minimum in ns; 0: not checked. */
+        public int readCycleNs() { return readCycleNs; }
         public boolean knows(int command) { return known.get(command & 0xFF); }
 
         /** Width of the upright picture at rotation 0. */
@@ -1174,8 +577,8 @@ public final class VirtualDbiPanel implements VirtualHardware {
                         case 180: px = vw - 1 - qx; py = vh - 1 - qy; break;
                         default: px = vw - 1 - qy; py = qx; break;
                     }
-                    map(mountMadctl, px, py, glassWidth, glassHeight, want);
-                    map(m, qx, qy, glassWidth, glassHeight, got);
+                    DbiGram.map(mountMadctl, px, py, glassWidth, glassHeight, want);
+                    DbiGram.map(m, qx, qy, glassWidth, glassHeight, got);
                     if (want[0] != got[0] || want[1] != got[1]) {
                         ok = false;
                         break;
@@ -1212,8 +615,8 @@ public final class VirtualDbiPanel implements VirtualHardware {
             return new int[] {minX, minY};
         }
 
-        public Builder toBuilder() {
-            return new Builder(this);
+        public DbiModelBuilder toBuilder() {
+            return new DbiModelBuilder(this);
         }
 
         @Override
@@ -1222,15 +625,15 @@ public final class VirtualDbiPanel implements VirtualHardware {
                     + "+" + glassX + "+" + glassY + ")";
         }
 
-        public static Builder builder(String name, int gramWidth, int gramHeight) {
-            return new Builder(name, gramWidth, gramHeight);
+        public static DbiModelBuilder builder(String name, int gramWidth, int gramHeight) {
+            return new DbiModelBuilder(name, gramWidth, gramHeight);
         }
 
         // ------------------------------------------------------------ presets
 
         /** Multi-Inno MI0283QT: ILI9341, 240x320 GRAM and glass, used as 320x240 (mount MV|MY|MX), BGR glass. */
         public static Model mi0283qt() {
-            return builder("mi0283qt", 240, 320).mount(0xE0).bgrPanel(true).commands(ILI9341_CMDS)
+            return builder("mi0283qt", 240, 320).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9341_CMDS)
                     .displayId(0x00, 0x93, 0x41).build();
         }
 
@@ -1247,7 +650,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
         /** ST7735R jd-t18003-t01 (Adafruit 1.8"): GRAM strapped to 128x160, mount MX|MY, RGB glass, write-only. */
         public static Model st7735r() {
             return builder("st7735r", 128, 160).mount(0xC0).bgrPanel(false).readable(false)
-                    .defaultColmod(0x66).commands(ST7735R_CMDS).displayId(0x7C, 0x89, 0xF0).build();
+                    .defaultColmod(0x66).commands(DbiCommandSets.ST7735R_CMDS).displayId(0x7C, 0x89, 0xF0).build();
         }
 
         /** ST7735R with the full 132x162 GRAM and a 128x160 glass at 2,1 (the common "green tab" boards). */
@@ -1264,7 +667,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
         /** ST7789V 240x320 IPS: needs INVON, RGB glass, mount 0. */
         public static Model st7789v() {
             return builder("st7789v", 240, 320).mount(0).bgrPanel(false).invertedGlass(true)
-                    .commands(ST7789V_CMDS).displayId(0x85, 0x85, 0x52).build();
+                    .commands(DbiCommandSets.ST7789V_CMDS).displayId(0x85, 0x85, 0x52).build();
         }
 
         /** ST7789V with a 240x240 IPS glass at the top of the 240x320 GRAM (y offset 80 when turned 180°). */
@@ -1274,7 +677,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
         /** ILI9486 (plain SPI wiring): 320x480, mount MV|MY|MX (kernel's 480x320), BGR glass. */
         public static Model ili9486() {
-            return builder("ili9486", 320, 480).mount(0xE0).bgrPanel(true).commands(ILI9486_CMDS)
+            return builder("ili9486", 320, 480).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9486_CMDS)
                     .displayId(0x00, 0x94, 0x86).build();
         }
 
@@ -1285,180 +688,23 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
         /** HX8357D (Adafruit yx350hv15): 320x480, mount MX|MY, RGB as the kernel sets it (SETPANEL). */
         public static Model hx8357d() {
-            return builder("hx8357d", 320, 480).mount(0xC0).bgrPanel(false).commands(HX8357D_CMDS)
+            return builder("hx8357d", 320, 480).mount(0xC0).bgrPanel(false).commands(DbiCommandSets.HX8357D_CMDS)
                     .displayId(0x00, 0x83, 0x57).build();
         }
 
         /** ILI9488 on SPI: 320x480, 18-bit pixels only, mount MX, BGR glass. */
         public static Model ili9488() {
             return builder("ili9488", 320, 480).mount(MADCTL_MX).bgrPanel(true).needs18Bit(true)
-                    .commands(ILI9488_CMDS).displayId(0x00, 0x94, 0x88).build();
+                    .commands(DbiCommandSets.ILI9488_CMDS).displayId(0x00, 0x94, 0x88).build();
         }
 
         /** Any MIPI DBI controller of this GRAM size; knows every DCS command and opaque vendor commands 0xB0..0xFF. */
         public static Model generic(int gramWidth, int gramHeight) {
-            Builder b = builder("generic", gramWidth, gramHeight);
+            DbiModelBuilder b = builder("generic", gramWidth, gramHeight);
             for (int c = 0xB0; c <= 0xFF; c++) {
                 b.known.set(c);
             }
             return b.build();
-        }
-
-        /** Standard DCS commands every preset knows. */
-        static final int[] DCS = {0x00, 0x01, 0x04, 0x05, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11,
-            0x12, 0x13, 0x20, 0x21, 0x26, 0x28, 0x29, 0x2A, 0x2B, 0x2C, 0x2E, 0x30, 0x33, 0x34, 0x35, 0x36, 0x37,
-            0x38, 0x39, 0x3A, 0x3C, 0x3E, 0x44, 0x45, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x5E, 0x5F, 0xDA, 0xDB,
-            0xDC};
-        static final int[] ILI9341_CMDS = {0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7, 0xB8, 0xBA, 0xC0, 0xC1,
-            0xC5, 0xC7, 0xCB, 0xCF, 0xD0, 0xD2, 0xD3, 0xD9, 0xE0, 0xE1, 0xE2, 0xE3, 0xE8, 0xE9, 0xEA, 0xED, 0xEF,
-            0xF2, 0xF6, 0xF7};
-        static final int[] ST7735R_CMDS = {0xB1, 0xB2, 0xB3, 0xB4, 0xB6, 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC7,
-            0xD1, 0xD9, 0xDE, 0xDF, 0xE0, 0xE1, 0xF0, 0xF6, 0xFC};
-        static final int[] ST7789V_CMDS = {0xB0, 0xB1, 0xB2, 0xB3, 0xB5, 0xB7, 0xB8, 0xBA, 0xBB, 0xC0, 0xC2, 0xC3,
-            0xC4, 0xC5, 0xC6, 0xC7, 0xC8, 0xCA, 0xCC, 0xD0, 0xD2, 0xD6, 0xDF, 0xE0, 0xE1, 0xE2, 0xE3, 0xE4, 0xE7,
-            0xE8, 0xE9, 0xEC, 0xFA, 0xFC};
-        static final int[] ILI9486_CMDS = {0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7, 0xC0, 0xC1, 0xC2, 0xC3,
-            0xC4, 0xC5, 0xE0, 0xE1, 0xE2, 0xF2, 0xF7, 0xF8, 0xF9};
-        static final int[] HX8357D_CMDS = {0xB0, 0xB1, 0xB3, 0xB4, 0xB5, 0xB6, 0xB9, 0xC0, 0xC1, 0xC2, 0xC5, 0xCC,
-            0xE0, 0xE9};
-        static final int[] ILI9488_CMDS = {0xB0, 0xB1, 0xB2, 0xB3, 0xB4, 0xB5, 0xB6, 0xB7, 0xB9, 0xBE, 0xC0, 0xC1,
-            0xC2, 0xC3, 0xC4, 0xC5, 0xE0, 0xE1, 0xE9, 0xF7, 0xFB};
-
-        /** Builds a {@link Model}; the glass defaults to the whole GRAM, COLMOD to 0x66, reads wired. */
-        public static final class Builder {
-            private String name;
-            private int gramWidth, gramHeight;
-            private int glassX, glassY, glassWidth, glassHeight;
-            private boolean glassSet;
-            private int mountMadctl;
-            private boolean bgrPanel, invertedGlass, option1, shiftRegister16, needs18Bit;
-            private boolean readable = true;
-            private int defaultColmod = 0x66;
-            private final BitSet known = new BitSet(256);
-            private byte[] displayId = new byte[3];
-
-            private Builder(String name, int gramWidth, int gramHeight) {
-                this.name = Objects.requireNonNull(name, "name");
-                gram(gramWidth, gramHeight);
-                for (int c : DCS) {
-                    known.set(c);
-                }
-            }
-
-            private Builder(Model m) {
-                name = m.name;
-                gramWidth = m.gramWidth;
-                gramHeight = m.gramHeight;
-                glassX = m.glassX;
-                glassY = m.glassY;
-                glassWidth = m.glassWidth;
-                glassHeight = m.glassHeight;
-                glassSet = true;
-                mountMadctl = m.mountMadctl;
-                bgrPanel = m.bgrPanel;
-                invertedGlass = m.invertedGlass;
-                option1 = m.option1;
-                shiftRegister16 = m.shiftRegister16;
-                needs18Bit = m.needs18Bit;
-                readable = m.readable;
-                defaultColmod = m.defaultColmod;
-                known.or(m.known);
-                displayId = m.displayId.clone();
-            }
-
-            public Builder name(String n) {
-                name = Objects.requireNonNull(n, "name");
-                return this;
-            }
-
-            public Builder gram(int w, int h) {
-                if (w <= 0 || h <= 0 || w > 0xFFFF || h > 0xFFFF) {
-                    throw new IllegalArgumentException("GRAM size " + w + "x" + h + " out of range");
-                }
-                gramWidth = w;
-                gramHeight = h;
-                if (!glassSet) {
-                    glassWidth = w;
-                    glassHeight = h;
-                }
-                return this;
-            }
-
-            /** The visible glass: {@code w x h} at native GRAM column {@code x}, row {@code y}. */
-            public Builder glass(int x, int y, int w, int h) {
-                glassX = x;
-                glassY = y;
-                glassWidth = w;
-                glassHeight = h;
-                glassSet = true;
-                return this;
-            }
-
-            public Builder mount(int madctlBits) {
-                mountMadctl = madctlBits;
-                return this;
-            }
-
-            public Builder bgrPanel(boolean v) {
-                bgrPanel = v;
-                return this;
-            }
-
-            public Builder invertedGlass(boolean v) {
-                invertedGlass = v;
-                return this;
-            }
-
-            public Builder option1(boolean v) {
-                option1 = v;
-                return this;
-            }
-
-            public Builder shiftRegister16(boolean v) {
-                shiftRegister16 = v;
-                return this;
-            }
-
-            public Builder needs18Bit(boolean v) {
-                needs18Bit = v;
-                return this;
-            }
-
-            public Builder readable(boolean v) {
-                readable = v;
-                return this;
-            }
-
-            public Builder defaultColmod(int v) {
-                defaultColmod = v & 0xFF;
-                return this;
-            }
-
-            /** Adds vendor (or other) commands the controller accepts as opaque. */
-            public Builder commands(int... codes) {
-                for (int c : codes) {
-                    known.set(c & 0xFF);
-                }
-                return this;
-            }
-
-            public Builder displayId(int a, int b, int c) {
-                displayId = new byte[] {(byte) a, (byte) b, (byte) c};
-                return this;
-            }
-
-            public Model build() {
-                if (glassX < 0 || glassY < 0 || glassWidth <= 0 || glassHeight <= 0
-                        || glassX + glassWidth > gramWidth || glassY + glassHeight > gramHeight) {
-                    throw new IllegalArgumentException(name + ": glass " + glassWidth + "x" + glassHeight + "+"
-                            + glassX + "+" + glassY + " does not fit the " + gramWidth + "x" + gramHeight + " GRAM");
-                }
-                int d = defaultColmod & 0x07;
-                if (d != 5 && d != 6) {
-                    throw new IllegalArgumentException(name + ": default COLMOD must be 16 or 18 bit");
-                }
-                return new Model(this);
-            }
         }
     }
 }

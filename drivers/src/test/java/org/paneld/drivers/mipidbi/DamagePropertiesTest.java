@@ -67,7 +67,7 @@ class DamagePropertiesTest {
                 dev.flush(fb, r);
                 for (int y = r.y(); y < r.y() + r.height(); y++) {
                     for (int x = r.x(); x < r.x() + r.width(); x++) {
-                        expected.set(x, y, wire.quantize(fb.rgb(x, y)));
+                        expected.set(x, y, Panels.shown(fb, x, y, wire));
                     }
                 }
                 String diff = expected.firstDifference(panel.snapshot(view));

@@ -106,7 +106,7 @@ class DrawingTest {
                 dev.flush(b, r);
                 for (int y = r.y(); y < r.y() + r.height(); y++) {
                     for (int x = r.x(); x < r.x() + r.width(); x++) {
-                        expected.set(x, y, wire.quantize(b.rgb(x, y)));
+                        expected.set(x, y, Panels.shown(b, x, y, wire));
                     }
                 }
                 diff = expected.firstDifference(panel.snapshot(view));

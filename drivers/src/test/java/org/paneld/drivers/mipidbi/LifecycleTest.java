@@ -88,7 +88,7 @@ class LifecycleTest {
         var expected = Panels.expected(b, wire);
         for (int y = 1; y < 4; y++) {
             for (int x = 1; x < 6; x++) {
-                expected.set(x, y, wire.quantize(a.rgb(x, y)));
+                expected.set(x, y, Panels.shown(a, x, y, wire));
             }
         }
         assertEquals(expected, panel.snapshot());

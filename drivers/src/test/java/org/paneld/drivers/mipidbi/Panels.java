@@ -6,6 +6,7 @@ import org.paneld.drivers.core.Driver;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.RgbImage;
+import org.paneld.drivers.testkit.PixelOracle;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /** The panel variants under test, test pictures and expected images. Test scope. */
@@ -83,20 +84,28 @@ final class Panels {
         Framebuffer fb = Framebuffer.allocate(w, h, format);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                fb.setRgb(x, y, picture(x, y, w, h, seed));
+                PixelOracle.put(fb, x, y, picture(x, y, w, h, seed));
             }
         }
         return fb;
     }
 
-    /** What the panel must show for {@code fb}: each pixel as the framebuffer holds it, quantised by the wire. */
+    /**
+     * What the panel must show for {@code fb}: each pixel as the framebuffer's bytes hold it,
+     * through the kernel's conversion for the wire (independent oracle: {@link PixelOracle}).
+     */
     static RgbImage expected(Framebuffer fb, WireFormat wire) {
         RgbImage img = RgbImage.blank(fb.width(), fb.height());
         for (int y = 0; y < fb.height(); y++) {
             for (int x = 0; x < fb.width(); x++) {
-                img.set(x, y, wire.quantize(fb.rgb(x, y)));
+                img.set(x, y, shown(fb, x, y, wire));
             }
         }
         return img;
+    }
+
+    /** What the panel must show for pixel {@code x, y} of {@code fb} on {@code wire} (16 or 18 bits). */
+    static int shown(Framebuffer fb, int x, int y, WireFormat wire) {
+        return PixelOracle.shown(fb, x, y, wire != WireFormat.RGB565_BE);
     }
 }

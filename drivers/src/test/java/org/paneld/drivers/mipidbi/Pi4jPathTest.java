@@ -41,17 +41,17 @@ class Pi4jPathTest {
     private MockPi4jWire wire;
     private boolean withBacklight = true;
 
-    /** Hands the decoded wire to the emulator. */
-    static MockPi4jWire.Target into(VirtualDbiPanel p) {
+    /** Hands the decoded wire to the emulator, each transfer with the clock Pi4J's SPI device was opened at. */
+    static MockPi4jWire.Target into(VirtualDbiPanel p, java.util.function.IntSupplier clockHz) {
         return new MockPi4jWire.Target() {
             @Override
             public void write(boolean dcHigh, byte[] bytes) {
-                p.write(dcHigh, bytes, 0, bytes.length);
+                p.write(dcHigh, bytes, 0, bytes.length, clockHz.getAsInt());
             }
 
             @Override
             public void writeOption1(byte[] packed) {
-                p.writeOption1(packed, 0, packed.length);
+                p.writeOption1(packed, 0, packed.length, clockHz.getAsInt());
             }
 
             @Override
@@ -66,14 +66,20 @@ class Pi4jPathTest {
 
             @Override
             public byte[] read(int cmd, int len) {
-                return p.read(cmd, len);
+                return p.read(cmd, len, clockHz.getAsInt());
             }
         };
     }
 
+    /** The baud of the SPI device Pi4J opened last (0 before any). */
+    private int spiClockHz() {
+        com.pi4j.io.spi.SpiConfig c = wire == null ? null : wire.lastSpiConfig();
+        return c == null || c.baud() == null ? 0 : c.baud();
+    }
+
     private Device bind(Panels.Variant v, Object... more) throws Exception {
         panel = new VirtualDbiPanel(v.model());
-        wire = new MockPi4jWire(into(panel));
+        wire = new MockPi4jWire(into(panel, this::spiClockHz));
         wire.option1(v.model().option1());
         wire.requireGuard(() -> kit.bus().binding("lcd0").map(b -> b.device().guard()).orElse(null));
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -12,14 +12,15 @@ import org.paneld.drivers.pixel.Convert;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
-import org.paneld.drivers.pixel.Rgb;
 import org.paneld.drivers.pixel.RgbImage;
+import org.paneld.drivers.testkit.PixelOracle;
 import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * Conversion and emulator agree: random damage rectangles, drawn the two ways a driver can rotate
  * (MADCTL, or software rotation with {@link Convert}'s rotated output into the mounted frame),
  * at 16 and 18 bits, leave exactly the client image (quantised) in {@code snapshot(rotation)}.
+ * The expected image comes from {@link PixelOracle} (the kernel's formulas), not from Convert.
  */
 class VirtualDbiPanelPropertiesTest {
     static final Model[] MODELS = {Model.st7735r(), Model.rh128128t(), Model.st7735rOffset(),
@@ -54,7 +55,7 @@ class VirtualDbiPanelPropertiesTest {
         RgbImage want = RgbImage.blank(w, h);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                want.set(x, y, eighteenBit ? Rgb.quantize666(fb.rgb(x, y)) : Rgb.quantize565(fb.rgb(x, y)));
+                want.set(x, y, PixelOracle.shown(fb, x, y, eighteenBit));
             }
         }
         assertNull(want.firstDifference(p.snapshot(rotation)),
@@ -65,7 +66,7 @@ class VirtualDbiPanelPropertiesTest {
     static void fill(Framebuffer fb, Rect r, Random rnd) {
         for (int y = r.y(); y < r.bottom(); y++) {
             for (int x = r.x(); x < r.right(); x++) {
-                fb.setRgb(x, y, rnd.nextInt(0x1000000));
+                PixelOracle.put(fb, x, y, rnd.nextInt(0x1000000));
             }
         }
     }
