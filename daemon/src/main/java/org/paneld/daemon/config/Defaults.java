@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.Driver;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 
 /**
  * The built-in configuration used when no config file exists: two virtual panels, so that
@@ -51,7 +52,7 @@ public final class Defaults {
             v.put("height", (long) height);
         }
         DeviceConfig cfg = new DeviceConfig(where, v);
-        d.validate(cfg);
+        VirtualHardwareRegistry.standard().validate(d, cfg);
         return new PanelConfig(index, name, driver, Backend.VIRTUAL, cfg, List.of(), List.of());
     }
 }

@@ -7,7 +7,6 @@ import org.paneld.drivers.core.Bus;
 import org.paneld.drivers.core.BusDevice;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.VirtualHardware;
-import org.paneld.drivers.gud.GudDriver;
 import org.paneld.drivers.usb.UsbHotplug;
 
 /**
@@ -26,6 +25,9 @@ public final class VirtualGudHotplug implements AutoCloseable {
     private record Plugged(VirtualGudDevice device, Runnable listener) {
     }
 
+    /** The driver name a USB GUD device asks for on the bus (the emulators' side does not import the driver). */
+    private static final String GUD_DRIVER = "gud";
+
     public VirtualGudHotplug(Bus bus) {
         this.hotplug = new UsbHotplug(bus, "virtual-gud-hotplug");
     }
@@ -41,7 +43,7 @@ public final class VirtualGudHotplug implements AutoCloseable {
         }
         device.reconnect();
         device.addDisconnectListener(onDisconnect);
-        BusDevice bd = new BusDevice(name, GudDriver.NAME, DeviceConfig.of("virtual USB " + name))
+        BusDevice bd = new BusDevice(name, GUD_DRIVER, DeviceConfig.of("virtual USB " + name))
                 .attach(VirtualHardware.class, device);
         return hotplug.arrived(bd);
     }

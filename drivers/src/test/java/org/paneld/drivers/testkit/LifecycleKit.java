@@ -17,6 +17,7 @@ import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Driver;
 import org.paneld.drivers.core.LifecycleTracker;
 import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 
 /**
  * The lifecycle test kit (the kernel's kunit_device_register, seed 003): a JUnit 5 extension that
@@ -156,7 +157,8 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
 
     /**
      * Adds a device with {@code backend = "virtual"} for {@code driver}, configured by key/value
-     * pairs; the driver's virtual hardware is created and attached. Not bound yet.
+     * pairs; the virtual hardware registered for the driver ({@link VirtualHardwareRegistry}) is
+     * created and attached. Not bound yet.
      */
     public BusDevice addVirtual(String name, String driver, Object... keyValues) throws DeviceException {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -169,7 +171,11 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
         DeviceConfig config = new DeviceConfig("test device '" + name + "'", m);
         BusDevice bd = new BusDevice(name, driver, config);
         Driver d = bus.driverFor(bd).orElseThrow(() -> new AssertionError("no driver " + driver + " registered in the kit"));
-        d.createVirtual(config).ifPresent(v -> bd.attach(VirtualHardware.class, v));
+        // the emulator comes from the registry (ServiceLoader), as in the daemon; none when none is registered
+        VirtualHardwareRegistry registry = VirtualHardwareRegistry.standard();
+        if (registry.provider(d).isPresent()) {
+            bd.attach(VirtualHardware.class, registry.create(d, config));
+        }
         bus.add(bd);
         return bd;
     }
