@@ -94,13 +94,13 @@ public final class VirtualHardwareRegistry {
 
     /**
      * Checks a config with {@code backend = "virtual"} without touching anything: an emulator
-     * must be registered for the driver, the emulator must accept the config, and the driver
-     * must accept it without the keys only the emulator reads.
+     * must be registered for the driver, the driver must accept the config without the keys only
+     * the emulator reads, and the emulator must accept it (a panel is made and dropped).
      */
     public void validate(Driver driver, DeviceConfig config) throws ConfigException {
         VirtualHardwareProvider p = require(driver, config);
-        p.create(requested(p, driver, config), config);
         driver.validate(config.without(p.configKeys()));
+        p.create(requested(p, driver, config), config);
     }
 
     /**
