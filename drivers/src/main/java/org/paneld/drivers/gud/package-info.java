@@ -5,9 +5,7 @@
  * <ul>
  *   <li>{@link org.paneld.drivers.gud.GudDriver} — the driver "gud" (register it on the bus);
  *       probes a real device (attachment {@code UsbTransportFactory}) or the emulator of
- *       {@code backend = "virtual"} (attachment {@code VirtualHardware}, reached through
- *       {@code VirtualHardwareRegistry} as a {@code UsbTransportFactory}: the driver does not
- *       know its emulator, which lives in {@code org.paneld.drivers.virtual}).</li>
+ *       {@code backend = "virtual"} ({@code VirtualGudDevice}, attachment {@code VirtualHardware}).</li>
  *   <li>{@link org.paneld.drivers.gud.GudDisplay} — one binding's protocol state and flush
  *       pipeline: device format chosen as the kernel does (the client's format when offered, else
  *       XRGB8888, else the device's first emulation format), LZ4 when offered and smaller, pieces

@@ -19,14 +19,14 @@ import org.paneld.drivers.usb.UsbHotplug;
  * Threads: any.
  */
 public final class VirtualGudHotplug implements AutoCloseable {
+    /** The driver name GUD devices are bound by ("gud"). */
+    static final String DRIVER = "gud";
+
     private final UsbHotplug hotplug;
     private final Map<String, Plugged> plugged = new ConcurrentHashMap<>();
 
     private record Plugged(VirtualGudDevice device, Runnable listener) {
     }
-
-    /** The driver name a USB GUD device asks for on the bus (the emulators' side does not import the driver). */
-    private static final String GUD_DRIVER = "gud";
 
     public VirtualGudHotplug(Bus bus) {
         this.hotplug = new UsbHotplug(bus, "virtual-gud-hotplug");
@@ -43,7 +43,7 @@ public final class VirtualGudHotplug implements AutoCloseable {
         }
         device.reconnect();
         device.addDisconnectListener(onDisconnect);
-        BusDevice bd = new BusDevice(name, GUD_DRIVER, DeviceConfig.of("virtual USB " + name))
+        BusDevice bd = new BusDevice(name, DRIVER, DeviceConfig.of("virtual USB " + name))
                 .attach(VirtualHardware.class, device);
         return hotplug.arrived(bd);
     }

@@ -17,7 +17,6 @@ import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Driver;
 import org.paneld.drivers.core.LifecycleTracker;
 import org.paneld.drivers.core.VirtualHardware;
-import org.paneld.drivers.core.VirtualHardwareRegistry;
 
 /**
  * The lifecycle test kit (the kernel's kunit_device_register, seed 003): a JUnit 5 extension that
@@ -157,7 +156,7 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
 
     /**
      * Adds a device with {@code backend = "virtual"} for {@code driver}, configured by key/value
-     * pairs; the virtual hardware registered for the driver ({@link VirtualHardwareRegistry}) is
+     * pairs; the virtual hardware registered for the driver ({@link org.paneld.drivers.core.VirtualHardwareRegistry}) is
      * created and attached. Not bound yet.
      */
     public BusDevice addVirtual(String name, String driver, Object... keyValues) throws DeviceException {
@@ -172,7 +171,7 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
         BusDevice bd = new BusDevice(name, driver, config);
         Driver d = bus.driverFor(bd).orElseThrow(() -> new AssertionError("no driver " + driver + " registered in the kit"));
         // the emulator comes from the registry (ServiceLoader), as in the daemon; none when none is registered
-        VirtualHardwareRegistry registry = VirtualHardwareRegistry.standard();
+        org.paneld.drivers.core.VirtualHardwareRegistry registry = org.paneld.drivers.core.VirtualHardwareRegistry.standard();
         if (registry.provider(d).isPresent()) {
             bd.attach(VirtualHardware.class, registry.create(d, config));
         }
