@@ -36,6 +36,7 @@ import org.paneld.drivers.core.Driver;
 import org.paneld.drivers.core.InitTable;
 import org.paneld.drivers.core.LifecycleTracker;
 import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,8 +273,8 @@ public final class Daemon {
             Driver driver = Drivers.find(p.driver()).orElseThrow();
             BusDevice bd = new BusDevice(p.name(), driver.name(), p.device());
             if (p.backend() == Backend.VIRTUAL) {
-                VirtualHardware hw = driver.createVirtual(p.device()).orElseThrow(() -> new ConfigException(p.device().where()
-                        + ": key 'backend': driver " + driver.name() + " has no virtual panel; use backend = \"spi\""));
+                // the emulator comes from the registry (ServiceLoader): the driver does not know it
+                VirtualHardware hw = VirtualHardwareRegistry.standard().create(driver, p.device());
                 bd.attach(VirtualHardware.class, hw);
             } else {
                 bd.attach(Context.class, pi4j);

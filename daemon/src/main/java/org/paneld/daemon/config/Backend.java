@@ -4,7 +4,7 @@ package org.paneld.daemon.config;
 public enum Backend {
     /** A real panel on /dev/spidevB.C with GPIO lines, through Pi4J. */
     SPI("spi"),
-    /** The driver's emulated panel ({@code Driver.createVirtual}); no hardware. */
+    /** The emulated panel registered for the driver ({@code VirtualHardwareRegistry}); no hardware. */
     VIRTUAL("virtual");
 
     private final String key;

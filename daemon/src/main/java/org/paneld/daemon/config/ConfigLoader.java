@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.Driver;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 
 /**
  * Reads and validates the TOML config without touching hardware: syntax (errors give line and
@@ -189,7 +190,12 @@ public final class ConfigLoader {
             }
         }
         DeviceConfig cfg = new DeviceConfig(where, values);
-        driver.validate(cfg);
+        if (backend == Backend.VIRTUAL) {
+            // an emulator must be registered for the driver; it checks its own keys, the driver the rest
+            VirtualHardwareRegistry.standard().validate(driver, cfg);
+        } else {
+            driver.validate(cfg);
+        }
         return new PanelConfig(index, name, driverName, backend, cfg, uids, gids);
     }
 

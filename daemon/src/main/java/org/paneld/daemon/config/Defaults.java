@@ -8,12 +8,13 @@ import java.util.function.Function;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.Driver;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 
 /**
  * The built-in configuration used when no config file exists: two virtual panels, so that
  * {@code java -jar paneld.jar} works on any machine — "lcd0", a 320x240 mi0283qt, and "lcd1", a
  * 240x240 st7789v, each through its driver's emulator ({@code virtual-fb} of the same size stands
- * in for a driver that is not registered). Stateless; any thread.
+ * in for a driver that is not registered or has no registered emulator). Stateless; any thread.
  */
 public final class Defaults {
     /** Where the defaults say they come from. */
@@ -35,7 +36,8 @@ public final class Defaults {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", name);
         String where = SOURCE + ", panel '" + name + "'";
-        Optional<Driver> real = drivers.apply(driver);
+        // a driver stands in only when an emulator is registered for it
+        Optional<Driver> real = drivers.apply(driver).filter(x -> VirtualHardwareRegistry.standard().provider(x).isPresent());
         Driver d;
         if (real.isPresent()) {
             d = real.get();
@@ -51,7 +53,7 @@ public final class Defaults {
             v.put("height", (long) height);
         }
         DeviceConfig cfg = new DeviceConfig(where, v);
-        d.validate(cfg);
+        VirtualHardwareRegistry.standard().validate(d, cfg);
         return new PanelConfig(index, name, driver, Backend.VIRTUAL, cfg, List.of(), List.of());
     }
 }

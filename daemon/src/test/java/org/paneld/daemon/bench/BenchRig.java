@@ -11,6 +11,7 @@ import org.paneld.drivers.core.BusDevice;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.LifecycleTracker;
 import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 import org.paneld.drivers.virtual.VirtualFbDriver;
 
 /** An in-process paneld with {@code n} virtual-fb panels "fb0".."fbN-1" (320x240) on a Unix socket in a temp dir. */
@@ -28,7 +29,7 @@ final class BenchRig implements AutoCloseable {
             DeviceConfig cfg = new DeviceConfig("bench panel " + i, Map.of("name", "fb" + i, "driver", "virtual-fb",
                     "backend", "virtual", "width", 320, "height", 240));
             BusDevice bd = new BusDevice("fb" + i, "virtual-fb", cfg);
-            bd.attach(VirtualHardware.class, driver.createVirtual(cfg).orElseThrow());
+            bd.attach(VirtualHardware.class, VirtualHardwareRegistry.standard().create(driver, cfg));
             bus.addAndBind(bd);
         }
         dir = Files.createTempDirectory(Path.of("/tmp"), "paneld-bench-");

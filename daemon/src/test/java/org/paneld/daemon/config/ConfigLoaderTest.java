@@ -143,4 +143,38 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(text));
         assertTrue(e.getMessage().contains(expected), "message: " + e.getMessage() + "\nexpected to contain: " + expected);
     }
+
+    @Test
+    void aDriverWithoutARegisteredEmulatorIsAConfigErrorNamingThePanelAndTheDriver() {
+        org.paneld.drivers.core.Driver bare = new org.paneld.drivers.core.Driver() {
+            @Override
+            public String name() {
+                return "bare";
+            }
+
+            @Override
+            public org.paneld.drivers.display.Display probe(org.paneld.drivers.core.Device device) {
+                throw new AssertionError("a config check must not probe");
+            }
+        };
+        ConfigLoader l = new ConfigLoader(n -> n.equals("bare") ? java.util.Optional.of(bare) : Drivers.find(n), n -> "bare");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> l.parse("test.toml", null, "[[panel]]\nname = \"e0\"\ndriver = \"bare\"\nbackend = \"virtual\"\n"));
+        assertTrue(e.getMessage().startsWith("test.toml, [[panel]] #1 'e0': key 'backend': driver 'bare' has no virtual panel"),
+                e.getMessage());
+    }
+
+    @Test
+    void theEmulatorChecksItsOwnKeysAndTheDriverTheRest() throws Exception {
+        String gud = "[[panel]]\nname = \"u0\"\ndriver = \"gud\"\nbackend = \"virtual\"\n";
+        PaneldConfig c = parse(gud + "width = 128\nheight = 64\nformats = [\"r1\", \"rgb565\"]\nuse_compression = false\n");
+        assertEquals("gud", c.panels().get(0).driver());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(gud + "formats = [\"yuv\"]\n"));
+        assertTrue(e.getMessage().startsWith("test.toml, [[panel]] #1 'u0': key 'formats'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> parse(gud + "colour = 1\n"));
+        assertTrue(e.getMessage().startsWith("test.toml, [[panel]] #1 'u0': unknown key [colour]"), e.getMessage());
+        // the same emulator keys with a real backend are the driver's to refuse
+        e = assertThrows(ConfigException.class, () -> parse(gud.replace("virtual", "spi") + "width = 128\n"));
+        assertTrue(e.getMessage().contains("unknown key [width]"), e.getMessage());
+    }
 }

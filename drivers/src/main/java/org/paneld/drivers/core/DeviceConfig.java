@@ -38,6 +38,13 @@ public final class DeviceConfig {
         return new DeviceConfig(where, m);
     }
 
+    /** A copy without {@code keys} (the keys only an emulator reads, before the driver checks the rest). */
+    public DeviceConfig without(Set<String> keys) {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.keySet().removeAll(keys);
+        return new DeviceConfig(where, m);
+    }
+
     public String where() {
         return where;
     }

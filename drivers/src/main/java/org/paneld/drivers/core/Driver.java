@@ -6,6 +6,12 @@ import org.paneld.drivers.display.Display;
 /**
  * A driver: matches bus devices by name and binds them (probe). Stateless apart from
  * configuration; any thread. Registered on a {@link Bus}.
+ *
+ * <p>A driver does not make or name its emulator: emulators register through
+ * {@link VirtualHardwareProvider} ({@link java.util.ServiceLoader}), and with
+ * {@code backend = "virtual"} a driver's probe asks
+ * {@link VirtualHardwareRegistry#wiring VirtualHardwareRegistry.standard().wiring(device, kind)}
+ * for the wires, {@code kind} being the bus interface it speaks.
  */
 public interface Driver {
 
@@ -24,18 +30,10 @@ public interface Driver {
     /**
      * Checks a device's configuration without touching hardware; the daemon calls it when it
      * loads its config, so that a bad entry stops start-up before any hardware is touched.
+     * With backend "virtual" the daemon calls it through
+     * {@link VirtualHardwareRegistry#validate}, without the keys only the emulator reads.
      */
     default void validate(DeviceConfig config) throws ConfigException {
-    }
-
-    /**
-     * For {@code backend = "virtual"}: makes the emulated hardware for a device with this
-     * configuration. The daemon attaches it to the bus device under {@link VirtualHardware}, so it
-     * outlives bindings like a real panel does (unplug/replug keep what it shows); probe finds it
-     * there. Drivers without a virtual twin return empty.
-     */
-    default java.util.Optional<VirtualHardware> createVirtual(DeviceConfig config) throws ConfigException {
-        return java.util.Optional.empty();
     }
 
     /**

@@ -3,7 +3,6 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Himax HX8357D panels, 320x480 native (480x320 at rotation 90 or 270), such as Adafruit's
@@ -72,16 +71,5 @@ public final class Hx8357dDriver extends MipiDbiDriver {
         if (c.invert()) {
             bus.command(DbiBus.INVERT_ON);
         }
-    }
-
-    @Override
-    public VirtualDbiPanel.Model model(PanelConfig c) {
-        return VirtualDbiPanel.Model.hx8357d();
-    }
-
-    /** The kernel's hx8357d table turns the other way: its 90° shows upright when viewed as 270°. */
-    @Override
-    public int viewRotation(PanelConfig c) {
-        return (360 - c.rotation()) % 360;
     }
 }

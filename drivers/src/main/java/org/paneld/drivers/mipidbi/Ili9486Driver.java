@@ -3,7 +3,6 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Ilitek ILI9486 panels, 480x320, such as the Waveshare rpi-lcd-35 and the PiScreen (the
@@ -75,10 +74,5 @@ public final class Ili9486Driver extends MipiDbiDriver {
         if (c.invert()) {
             bus.command(DbiBus.INVERT_ON);
         }
-    }
-
-    @Override
-    public VirtualDbiPanel.Model model(PanelConfig c) {
-        return c.shift16() ? VirtualDbiPanel.Model.ili9486Waveshare() : VirtualDbiPanel.Model.ili9486();
     }
 }

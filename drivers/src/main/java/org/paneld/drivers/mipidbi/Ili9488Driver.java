@@ -3,7 +3,6 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Ilitek ILI9488 panels, 320x480 native, whose SPI interface takes 18-bit pixels only: COLMOD
@@ -77,10 +76,5 @@ public final class Ili9488Driver extends MipiDbiDriver {
         if (c.invert()) {
             bus.command(DbiBus.INVERT_ON);
         }
-    }
-
-    @Override
-    public VirtualDbiPanel.Model model(PanelConfig c) {
-        return VirtualDbiPanel.Model.ili9488();
     }
 }

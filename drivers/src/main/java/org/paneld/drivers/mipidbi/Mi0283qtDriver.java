@@ -3,7 +3,6 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Multi-Inno MI0283QT and other ILI9341 panels, 320x240 (the kernel's tiny/mi0283qt.c). Name
@@ -76,10 +75,5 @@ public final class Mi0283qtDriver extends MipiDbiDriver {
         if (c.invert()) {
             bus.command(DbiBus.INVERT_ON);
         }
-    }
-
-    @Override
-    public VirtualDbiPanel.Model model(PanelConfig c) {
-        return VirtualDbiPanel.Model.mi0283qt();
     }
 }

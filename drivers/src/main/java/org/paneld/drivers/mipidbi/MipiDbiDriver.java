@@ -6,8 +6,7 @@ import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.Driver;
-import org.paneld.drivers.core.VirtualHardware;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.spi.DbiBus;
 import org.paneld.drivers.spi.DbiWiring;
@@ -19,10 +18,10 @@ import org.paneld.drivers.spi.SpiPort;
 /**
  * The common part of the MIPI DBI panel drivers (the kernel's drm_mipi_dbi.c users): config
  * parsing and checking ({@link PanelConfig}), opening the bus (a {@link DbiWiring} attached to
- * the bus device if any, else Pi4J for backend "spi", the attached virtual panel for backend
- * "virtual"), the transfer thread, and the display functions
- * ({@link MipiDbiDisplay}). A driver supplies its defaults, its init sequence, its MADCTL per
- * rotation, RAM offsets and its emulator model.
+ * the bus device if any, else Pi4J for backend "spi", for backend "virtual" the wires that
+ * {@link VirtualHardwareRegistry} finds for the attached emulator), the transfer thread, and the
+ * display functions ({@link MipiDbiDisplay}). A driver supplies its defaults, its init sequence,
+ * its MADCTL per rotation and RAM offsets; it does not know its emulator.
  *
  * <p>The waits (reset, sleep-out …) come from a {@link Sleeper} attached to the bus device when
  * there is one (tests attach a recording one), else real waits. Stateless; any thread.
@@ -118,7 +117,8 @@ public abstract class MipiDbiDriver implements Driver {
         Sleeper sleeper = device.busDevice().attachment(Sleeper.class).orElse(Sleeper.SYSTEM);
         DbiWiring wiring = device.busDevice().attachment(DbiWiring.class).orElse(null);
         if (wiring == null && cfg.virtual()) {
-            wiring = VirtualWiring.of(device);
+            // the emulator's wires, found through the registry: this driver does not know its emulator
+            wiring = VirtualHardwareRegistry.standard().wiring(device, DbiWiring.class);
         }
         DbiBus bus;
         if (wiring != null) {
@@ -135,36 +135,6 @@ public abstract class MipiDbiDriver implements Driver {
                 PIPELINE_BUFFERS);
         device.hardware().addOrReset("dbi transfer thread", pipeline::close);
         return newDisplay(cfg, bus, pipeline, chunk);
-    }
-
-    /**
-     * The emulator model of this panel (the kernel driver's panel: glass, mounting, colour order),
-     * before the config's adjustments.
-     */
-    public abstract VirtualDbiPanel.Model model(PanelConfig c);
-
-    /**
-     * The rotation at which {@code VirtualDbiPanel.snapshot(rotation)} shows this driver's picture
-     * upright when configured at {@code c.rotation()}: the same, except for drivers whose kernel
-     * MADCTL table turns the other way (hx8357d).
-     */
-    public int viewRotation(PanelConfig c) {
-        return c.rotation();
-    }
-
-    /**
-     * For backend "virtual": the emulated panel, its glass made to match the config's colour
-     * order, inversion and wiring (option 1, the 16-bit shift register, reads) so a correctly
-     * configured virtual panel shows the client's picture upright.
-     */
-    @Override
-    public java.util.Optional<VirtualHardware> createVirtual(DeviceConfig config) throws ConfigException {
-        PanelConfig c = panelConfig(config);
-        VirtualDbiPanel.Model m = model(c).toBuilder().bgrPanel(c.bgr()).invertedGlass(c.invert())
-                .option1(c.dbiOption() == 1).shiftRegister16(c.shift16()).readable(readable(c)).build();
-        VirtualDbiPanel panel = new VirtualDbiPanel(m);
-        panel.setViewRotation(viewRotation(c));
-        return java.util.Optional.of(panel);
     }
 
     /** Makes the display functions. */

@@ -5,7 +5,6 @@ import java.util.Set;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.spi.DbiBus;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * The generic MIPI DBI panel (the kernel's tiny/panel-mipi-dbi.c): the init sequence comes from a
@@ -100,15 +99,5 @@ public final class PanelMipiDbiDriver extends MipiDbiDriver {
                 bus.commandBuf(e.command(), p, 0, p.length);
             }
         }
-    }
-
-    @Override
-    public VirtualDbiPanel.Model model(PanelConfig c) {
-        int left = leftOffset(c), top = topOffset(c);
-        boolean turned = c.rotation() == 90 || c.rotation() == 270;
-        // offsets address logical columns/rows; with the file's MADCTL turning the picture they land on GRAM rows/columns
-        int gx = turned ? top : left, gy = turned ? left : top;
-        return VirtualDbiPanel.Model.generic(gx + c.width(), gy + c.height()).toBuilder().name("panel-mipi-dbi")
-                .glass(gx, gy, c.width(), c.height()).readable(!c.writeOnly()).build();
     }
 }

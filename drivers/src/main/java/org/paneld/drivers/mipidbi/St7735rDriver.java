@@ -3,7 +3,6 @@ package org.paneld.drivers.mipidbi;
 import java.io.IOException;
 import java.util.Set;
 import org.paneld.drivers.spi.DbiBus;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Sitronix ST7735R / ST7715R panels (the kernel's tiny/st7735r.c). Name "st7735r" (the common
@@ -107,10 +106,5 @@ public final class St7735rDriver extends MipiDbiDriver {
         bus.sleeper().sleepMillis(100);
         bus.command(0x13);
         bus.sleeper().sleepMillis(20);
-    }
-
-    @Override
-    public VirtualDbiPanel.Model model(PanelConfig c) {
-        return okaya(c) ? VirtualDbiPanel.Model.rh128128t() : VirtualDbiPanel.Model.st7735r();
     }
 }

@@ -5,7 +5,6 @@ import java.util.Set;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.spi.DbiBus;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Sitronix ST7789V panels, 240x320 (default) or 240x240 ({@code height = 240}). The mainline
@@ -100,10 +99,5 @@ public final class St7789vDriver extends MipiDbiDriver {
         bus.command(DbiBus.SET_ADDRESS_MODE, madctl(c));
         bus.command(0xE0, 0x70, 0x2C, 0x2E, 0x15, 0x10, 0x09, 0x48, 0x33, 0x53, 0x0B, 0x19, 0x18, 0x20, 0x25);
         bus.command(0xE1, 0x70, 0x2C, 0x2E, 0x15, 0x10, 0x09, 0x48, 0x33, 0x53, 0x0B, 0x19, 0x18, 0x20, 0x25);
-    }
-
-    @Override
-    public VirtualDbiPanel.Model model(PanelConfig c) {
-        return c.height() == 240 ? VirtualDbiPanel.Model.st7789v240x240() : VirtualDbiPanel.Model.st7789v();
     }
 }

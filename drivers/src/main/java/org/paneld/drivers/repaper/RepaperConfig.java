@@ -14,7 +14,8 @@ import org.paneld.drivers.core.DeviceConfig;
  * <li>{@code partial}: partial (masked) updates after the first full one when at most half the pixels change
  *     (default true); false makes every update a full four-stage one;</li>
  * <li>{@code dither}: "floyd-steinberg" (default) | "ordered" | "threshold";</li>
- * <li>{@code rotation}: 0, 90, 180, 270 (software);</li>
+ * <li>{@code rotation}: 0, 90, 180, 270 (software): the panel mounted turned that many degrees
+ *     counter-clockwise, as the device-tree "rotation" property (and the MIPI DBI drivers) mean it;</li>
  * <li>{@code temperature}: ambient °C (-40..85, default 25), used when no sensor is set or it cannot be read;</li>
  * <li>{@code temperature_sensor}: a file holding milli-°C, e.g. /sys/class/thermal/thermal_zone0/temp, read before every refresh;</li>
  * <li>{@code backend}: "spi" (default) | "virtual"; {@code spi_bus}, {@code spi_cs}, {@code spi_speed_hz}

@@ -194,9 +194,10 @@ public final class RepaperDisplay implements Display {
                 }
                 int px, py;
                 switch (config.rotation()) {
-                    case 90: px = cy; py = ph - 1 - cx; break;
+                    // the panel mounted turned counter-clockwise (the device-tree "rotation", as the MIPI DBI drivers)
+                    case 90: px = pw - 1 - cy; py = cx; break;
                     case 180: px = pw - 1 - cx; py = ph - 1 - cy; break;
-                    default: px = pw - 1 - cy; py = cx; break; // 270
+                    default: px = cy; py = ph - 1 - cx; break; // 270
                 }
                 out[py * ps + (px >> 3)] |= (byte) (0x80 >> (px & 7));
             }

@@ -1,22 +1,19 @@
 package org.paneld.drivers.st7586;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceConfig;
-import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Driver;
-import org.paneld.drivers.core.Errno;
-import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.spi.DbiBus;
+import org.paneld.drivers.spi.DbiWiring;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Pi4jHardware;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.spi.SpiPort;
-import org.paneld.drivers.virtual.VirtualSt7586;
 
 /**
  * The st7586 driver ("st7586", alias "ev3-lcd"): the Sitronix ST7586 4-level grey LCD controller
@@ -25,7 +22,10 @@ import org.paneld.drivers.virtual.VirtualSt7586;
  * see {@link St7586Display}), {@code spi_bus}, {@code spi_cs}, {@code spi_speed_hz} (default
  * 10 MHz), {@code spi_mode}, {@code spi_max_transfer}, {@code dc_gpio} (the A0 line) and
  * {@code reset_gpio} (both required with backend "spi"). The bus is a MIPI DBI type C option 3
- * {@link DbiBus}; reads are not wired (the controller cannot be read over SPI). Stateless; any thread.
+ * {@link DbiBus}; reads are not wired (the controller cannot be read over SPI). With backend
+ * "virtual" the wires are the {@link DbiWiring} that {@link VirtualHardwareRegistry} finds for
+ * the attached emulator (this driver does not know it); a {@code DbiWiring} attached to the bus
+ * device is used first. Stateless; any thread.
  */
 public final class St7586Driver implements Driver {
     static final Set<String> KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs", "spi_speed_hz",
@@ -76,30 +76,21 @@ public final class St7586Driver implements Driver {
     }
 
     @Override
-    public Optional<VirtualHardware> createVirtual(DeviceConfig config) throws ConfigException {
-        return Optional.of(new VirtualSt7586(parse(config).rotation()));
-    }
-
-    @Override
     public Display probe(Device device) throws Exception {
         Config c = parse(device.config());
         SpiPort spi;
         GpioOutput dc, reset;
         Sleeper sleeper;
-        if (c.virtual()) {
-            VirtualHardware vh = device.busDevice().attachment(VirtualHardware.class).orElseThrow(() -> new DeviceException(
-                    Errno.ENODEV, device.name() + ": backend \"virtual\" but no virtual panel is attached"));
-            if (!(vh instanceof VirtualSt7586)) {
-                throw new DeviceException(Errno.ENODEV, device.name() + ": the attached virtual hardware is a "
-                        + vh.getClass().getSimpleName() + ", not a virtual st7586");
-            }
-            VirtualSt7586 v = (VirtualSt7586) vh;
-            VirtualSt7586.Connection conn = v.connect(device.guard());
-            device.hardware().addOrReset("disconnect from the virtual st7586", conn::close);
-            spi = conn.spi();
-            dc = conn.dc();
-            reset = conn.reset();
-            sleeper = v.sleeper();
+        DbiWiring wiring = device.busDevice().attachment(DbiWiring.class).orElse(null);
+        if (wiring == null && c.virtual()) {
+            wiring = VirtualHardwareRegistry.standard().wiring(device, DbiWiring.class);
+        }
+        if (wiring != null) {
+            DbiWiring.Lines l = wiring.open(device, c.maxTransfer(), false);
+            spi = l.spi();
+            dc = l.dc();
+            reset = l.reset();
+            sleeper = wiring.sleeper(Sleeper.SYSTEM);
         } else {
             Pi4jHardware hw = new Pi4jHardware(device, Pi4jHardware.contextOf(device));
             spi = hw.openSpi(c.bus(), c.cs(), c.speed(), c.mode(), c.maxTransfer());

@@ -93,15 +93,16 @@ public final class St7586Pixels {
     }
 
     /**
-     * Where client pixel {@code cx, cy} lands on the panel: 0 as is; 90 {@code (cy, 127 - cx)};
-     * 180 {@code (177 - cx, 127 - cy)}; 270 {@code (177 - cy, cx)}. The client buffer is 178x128
-     * at 0/180 and 128x178 at 90/270.
+     * Where client pixel {@code cx, cy} lands on the panel: 0 as is; 90 {@code (177 - cy, cx)};
+     * 180 {@code (177 - cx, 127 - cy)}; 270 {@code (cy, 127 - cx)}. The client buffer is 178x128
+     * at 0/180 and 128x178 at 90/270. The rotation is the panel's mounting, counter-clockwise,
+     * as the device-tree "rotation" property and the MIPI DBI drivers mean it.
      */
     public static int[] panelXY(int cx, int cy, int rotation) {
         switch (rotation) {
-            case 90: return new int[] {cy, HEIGHT - 1 - cx};
+            case 90: return new int[] {WIDTH - 1 - cy, cx};
             case 180: return new int[] {WIDTH - 1 - cx, HEIGHT - 1 - cy};
-            case 270: return new int[] {WIDTH - 1 - cy, cx};
+            case 270: return new int[] {cy, HEIGHT - 1 - cx};
             default: return new int[] {cx, cy};
         }
     }
@@ -134,9 +135,9 @@ public final class St7586Pixels {
         }
         int cx, cy;
         switch (rotation) {
-            case 90: cx = HEIGHT - 1 - py; cy = px; break;
+            case 90: cx = py; cy = WIDTH - 1 - px; break;
             case 180: cx = WIDTH - 1 - px; cy = HEIGHT - 1 - py; break;
-            case 270: cx = py; cy = WIDTH - 1 - px; break;
+            case 270: cx = HEIGHT - 1 - py; cy = px; break;
             default: cx = px; cy = py;
         }
         if (src.format() == PixelFormat.R8) {

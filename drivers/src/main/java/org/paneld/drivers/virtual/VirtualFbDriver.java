@@ -2,7 +2,6 @@ package org.paneld.drivers.virtual;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.Device;
@@ -40,12 +39,6 @@ public final class VirtualFbDriver implements Driver {
         config.integer("width", 320, 1, 4096);
         config.integer("height", 240, 1, 4096);
         config.oneOf("rotation", 0, 0);
-    }
-
-    @Override
-    public Optional<VirtualHardware> createVirtual(DeviceConfig config) throws ConfigException {
-        validate(config);
-        return Optional.of(new VirtualFb(config.intValue("width", 320, 1, 4096), config.intValue("height", 240, 1, 4096)));
     }
 
     @Override

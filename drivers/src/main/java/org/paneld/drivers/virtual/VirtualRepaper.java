@@ -11,13 +11,11 @@ import org.paneld.drivers.core.Errno;
 import org.paneld.drivers.core.UnplugGuard;
 import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.pixel.RgbImage;
-import org.paneld.drivers.repaper.RepaperClock;
-import org.paneld.drivers.repaper.RepaperPanel;
-import org.paneld.drivers.repaper.Temperature;
 import org.paneld.drivers.spi.GpioInput;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.spi.SpiPort;
+import org.paneld.drivers.spi.SpiWiring;
 
 /**
  * A virtual Pervasive Displays e-paper panel with its COG (G1 or G2), driven by the same SPI
@@ -43,6 +41,10 @@ import org.paneld.drivers.spi.SpiPort;
  *     connection is released (unbind) are violations.</li>
  * </ul>
  *
+ * <p>Written from the COG G2 interface document and the kernel's repaper.c with its own table of
+ * films ({@link RepaperFilm}) and its own line decoding: it shares nothing with the driver, which
+ * reaches it through {@link #wiring()} as an {@link SpiWiring}.
+ *
  * <p>Time is logical ({@link #clock()}): waits advance it, and each SPI write advances it by its
  * bytes at {@code spi_hz}; nothing sleeps. Lifetime: the bus device (outlives bindings; the
  * driver {@link #connect connects} at probe and the connection is closed with the hardware
@@ -51,7 +53,7 @@ import org.paneld.drivers.spi.SpiPort;
 public final class VirtualRepaper implements VirtualHardware {
     public static final int G2_COG_ID = 0x12;
 
-    private final RepaperPanel panel;
+    private final RepaperFilm panel;
     private final IntSupplier ambient;
     private final boolean g2;
     private final int rotation;
@@ -87,19 +89,19 @@ public final class VirtualRepaper implements VirtualHardware {
     /**
      * @param panel    the panel model
      * @param g2       true for a COG G2 (answers 0x12 to the id read, allows partial updates)
-     * @param rotation how the client sees it (0, 90, 180, 270), for {@link #snapshot()}
+     * @param rotation how the panel is mounted (0, 90, 180, 270 degrees counter-clockwise), for {@link #snapshot()}
      * @param spiHz    the SPI clock that logical time charges transfers at
      */
-    public VirtualRepaper(RepaperPanel panel, boolean g2, int rotation, int spiHz) {
+    public VirtualRepaper(RepaperFilm panel, boolean g2, int rotation, int spiHz) {
         this(panel, g2, rotation, spiHz, () -> 25);
     }
 
     /**
      * @param ambient the temperature (°C) the film is at, asked at every stage; a stage that
      *                drives for less than the panel's stage time times the temperature factor
-     *                ({@link Temperature#factor10x}) is under-driven: a violation
+     *                ({@link RepaperFilm#slowdown10x}) is under-driven: a violation
      */
-    public VirtualRepaper(RepaperPanel panel, boolean g2, int rotation, int spiHz, IntSupplier ambient) {
+    public VirtualRepaper(RepaperFilm panel, boolean g2, int rotation, int spiHz, IntSupplier ambient) {
         this.ambient = ambient;
         this.panel = panel;
         this.g2 = g2;
@@ -112,7 +114,7 @@ public final class VirtualRepaper implements VirtualHardware {
         this.lastDrive = new byte[w * h];
     }
 
-    public RepaperPanel panel() {
+    public RepaperFilm panel() {
         return panel;
     }
 
@@ -128,9 +130,10 @@ public final class VirtualRepaper implements VirtualHardware {
             for (int cx = 0; cx < cw; cx++) {
                 int px, py;
                 switch (rotation) {
-                    case 90: px = cy; py = h - 1 - cx; break;
+                    // the glass turned counter-clockwise by rotation (the panel mounted so)
+                    case 90: px = w - 1 - cy; py = cx; break;
                     case 180: px = w - 1 - cx; py = h - 1 - cy; break;
-                    case 270: px = w - 1 - cy; py = cx; break;
+                    case 270: px = cy; py = h - 1 - cx; break;
                     default: px = cx; py = cy;
                 }
                 img.set(cx, cy, black[py * w + px] ? 0x000000 : 0xFFFFFF);
@@ -183,18 +186,63 @@ public final class VirtualRepaper implements VirtualHardware {
         this.busyStuck = stuck;
     }
 
-    /** The logical clock the driver runs on when bound to this panel. */
-    public RepaperClock clock() {
-        return new RepaperClock() {
-            @Override
-            public long nanoTime() {
-                return nanos();
-            }
+    /** Waits on this panel advance its logical clock; nothing sleeps. */
+    public Sleeper sleeper() {
+        return micros -> advance(micros * 1000);
+    }
 
-            @Override
-            public Sleeper sleeper() {
-                return micros -> advance(micros * 1000);
-            }
+    /**
+     * The wires a driver opens at probe: SPI and the lines "panel-on", "discharge", "reset",
+     * "border" (2.7" only) and "busy", through a {@link Connection} registered in the device's
+     * hardware scope (closing it is the unbind), on this panel's logical clock.
+     */
+    public SpiWiring wiring() {
+        return (device, maxTransfer) -> {
+            Connection conn = connect(device.guard());
+            device.hardware().addOrReset("disconnect from the virtual repaper", conn::close);
+            return new SpiWiring.Lines() {
+                @Override
+                public SpiPort spi() {
+                    return conn.spi();
+                }
+
+                @Override
+                public GpioOutput output(String name) throws IOException {
+                    switch (name) {
+                        case "panel-on": return conn.panelOn();
+                        case "discharge": return conn.discharge();
+                        case "reset": return conn.reset();
+                        case "border":
+                            if (!panel.borderLine()) {
+                                throw new DeviceException(Errno.ENODEV, device.name() + ": the " + panel.configName()
+                                        + " has no border line");
+                            }
+                            return conn.border();
+                        default:
+                            throw new DeviceException(Errno.ENODEV, device.name() + ": the virtual repaper has no output line '"
+                                    + name + "' (panel-on, discharge, reset, border)");
+                    }
+                }
+
+                @Override
+                public GpioInput input(String name) throws IOException {
+                    if (!name.equals("busy")) {
+                        throw new DeviceException(Errno.ENODEV, device.name() + ": the virtual repaper has no input line '"
+                                + name + "' (busy)");
+                    }
+                    return conn.busy();
+                }
+
+                @Override
+                public Sleeper sleeper() {
+                    return VirtualRepaper.this.sleeper();
+                }
+
+                @Override
+                public long nanoTime() {
+                    return nanos();
+                }
+            };
         };
     }
 
@@ -374,10 +422,10 @@ public final class VirtualRepaper implements VirtualHardware {
 
     private void latch(byte[] d) {
         linesLatched++;
-        int groups = w / 8, bps = panel.bytesPerScan();
+        int groups = w / 8, bps = panel.scanBytes();
         int[] codes = new int[w];
         int p = 0;
-        if (panel.preBorderByte()) {
+        if (panel.leadingZero()) {
             if (d[p] != 0) {
                 violation("pre-border byte 0x" + Integer.toHexString(d[p] & 0xFF) + " instead of 0x00");
             }
@@ -385,7 +433,7 @@ public final class VirtualRepaper implements VirtualHardware {
         }
         int line = -1;
         int selected = 0;
-        if (panel.middleScan()) {
+        if (panel.dataScanData()) {
             for (int g = groups - 1; g >= 0; g--) {
                 int b = d[p++] & 0xFF;
                 for (int j = 0; j < 4; j++) {
@@ -443,7 +491,7 @@ public final class VirtualRepaper implements VirtualHardware {
                 }
             }
         }
-        if (panel.borderByte() == RepaperPanel.BorderByte.SET) {
+        if (panel.borderByteDrives()) {
             int b = d[p] & 0xFF;
             if (b == 0xaa) {
                 borderWhite = true;
@@ -517,7 +565,7 @@ public final class VirtualRepaper implements VirtualHardware {
             return;
         }
         int celsius = ambient.getAsInt();
-        long needMs = Temperature.stageTimeMs(panel.stageTimeMs(), celsius);
+        long needMs = panel.stageTimeMs(celsius);
         long tookMs = (end - passStart) / 1_000_000;
         if (tookMs < needMs) {
             violation("under-driven stage: " + passFrames + " identical frame(s) for " + tookMs + " ms, the " + panel.configName()

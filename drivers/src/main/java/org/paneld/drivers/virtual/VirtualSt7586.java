@@ -3,15 +3,16 @@ package org.paneld.drivers.virtual;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Errno;
 import org.paneld.drivers.core.UnplugGuard;
 import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.pixel.RgbImage;
+import org.paneld.drivers.spi.DbiWiring;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.spi.SpiPort;
-import org.paneld.drivers.st7586.St7586Pixels;
 
 /**
  * A virtual Sitronix ST7586 (the LEGO EV3's 178x128 grey LCD) on a MIPI DBI type C option 3
@@ -24,10 +25,22 @@ import org.paneld.drivers.st7586.St7586Pixels;
  * asleep, windows outside the RAM, an address mode with MX/MY (this model shows only the
  * unmirrored layout). Off (DISPOFF, sleep, never initialised) it shows black.
  *
+ * <p>Written from the ST7586S datasheet and the kernel's st7586.c, sharing nothing with the
+ * driver: the 4-level grey mode keeps 3 pixels per column byte, D7-D5, D4-D2 and D1-D0, and the
+ * top two bits of each field give the grey (11 black, 10 dark, 01 light, 00 white; the kernel's
+ * table writes 7, 4, 2, 0 and the third pixel's field is that code shifted right once). The
+ * person looking at it sees the glass turned as {@code rotation} says (the panel mounted that
+ * many degrees counter-clockwise, as the device-tree "rotation" property means). The driver
+ * reaches it through {@link #wiring()} as a {@link DbiWiring}.
+ *
  * <p>Lifetime: the bus device (outlives bindings). Threads: any (synchronised).
  */
 public final class VirtualSt7586 implements VirtualHardware {
     public static final int RAM_COLS = 128, RAM_ROWS = 160;
+    /** The EV3's glass: the first 178 segments (59 whole column bytes and 1 pixel) of the first 128 rows. */
+    public static final int GLASS_WIDTH = 178, GLASS_HEIGHT = 128;
+    /** What a person sees for each 2-bit field value (the top two bits of a pixel's field): 00 white … 11 black. */
+    private static final int[] SHADE_OF_FIELD = {0xFFFFFF, 0xAAAAAA, 0x555555, 0x000000};
     private static final java.util.Set<Integer> KNOWN = java.util.Set.of(0x00, 0x01, 0x10, 0x11, 0x20, 0x21, 0x28, 0x29,
             0x2a, 0x2b, 0x2c, 0x30, 0x36, 0x38, 0x39, 0x3a, 0xb0, 0xb4, 0xb5, 0xc0, 0xc3, 0xc4, 0xc7, 0xd0, 0xd7, 0xe0,
             0xe1, 0xe3);
@@ -54,34 +67,46 @@ public final class VirtualSt7586 implements VirtualHardware {
 
     @Override
     public synchronized RgbImage snapshot() {
-        int w = St7586Pixels.WIDTH, h = St7586Pixels.HEIGHT;
+        int w = GLASS_WIDTH, h = GLASS_HEIGHT;
         boolean swap = rotation == 90 || rotation == 270;
         RgbImage img = RgbImage.blank(swap ? h : w, swap ? w : h);
         if (!displayOn || asleep) {
             return img;
         }
-        for (int cy = 0; cy < img.height(); cy++) {
-            for (int cx = 0; cx < img.width(); cx++) {
-                int[] p = St7586Pixels.panelXY(cx, cy, rotation);
-                img.set(cx, cy, St7586Pixels.levelRgb(levelAt(p[0], p[1])));
+        for (int vy = 0; vy < img.height(); vy++) {
+            for (int vx = 0; vx < img.width(); vx++) {
+                // the glass turned counter-clockwise by rotation: what sits at the viewer's (vx, vy)
+                int gx, gy;
+                switch (rotation) {
+                    case 90: gx = w - 1 - vy; gy = vx; break;
+                    case 180: gx = w - 1 - vx; gy = h - 1 - vy; break;
+                    case 270: gx = vy; gy = h - 1 - vx; break;
+                    default: gx = vx; gy = vy;
+                }
+                img.set(vx, vy, SHADE_OF_FIELD[field(gx, gy)]);
             }
         }
         return img;
     }
 
-    /** The 2-bit level the controller holds for panel pixel {@code x, y}. */
+    /** The 2-bit level the controller shows at glass pixel {@code x, y}: 0 black, 1 dark grey, 2 light grey, 3 white. */
     public synchronized int levelAt(int x, int y) {
+        return 3 - field(x, y);
+    }
+
+    /** The top two bits of the pixel's field in its column byte: D7 D6, D4 D3, or D1 D0. */
+    private int field(int x, int y) {
         int b = ram[y * RAM_COLS + x / 3] & 0xFF;
         switch (x % 3) {
-            case 0: return St7586Pixels.levelOfCode(b >> 5 & 7);
-            case 1: return St7586Pixels.levelOfCode(b >> 2 & 7);
-            default: return St7586Pixels.levelOfCode((b & 3) << 1);
+            case 0: return b >> 6 & 3;
+            case 1: return b >> 3 & 3;
+            default: return b & 3;
         }
     }
 
     @Override
     public synchronized String describe() {
-        return "st7586 178x128 " + (displayOn && !asleep ? "on" : "off") + ", " + commands + " commands, " + ramBytes
+        return "st7586 " + GLASS_WIDTH + "x" + GLASS_HEIGHT + " " + (displayOn && !asleep ? "on" : "off") + ", " + commands + " commands, " + ramBytes
                 + " RAM bytes, " + violations.size() + " violations";
     }
 
@@ -109,6 +134,29 @@ public final class VirtualSt7586 implements VirtualHardware {
     /** Waits cost nothing on the virtual panel. */
     public Sleeper sleeper() {
         return micros -> { };
+    }
+
+    /**
+     * The wires a driver opens at probe: SPI, A0 (D/C) and reset, through a {@link Connection}
+     * registered in the device's hardware scope (closing it is the unbind); waits cost nothing.
+     */
+    public DbiWiring wiring() {
+        return new DbiWiring() {
+            @Override
+            public Lines open(Device device, int maxTransfer, boolean option1) throws Exception {
+                if (option1) {
+                    throw new DeviceException(Errno.EINVAL, device.name() + ": the EV3's ST7586 is wired for option 3 (A0 line)");
+                }
+                Connection conn = connect(device.guard());
+                device.hardware().addOrReset("disconnect from the virtual st7586", conn::close);
+                return new Lines(conn.spi(), conn.dc(), conn.reset(), null);
+            }
+
+            @Override
+            public Sleeper sleeper(Sleeper inner) {
+                return VirtualSt7586.this.sleeper();
+            }
+        };
     }
 
     private void violation(String s) {

@@ -19,6 +19,7 @@ import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.DeviceRef;
 import org.paneld.drivers.core.NoDeviceException;
 import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.core.VirtualHardwareRegistry;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.virtual.VirtualGudDevice;
@@ -167,21 +168,22 @@ class GudLifecycleTest {
         DeviceConfig ok = DeviceConfig.of("paneld.toml, panel 'usb0'", "name", "usb0", "driver", "gud", "backend", "virtual",
                 "width", 128L, "height", 64L, "formats", java.util.List.of("r1", "rgb565"), "lz4", true,
                 "max_buffer_size", 4096L, "status_on_set", true, "connector_poll", false, "bulk_mb_per_s", 40L, "watchdog_ms", 15000L);
-        driver.validate(ok);
-        VirtualHardware v = driver.createVirtual(ok).orElseThrow();
+        VirtualHardwareRegistry registry = VirtualHardwareRegistry.standard();
+        registry.validate(driver, ok);
+        VirtualHardware v = registry.create(driver, ok);
         VirtualGudDevice dev = (VirtualGudDevice) v;
         assertEquals(128, dev.config().width());
         assertEquals(java.util.List.of(GudFormat.R1, GudFormat.RGB565), dev.config().formats());
 
-        ConfigException e = assertThrows(ConfigException.class, () -> driver.validate(ok.with("formats", java.util.List.of("yuv"))));
+        ConfigException e = assertThrows(ConfigException.class, () -> registry.validate(driver, ok.with("formats", java.util.List.of("yuv"))));
         assertTrue(e.getMessage().contains("'formats'") && e.getMessage().contains("yuv"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> driver.validate(ok.with("full_update", true)));
+        e = assertThrows(ConfigException.class, () -> registry.validate(driver, ok.with("full_update", true)));
         assertTrue(e.getMessage().contains("full_update"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> driver.validate(ok.with("max_buffer_size", 3L)));
+        e = assertThrows(ConfigException.class, () -> registry.validate(driver, ok.with("max_buffer_size", 3L)));
         assertTrue(e.getMessage().contains("max_buffer_size"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> driver.validate(ok.with("colour", 3L)));
+        e = assertThrows(ConfigException.class, () -> registry.validate(driver, ok.with("colour", 3L)));
         assertTrue(e.getMessage().contains("colour"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> driver.validate(ok.with("width", 0L)));
+        e = assertThrows(ConfigException.class, () -> registry.validate(driver, ok.with("width", 0L)));
         assertTrue(e.getMessage().contains("'width'"), e.getMessage());
     }
 }

@@ -71,7 +71,7 @@ class DrawingTest {
             m.put((String) v.config()[i], v.config()[i + 1]);
         }
         MipiDbiDriver d = v.driver();
-        return d.viewRotation(d.panelConfig(new org.paneld.drivers.core.DeviceConfig("t", m)));
+        return Panels.viewRotation(d, d.panelConfig(new org.paneld.drivers.core.DeviceConfig("t", m)));
     }
 
     @ParameterizedTest(name = "{0} at {1}°")

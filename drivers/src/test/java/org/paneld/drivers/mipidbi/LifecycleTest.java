@@ -26,7 +26,7 @@ import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * Every driver through the lifecycle kit on its product virtual backend ({@code backend =
- * "virtual"}, the panel made by {@code createVirtual}): bind, flush, unbind, rebind, flush again,
+ * "virtual"}, the panel the virtual hardware registry makes): bind, flush, unbind, rebind, flush again,
  * with the kit checking that the hardware scope (transfer thread included) ran at each unbind,
  * release ran once, nothing leaked; the virtual panel shows the picture upright at the configured
  * rotation. Also: unplug during a flush on the virtual backend, and the display properties.

@@ -35,6 +35,14 @@ final class Panels {
     static final Hx8357dDriver HX8357D = new Hx8357dDriver();
     static final Ili9488Driver ILI9488 = new Ili9488Driver();
 
+    /**
+     * The rotation at which the emulator's snapshot shows a driver's picture upright: the
+     * configured one, except hx8357d, whose kernel MADCTL table turns the other way round.
+     */
+    static int viewRotation(MipiDbiDriver d, PanelConfig c) {
+        return d instanceof Hx8357dDriver ? (360 - c.rotation()) % 360 : c.rotation();
+    }
+
     static Driver[] allDrivers() {
         return MipiDbiDrivers.all().toArray(new Driver[0]);
     }

@@ -133,7 +133,7 @@ class Pi4jPathTest {
                 "st7789v 240x240"}) {
             Panels.Variant v = variant(label);
             Device dev = bind(v, "rotation", 90, "backlight_pwm", 1);
-            int view = v.driver().viewRotation(v.driver().panelConfig(dev.config()));
+            int view = Panels.viewRotation(v.driver(), v.driver().panelConfig(dev.config()));
             Framebuffer fb = Panels.framebuffer(dev.info().width(), dev.info().height(), PixelFormat.XRGB8888, 3);
             dev.flush(fb, fb.bounds());
             assertShows(fb, v, view);

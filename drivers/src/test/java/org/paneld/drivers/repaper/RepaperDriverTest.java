@@ -247,7 +247,7 @@ class RepaperDriverTest {
         // the film is at 0 °C, but the driver's config says 25 °C: its stages are 8x too short
         org.paneld.drivers.core.BusDevice bd = new org.paneld.drivers.core.BusDevice("epd", "repaper",
                 org.paneld.drivers.core.DeviceConfig.of("test", "backend", "virtual", "panel", "e1144cs021", "temperature", 25));
-        VirtualRepaper v = new VirtualRepaper(RepaperPanel.E1144CS021, true, 0, 8_000_000, () -> 0);
+        VirtualRepaper v = new VirtualRepaper(org.paneld.drivers.virtual.RepaperFilm.E1144CS021, true, 0, 8_000_000, () -> 0);
         bd.attach(org.paneld.drivers.core.VirtualHardware.class, v);
         kit.add(bd);
         Device d = kit.bind("epd").device();

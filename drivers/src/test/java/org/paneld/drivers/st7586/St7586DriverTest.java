@@ -42,6 +42,63 @@ class St7586DriverTest {
         return img;
     }
 
+    /**
+     * Independent oracle, from the device-tree binding's "rotation" (the panel mounted that many
+     * degrees counter-clockwise; panel-common.yaml) and the kernel's 178x128 mode: where client
+     * pixel (cx, cy) must sit on the glass so that the mounted panel shows it upright. At 0 the
+     * kernel's st7586.c sends address mode 0x00 (as is) and at 180 MX|MY (both axes reversed).
+     */
+    static int[] glassXY(int cx, int cy, int rotation) {
+        switch (rotation) {
+            case 90: return new int[] {177 - cy, cx};   // the glass's top-right corner is the viewer's top-left
+            case 180: return new int[] {177 - cx, 127 - cy};
+            case 270: return new int[] {cy, 127 - cx};  // the glass's bottom-left corner is the viewer's top-left
+            default: return new int[] {cx, cy};
+        }
+    }
+
+    /** The glass rows and whole column bytes (3 pixels each; columns 178, 179 off the glass) a client rectangle touches. */
+    static Rect glassBytesOf(Rect r, int rotation) {
+        int x0 = Integer.MAX_VALUE, y0 = Integer.MAX_VALUE, x1 = -1, y1 = -1;
+        for (int y = r.y(); y < r.bottom(); y++) {
+            for (int x = r.x(); x < r.right(); x++) {
+                int[] g = glassXY(x, y, rotation);
+                x0 = Math.min(x0, g[0]);
+                x1 = Math.max(x1, g[0]);
+                y0 = Math.min(y0, g[1]);
+                y1 = Math.max(y1, g[1]);
+            }
+        }
+        int bx0 = x0 / 3 * 3, bx1 = x1 / 3 * 3 + 3;
+        return new Rect(bx0, y0, bx1 - bx0, y1 - y0 + 1);
+    }
+
+    @ParameterizedTest(name = "rotation {0}: the client's corner pixels sit where the mounted glass shows them upright")
+    @CsvSource({"0", "90", "180", "270"})
+    void rotationIsTheMountingCounterClockwise(int rotation) throws Exception {
+        kit.addVirtual("lcd", "st7586", "rotation", rotation);
+        Device d = kit.bind("lcd").device();
+        int w = d.info().width(), h = d.info().height();
+        Framebuffer fb = Framebuffer.allocate(w, h, PixelFormat.XRGB8888);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                fb.setRgb(x, y, 0xFFFFFF);
+            }
+        }
+        fb.setRgb(0, 0, 0x000000);         // top-left: black
+        fb.setRgb(w - 1, 0, 0x505050);     // top-right: dark grey (grey8 80 >> 6 = 1)
+        fb.setRgb(0, h - 1, 0x909090);     // bottom-left: light grey (144 >> 6 = 2)
+        d.flush(fb, fb.bounds());
+        VirtualSt7586 v = kit.hardware("lcd", VirtualSt7586.class);
+        int[] tl = glassXY(0, 0, rotation), tr = glassXY(w - 1, 0, rotation), bl = glassXY(0, h - 1, rotation);
+        assertEquals(0, v.levelAt(tl[0], tl[1]), "top-left on the glass at " + tl[0] + "," + tl[1]);
+        assertEquals(1, v.levelAt(tr[0], tr[1]), "top-right on the glass at " + tr[0] + "," + tr[1]);
+        assertEquals(2, v.levelAt(bl[0], bl[1]), "bottom-left on the glass at " + bl[0] + "," + bl[1]);
+        int[] br = glassXY(w - 1, h - 1, rotation);
+        assertEquals(3, v.levelAt(br[0], br[1]), "bottom-right stays white");
+        assertEquals(List.of(), v.violations());
+    }
+
     @ParameterizedTest(name = "rotation {0} {1}")
     @CsvSource({"0, XRGB8888", "90, XRGB8888", "180, RGB565", "270, XRGB8888", "0, RGB565", "90, RGB565", "0, R8", "270, R8"})
     void drawsExactlyAtEveryRotationIncludingOddDamage(int rotation, String format) throws Exception {
@@ -69,11 +126,11 @@ class St7586DriverTest {
         for (Rect r : List.of(new Rect(0, 0, 1, 1), new Rect(info.width() - 1, info.height() - 1, 1, 1), new Rect(7, 5, 13, 9),
                 new Rect(1, 2, 3, 1), new Rect(info.width() - 4, 3, 4, 17))) {
             d.flush(fb2, r);
-            Rect p = St7586Pixels.widen(St7586Pixels.toPanel(r, rotation));
+            Rect p = glassBytesOf(r, rotation);
             RgbImage e2 = expected(fb2);
             for (int y = 0; y < info.height(); y++) {
                 for (int x = 0; x < info.width(); x++) {
-                    int[] q = St7586Pixels.panelXY(x, y, rotation);
+                    int[] q = glassXY(x, y, rotation);
                     if (q[0] >= p.x() && q[0] < p.right() && q[1] >= p.y() && q[1] < p.bottom()) {
                         want.set(x, y, e2.get(x, y));
                     }

@@ -156,7 +156,8 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
 
     /**
      * Adds a device with {@code backend = "virtual"} for {@code driver}, configured by key/value
-     * pairs; the driver's virtual hardware is created and attached. Not bound yet.
+     * pairs; the virtual hardware registered for the driver ({@link org.paneld.drivers.core.VirtualHardwareRegistry}) is
+     * created and attached. Not bound yet.
      */
     public BusDevice addVirtual(String name, String driver, Object... keyValues) throws DeviceException {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -169,7 +170,11 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
         DeviceConfig config = new DeviceConfig("test device '" + name + "'", m);
         BusDevice bd = new BusDevice(name, driver, config);
         Driver d = bus.driverFor(bd).orElseThrow(() -> new AssertionError("no driver " + driver + " registered in the kit"));
-        d.createVirtual(config).ifPresent(v -> bd.attach(VirtualHardware.class, v));
+        // the emulator comes from the registry (ServiceLoader), as in the daemon; none when none is registered
+        org.paneld.drivers.core.VirtualHardwareRegistry registry = org.paneld.drivers.core.VirtualHardwareRegistry.standard();
+        if (registry.provider(d).isPresent()) {
+            bd.attach(VirtualHardware.class, registry.create(d, config));
+        }
         bus.add(bd);
         return bd;
     }

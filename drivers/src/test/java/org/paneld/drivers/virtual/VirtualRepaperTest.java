@@ -29,9 +29,19 @@ class VirtualRepaperTest {
         final RepaperCog cog;
 
         Rig(boolean g2) {
-            v = new VirtualRepaper(P, g2, 0, 8_000_000);
+            v = new VirtualRepaper(RepaperFilm.E1144CS021, g2, 0, 8_000_000);
             c = v.connect(new UnplugGuard("epd"));
-            RepaperClock clock = v.clock();
+            RepaperClock clock = new RepaperClock() {
+                @Override
+                public long nanoTime() {
+                    return v.nanos();
+                }
+
+                @Override
+                public org.paneld.drivers.spi.Sleeper sleeper() {
+                    return v.sleeper();
+                }
+            };
             cog = new RepaperCog(P, g2, c.spi(), c.panelOn(), c.discharge(), c.reset(), null, c.busy(), clock);
         }
 

@@ -1,9 +1,12 @@
-package org.paneld.drivers.spi;
+package org.paneld.drivers.virtual;
 
 import java.io.IOException;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.UnplugGuard;
-import org.paneld.drivers.virtual.VirtualDbiPanel;
+import org.paneld.drivers.spi.DbiWiring;
+import org.paneld.drivers.spi.GpioOutput;
+import org.paneld.drivers.spi.Sleeper;
+import org.paneld.drivers.spi.SpiPort;
 
 /**
  * The wires of a {@link VirtualDbiPanel} (backend "virtual"): SPI bytes go to
@@ -15,6 +18,10 @@ import org.paneld.drivers.virtual.VirtualDbiPanel;
  * guard, like a real backend. Waits that a test sleeper skips are declared to the panel
  * ({@link VirtualDbiPanel#elapse}) so its timing checks stay meaningful. Lifetime: the hardware
  * binding (the panel itself outlives it). Threads: one caller at a time.
+ *
+ * <p>It lives on the emulators' side: the MIPI DBI drivers get it from
+ * {@code VirtualHardwareRegistry.wiring(device, DbiWiring.class)} (see {@link DbiPanelProvider})
+ * and never name it.
  */
 public final class VirtualDbiWiring implements DbiWiring {
     private final VirtualDbiPanel panel;

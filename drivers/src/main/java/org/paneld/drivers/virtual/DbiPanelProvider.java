@@ -1,0 +1,113 @@
+package org.paneld.drivers.virtual;
+
+import java.util.Optional;
+import java.util.Set;
+import org.paneld.drivers.core.ConfigException;
+import org.paneld.drivers.core.DeviceConfig;
+import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.core.VirtualHardwareProvider;
+import org.paneld.drivers.spi.DbiWiring;
+
+/**
+ * The virtual MIPI DBI panels ({@link VirtualDbiPanel}) of {@code backend = "virtual"}, by the
+ * driver names and aliases a config uses: the controller and glass of the panel each name stands
+ * for (the {@link VirtualDbiPanel.Model} presets), wired as the config says — colour order
+ * ({@code bgr}) and IPS inversion ({@code invert}) of the glass, type C option 1
+ * ({@code dbi_option = 1}), the Waveshare 16-bit shift register ({@code spi_16bit_shift}),
+ * MISO not wired ({@code write_only}); panel-mipi-dbi's glass from {@code width}, {@code height}
+ * and the RAM offsets. The driver's own checks of these keys stay the driver's. Drivers reach the
+ * panel through {@link #wiring} as a {@link DbiWiring} ({@link VirtualDbiWiring}).
+ *
+ * <p>Registered in META-INF/services. Stateless; any thread.
+ */
+public final class DbiPanelProvider implements VirtualHardwareProvider {
+    private static final Set<String> DRIVERS = Set.of("mi0283qt", "ili9341", "st7735r", "jd-t18003-t01", "rh128128t",
+            "st7789v", "st7789", "ili9486", "rpi-lcd-35", "piscreen", "hx8357d", "yx350hv15", "ili9488", "sx035hv006",
+            "panel-mipi-dbi", "panel-mipi-dbi-spi");
+
+    @Override
+    public Set<String> drivers() {
+        return DRIVERS;
+    }
+
+    @Override
+    public VirtualHardware create(String driver, DeviceConfig c) throws ConfigException {
+        int rotation = (int) c.oneOf("rotation", 0, 0, 90, 180, 270);
+        VirtualDbiPanel.Model preset;
+        boolean readable = !c.bool("write_only", false);
+        boolean shift16 = false;
+        int view = rotation;
+        switch (driver) {
+            case "mi0283qt":
+            case "ili9341":
+                preset = VirtualDbiPanel.Model.mi0283qt();
+                break;
+            case "st7735r":
+            case "jd-t18003-t01":
+                preset = VirtualDbiPanel.Model.st7735r();
+                break;
+            case "rh128128t":
+                preset = VirtualDbiPanel.Model.rh128128t();
+                break;
+            case "st7789v":
+            case "st7789":
+                preset = c.intValue("height", 320, 1, 0xFFFF) == 240 ? VirtualDbiPanel.Model.st7789v240x240()
+                        : VirtualDbiPanel.Model.st7789v();
+                break;
+            case "ili9486":
+            case "rpi-lcd-35":
+            case "piscreen":
+                shift16 = c.bool("spi_16bit_shift", true);
+                preset = shift16 ? VirtualDbiPanel.Model.ili9486Waveshare() : VirtualDbiPanel.Model.ili9486();
+                readable = false; // these boards do not wire MISO
+                break;
+            case "hx8357d":
+            case "yx350hv15":
+                preset = VirtualDbiPanel.Model.hx8357d();
+                // the kernel's hx8357d MADCTL table turns the other way round: its 90° is seen upright at 270°
+                view = (360 - rotation) % 360;
+                break;
+            case "ili9488":
+            case "sx035hv006":
+                preset = VirtualDbiPanel.Model.ili9488();
+                break;
+            case "panel-mipi-dbi":
+            case "panel-mipi-dbi-spi":
+                preset = generic(c, rotation);
+                break;
+            default:
+                throw new ConfigException(c.where() + ": key 'driver': no virtual MIPI DBI panel for '" + driver + "'");
+        }
+        VirtualDbiPanel.Model m = preset.toBuilder()
+                .bgrPanel(c.bool("bgr", preset.bgrPanel()))
+                .invertedGlass(c.bool("invert", preset.invertedGlass()))
+                .option1(c.oneOf("dbi_option", 3, 3, 1) == 1)
+                .shiftRegister16(shift16)
+                .readable(readable && preset.readable())
+                .build();
+        VirtualDbiPanel panel = new VirtualDbiPanel(m);
+        panel.setViewRotation(view);
+        return panel;
+    }
+
+    /** panel-mipi-dbi: any controller; the glass where the RAM offsets put it. */
+    private static VirtualDbiPanel.Model generic(DeviceConfig c, int rotation) throws ConfigException {
+        int width = (int) c.integer("width", 1, 0xFFFF);
+        int height = (int) c.integer("height", 1, 0xFFFF);
+        int left = c.intValue("left_offset", 0, 0, 0xFFFF);
+        int top = c.intValue("top_offset", 0, 0, 0xFFFF);
+        boolean turned = rotation == 90 || rotation == 270;
+        // offsets address logical columns/rows; with the init file's MADCTL turning the picture they land on GRAM rows/columns
+        int gx = turned ? top : left, gy = turned ? left : top;
+        return VirtualDbiPanel.Model.generic(gx + width, gy + height).toBuilder().name("panel-mipi-dbi")
+                .glass(gx, gy, width, height).build();
+    }
+
+    @Override
+    public <T> Optional<T> wiring(VirtualHardware hardware, Class<T> kind) {
+        if (kind == DbiWiring.class && hardware instanceof VirtualDbiPanel) {
+            return Optional.of(kind.cast(new VirtualDbiWiring((VirtualDbiPanel) hardware)));
+        }
+        return Optional.empty();
+    }
+}
