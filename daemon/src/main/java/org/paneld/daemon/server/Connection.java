@@ -73,6 +73,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private boolean closing;
     private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean readPaused;
+    private ConnectionSlots.Slot slot;
+    private ScheduledFuture<?> helloTimeout;
 
     Connection(PaneldServer server, int number, boolean unix) {
         this.server = server;
@@ -92,14 +94,26 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             try {
                 PeerCredentials pc = ((EpollDomainSocketChannel) channel).peerCredentials();
                 uid = pc.uid();
-                gids = pc.gids();
+                gids = PeerGroups.of(pc.pid(), pc.uid(), pc.gids().length > 0 ? pc.gids()[0] : -1);
             } catch (IOException e) {
                 LOG.warn("{}: cannot read peer credentials: {}", describe(), e.toString());
             }
         }
-        if (!server.connectionOpened(this)) {
-            sendError(0, 0, ErrorCode.EBUSY, "too many connections (limit " + server.options().limits().maxConnections() + ")");
+        ConnectionSlots.Outcome admitted = server.connectionOpened(this, unix, uid);
+        slot = admitted.slot();
+        if (slot == null) {
+            LOG.debug("{}: refused: {}", describe(), admitted.refusal());
+            sendError(0, 0, ErrorCode.EBUSY, admitted.refusal());
             closeAfterFlush();
+        } else {
+            long ms = server.admission().helloTimeoutMs();
+            helloTimeout = channel.eventLoop().schedule(() -> {
+                if (!helloDone && !closing) {
+                    LOG.debug("{}: no HELLO within {} ms; closing", describe(), ms);
+                    sendError(0, 0, ErrorCode.ETIMEDOUT, "no HELLO within " + ms + " ms of connecting (hello_timeout_ms)");
+                    closeAfterFlush();
+                }
+            }, ms, TimeUnit.MILLISECONDS);
         }
         super.channelActive(ctx);
     }
@@ -109,6 +123,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         closing = true;
         if (fdTimeout != null) {
             fdTimeout.cancel(false);
+        }
+        if (helloTimeout != null) {
+            helloTimeout.cancel(false);
+        }
+        if (slot != null) {
+            slot.release();
         }
         held.clear();
         server.releaseBufferBytes(bufferBytes);
@@ -397,6 +417,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                     + ", this server speaks " + Message.VERSION + ".." + Message.VERSION, true);
         }
         helloDone = true;
+        if (helloTimeout != null) {
+            helloTimeout.cancel(false);
+        }
         fdPassing = channel instanceof EpollDomainSocketChannel && (h.flags() & Message.HELLO_WANT_FD) != 0;
         adminAllowed = server.adminAllowed(unix, uid);
         Limits l = server.options().limits();
@@ -615,7 +638,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 // already closed
             }
             if (!fut.isSuccess()) {
-                LOG.warn("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
+                if (fut.cause() instanceof IOException) { // the client went away (Broken pipe, reset): ordinary
+                    LOG.debug("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
+                } else {
+                    LOG.warn("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
+                }
                 channel.close();
             }
         });

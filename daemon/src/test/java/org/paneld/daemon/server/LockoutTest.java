@@ -1,0 +1,201 @@
+package org.paneld.daemon.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.paneld.client.PaneldClient;
+import org.paneld.client.PaneldException;
+import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.virtual.VirtualFbDriver;
+import org.paneld.protocol.ErrorCode;
+import org.paneld.protocol.Frame;
+import org.paneld.protocol.Message;
+
+/**
+ * One client cannot lock the others out (issue 10 item 4), over the real socket: the HELLO
+ * deadline, the per-peer cap (TCP peers are one class: the in-process tests run as root, so TCP
+ * is the non-admin peer here; LockoutIT does the same with real second uids), the admin reserve,
+ * and a client library that reports the server's refusal instead of a broken pipe.
+ */
+class LockoutTest {
+    @RegisterExtension
+    final LifecycleKit kit = new LifecycleKit(new VirtualFbDriver());
+    Path dir;
+    Path sock;
+    PaneldServer server;
+    final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        kit.addVirtual("fb0", "virtual-fb", "width", 16, "height", 16);
+        kit.bind("fb0");
+        dir = Files.createTempDirectory(Path.of("/tmp"), "paneld-lockout-");
+        sock = dir.resolve("p.sock");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        Files.deleteIfExists(sock);
+        Files.deleteIfExists(dir);
+    }
+
+    private void start(int maxConnections, Admission admission) throws Exception {
+        Limits d = Limits.defaults();
+        Limits l = new Limits(d.maxFrameBytes(), d.maxSessionsPerConnection(), d.maxBuffersPerConnection(),
+                d.maxBufferBytesPerConnection(), d.maxBufferBytes(), d.maxRectsPerFlush(), maxConnections);
+        server = new PaneldServer(ServerOptions.defaults().withSocketPath(sock).withTcp("127.0.0.1", 0).withLimits(l), admission,
+                kit.bus(), null);
+        server.start();
+    }
+
+    private <T extends AutoCloseable> T keep(T c) {
+        open.add(c);
+        return c;
+    }
+
+    private RawClient tcpHello() throws IOException {
+        RawClient c = keep(RawClient.tcp(server.tcpPort()));
+        c.send(new Message.Hello(1, 1, 0, "tcp"));
+        assertTrue(c.read().message() instanceof Message.HelloReply);
+        return c;
+    }
+
+    private static Message.Error refusal(RawClient c) throws IOException {
+        Frame f = c.read();
+        assertEquals(0, f.id(), "a connection-level ERROR carries id 0");
+        assertTrue(f.message() instanceof Message.Error, f.toString());
+        assertTrue(c.closedByServer(), "closed after the ERROR");
+        return (Message.Error) f.message();
+    }
+
+    @Test
+    void silentAndHalfHelloConnectionsGetEtimedoutAtTheDeadlineAndAGoodClientStays() throws Exception {
+        start(256, new Admission(300, 32, 8));
+        long t0 = System.nanoTime();
+        RawClient silent = keep(RawClient.unix(sock));
+        RawClient half = keep(RawClient.unix(sock));
+        byte[] hello = RawClient.encode(new Message.Hello(1, 1, 0, "slow"));
+        half.sendBytes(java.util.Arrays.copyOf(hello, 6)); // a HELLO that never completes
+        RawClient good = keep(RawClient.hello(sock));
+        for (RawClient c : List.of(silent, half)) {
+            Message.Error e = refusal(c);
+            assertEquals(ErrorCode.ETIMEDOUT, e.code(), e.message());
+            assertEquals(0, e.requestType());
+            assertTrue(e.message().contains("no HELLO within 300 ms") && e.message().contains("hello_timeout_ms"), e.message());
+        }
+        assertTrue(System.nanoTime() - t0 >= 290_000_000L, "not before the deadline");
+        int id = good.send(new Message.ListDevices());
+        Frame f = good.read();
+        assertEquals(id, f.id());
+        assertTrue(f.message() instanceof Message.DeviceList, "a client that said HELLO is not timed out");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.slots().total() == 1);
+    }
+
+    @Test
+    void tcpPeersShareOneCapTheGlobalCapHoldsAndRootKeepsTheReserve() throws Exception {
+        start(4, new Admission(5000, 2, 2));
+        tcpHello();
+        RawClient tcp2 = tcpHello();
+        Message.Error perPeer = refusal(keep(RawClient.tcp(server.tcpPort())));
+        assertEquals(ErrorCode.EBUSY, perPeer.code());
+        assertTrue(perPeer.message().contains("tcp peers") && perPeer.message().contains("max_connections_per_uid 2"), perPeer.message());
+
+        // root (an admin peer) is not held by the per-uid cap: two more fill max_connections ...
+        keep(RawClient.hello(sock));
+        keep(RawClient.hello(sock));
+        tcp2.close();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.slots().total() == 3);
+        keep(RawClient.hello(sock));
+        // ... a non-admin peer now meets the global cap ...
+        Message.Error global = refusal(keep(RawClient.tcp(server.tcpPort())));
+        assertEquals(ErrorCode.EBUSY, global.code());
+        assertTrue(global.message().contains("max_connections 4 reached"), global.message());
+        // ... while root still gets the reserve, and only the reserve
+        keep(RawClient.hello(sock));
+        keep(RawClient.hello(sock));
+        Message.Error full = refusal(keep(RawClient.unix(sock)));
+        assertEquals(ErrorCode.EBUSY, full.code());
+        assertTrue(full.message().contains("admin_reserved_connections 2"), full.message());
+        assertEquals(6, server.slots().total());
+    }
+
+    @Test
+    void theClientLibraryReportsTheRefusalNotABrokenPipe() throws Exception {
+        start(1, new Admission(5000, 1, 1));
+        keep(RawClient.hello(sock));
+        keep(RawClient.hello(sock));
+        for (int i = 0; i < 30; i++) { // the refusal races the client's HELLO write: try it often
+            PaneldException e = assertThrows(PaneldException.class, () -> PaneldClient.connect(sock).close());
+            assertEquals(ErrorCode.EBUSY, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("too many connections"), e.getMessage());
+        }
+        for (int i = 0; i < 10; i++) {
+            PaneldException e = assertThrows(PaneldException.class, () -> PaneldClient.connectTcp("127.0.0.1", server.tcpPort()).close());
+            assertEquals(ErrorCode.EBUSY, e.code(), e.getMessage());
+        }
+    }
+
+    @Test
+    void slotsLeaveNothingBehindAfterChurn() throws Exception {
+        start(8, new Admission(5000, 2, 2));
+        for (int i = 0; i < 200; i++) {
+            try (RawClient t = tcpHello(); RawClient u = RawClient.hello(sock)) {
+                open.remove(t);
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.slots().total() == 0);
+        assertEquals(0, server.slots().peers(), "the per-peer table holds only peers with connections");
+        assertEquals(0, server.stats().connections());
+    }
+
+    @Test
+    void connectionSlotsCountPerPeerAndExemptAdmins() {
+        ConnectionSlots s = new ConnectionSlots(3, new Admission(5000, 2, 1));
+        ConnectionSlots.Slot a1 = s.acquire(1000, false).slot();
+        ConnectionSlots.Slot a2 = s.acquire(1000, false).slot();
+        assertTrue(s.acquire(1000, false).refusal().contains("uid 1000 (2 open, max_connections_per_uid 2)"));
+        ConnectionSlots.Slot b = s.acquire(1001, false).slot();
+        assertTrue(s.acquire(1002, false).refusal().contains("max_connections 3 reached"));
+        ConnectionSlots.Slot root = s.acquire(0, true).slot();
+        assertTrue(s.acquire(0, true).refusal().contains("admin_reserved_connections 1"));
+        a1.release();
+        a1.release(); // idempotent
+        assertEquals(3, s.total());
+        assertTrue(s.acquire(1002, false).refusal() != null, "the admin's slot still counts against max_connections");
+        root.release();
+        assertTrue(s.acquire(1002, false).slot() != null);
+        a2.release();
+        b.release();
+        assertEquals(1, s.peers());
+    }
+
+    @Test
+    void supplementaryGroupsComeFromProcStatusOnlyWhenItsIdsMatch() {
+        String status = "Name:\tpython3\nUid:\t4242\t4242\t4242\t4242\nGid:\t4242\t4242\t4242\t4242\nGroups:\t44 4242 4343 \n";
+        assertArrayEquals(new int[] {4242, 44, 4343}, PeerGroups.parse(status, 4242, 4242));
+        assertArrayEquals(new int[] {4242}, PeerGroups.parse(status, 4243, 4242), "another uid: a reused pid");
+        assertArrayEquals(new int[] {7}, PeerGroups.parse(status, 4242, 7), "another gid");
+        assertArrayEquals(new int[] {4242}, PeerGroups.parse("Uid:\t4242\t4242\t4242\t4242\nGid:\t4242\t4242\t4242\t4242\nGroups:\t\n", 4242, 4242));
+        assertArrayEquals(new int[] {5}, PeerGroups.of(-1, 0, 5), "no pid: primary gid only");
+        assertArrayEquals(new int[] {5}, PeerGroups.of(Integer.MAX_VALUE, 0, 5), "no such process: primary gid only");
+    }
+}
