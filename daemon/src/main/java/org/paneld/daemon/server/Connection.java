@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class Connection extends ChannelInboundHandlerAdapter implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
+    /** How long a refused connection waits for the client to close after the ERROR (see {@link #refuse}). */
+    private static final long REFUSAL_LINGER_MS = 1000;
     private static final long MAX_PENDING_OUTPUT = 64L << 20;
     /** Bytes of work queued on device workers above which the connection stops reading, and below which it reads again. */
     private static final long QUEUED_HIGH = 32L << 20, QUEUED_LOW = 8L << 20;
@@ -103,15 +105,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         slot = admitted.slot();
         if (slot == null) {
             LOG.debug("{}: refused: {}", describe(), admitted.refusal());
-            sendError(0, 0, ErrorCode.EBUSY, admitted.refusal());
-            closeAfterFlush();
+            refuse(ErrorCode.EBUSY, admitted.refusal());
         } else {
             long ms = server.admission().helloTimeoutMs();
             helloTimeout = channel.eventLoop().schedule(() -> {
                 if (!helloDone && !closing) {
                     LOG.debug("{}: no HELLO within {} ms; closing", describe(), ms);
-                    sendError(0, 0, ErrorCode.ETIMEDOUT, "no HELLO within " + ms + " ms of connecting (hello_timeout_ms)");
-                    closeAfterFlush();
+                    refuse(ErrorCode.ETIMEDOUT, "no HELLO within " + ms + " ms of connecting (hello_timeout_ms)");
                 }
             }, ms, TimeUnit.MILLISECONDS);
         }
@@ -202,6 +202,25 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     private void sendError(int id, int type, ErrorCode code, String message) {
         send(new Frame(id, new Message.Error(code, type, message)));
+    }
+
+    /**
+     * Sends a connection-level ERROR (id 0), then half-closes: the client reads the ERROR and EOF
+     * even if it is still writing; the socket closes when the client closes or after
+     * {@link #REFUSAL_LINGER_MS}. (Closing at once with the client's HELLO unread would reset a TCP
+     * connection, which can destroy the ERROR before the client reads it.)
+     */
+    private void refuse(ErrorCode code, String message) {
+        sendError(0, 0, code, message);
+        closing = true;
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (channel instanceof io.netty.channel.socket.DuplexChannel && channel.isActive()) {
+                ((io.netty.channel.socket.DuplexChannel) channel).shutdownOutput();
+            }
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, REFUSAL_LINGER_MS, TimeUnit.MILLISECONDS);
+        });
     }
 
     private void closeAfterFlush() {

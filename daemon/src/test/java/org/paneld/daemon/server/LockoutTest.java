@@ -168,6 +168,53 @@ class LockoutTest {
     }
 
     @Test
+    void aClientGoneDuringFdPassingIsADebugLineWithoutAStackNotAWarning() throws Exception {
+        start(256, Admission.defaults());
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Connection.class.getName());
+        List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        h.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Level before = log.getLevel();
+        log.setLevel(java.util.logging.Level.FINE);
+        log.addHandler(h);
+        try {
+            for (int i = 0; i < 5; i++) {
+                try (RawClient c = RawClient.unix(sock)) {
+                    c.send(new Message.Hello(1, 1, Message.HELLO_WANT_FD, "gone"));
+                    c.read();
+                    c.send(new Message.Open(0, "fb0"));
+                    int s = ((Message.Opened) c.read().message()).session();
+                    c.send(new Message.CreateBuffer(s, 16, 16, Message.FOURCC_XRGB8888, Message.BUFFER_SHARED));
+                    Message.BufferCreated b = (Message.BufferCreated) c.read().message();
+                    c.send(new Message.FdReady(b.buffer()));
+                } // gone before the server passes the fd: Broken pipe on the server's side
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.slots().total() == 0);
+            assertTrue(records.stream().anyMatch(r -> r.getLevel() == java.util.logging.Level.FINE
+                    && r.getMessage().contains("passing the fd of buffer 1 failed") && r.getMessage().contains("Broken pipe")),
+                    "the path was taken: " + records.stream().map(java.util.logging.LogRecord::getMessage).toList());
+            assertEquals(List.of(), records.stream().filter(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                    || r.getThrown() != null).map(r -> r.getLevel() + " " + r.getMessage()).toList());
+        } finally {
+            log.removeHandler(h);
+            log.setLevel(before);
+        }
+    }
+
+    @Test
     void connectionSlotsCountPerPeerAndExemptAdmins() {
         ConnectionSlots s = new ConnectionSlots(3, new Admission(5000, 2, 1));
         ConnectionSlots.Slot a1 = s.acquire(1000, false).slot();
