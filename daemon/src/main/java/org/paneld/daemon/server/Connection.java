@@ -212,6 +212,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
      */
     private void refuse(ErrorCode code, String message) {
         sendError(0, 0, code, message);
+        if (!server.slots().startLinger()) { // a flood of refusals: do not hold their sockets open
+            closeAfterFlush();
+            return;
+        }
+        channel.closeFuture().addListener(f -> server.slots().endLinger());
         closing = true;
         channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {
             if (channel instanceof io.netty.channel.socket.DuplexChannel && channel.isActive()) {

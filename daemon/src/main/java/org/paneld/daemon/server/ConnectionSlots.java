@@ -78,6 +78,27 @@ final class ConnectionSlots {
         return new Outcome(new Slot(peer, admin), null);
     }
 
+    /** Refused connections that may wait at once for their client to close (see Connection#refuse); more close at once. */
+    static final int MAX_LINGERING = 64;
+    private final java.util.concurrent.atomic.AtomicInteger lingering = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** True (counted) when one more refused connection may linger; each true is paired with one {@link #endLinger()}. */
+    boolean startLinger() {
+        if (lingering.incrementAndGet() > MAX_LINGERING) {
+            lingering.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void endLinger() {
+        lingering.decrementAndGet();
+    }
+
+    int lingering() {
+        return lingering.get();
+    }
+
     synchronized int total() {
         return total;
     }

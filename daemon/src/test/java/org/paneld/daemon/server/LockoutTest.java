@@ -215,6 +215,55 @@ class LockoutTest {
     }
 
     @Test
+    void aFloodOfRefusedConnectionsStillGetsTheirEbusyAndHoldsNoSocketsAfterwards() throws Exception {
+        start(1, new Admission(5000, 1, 1));
+        keep(RawClient.hello(sock));
+        keep(RawClient.hello(sock));
+        List<RawClient> flood = new ArrayList<>();
+        for (int i = 0; i < 3 * ConnectionSlots.MAX_LINGERING; i++) { // none of them ever closes
+            flood.add(keep(RawClient.unix(sock)));
+        }
+        for (RawClient c : flood) {
+            assertEquals(ErrorCode.EBUSY, refusal(c).code());
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.slots().lingering() == 0);
+        assertEquals(2, server.slots().total());
+    }
+
+    @Test
+    void tcpAdminIsWarnedAboutAtStart() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(PaneldServer.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(h);
+        try {
+            server = new PaneldServer(ServerOptions.defaults().withSocketPath(sock).withTcp("127.0.0.1", 0).withTcpAdmin(true),
+                    kit.bus(), null);
+            server.start();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("tcp_admin = true: every client that can reach tcp /127.0.0.1:")
+                    && warnings.get(0).contains("every local user"), warnings.get(0));
+        } finally {
+            log.removeHandler(h);
+        }
+    }
+
+    @Test
     void connectionSlotsCountPerPeerAndExemptAdmins() {
         ConnectionSlots s = new ConnectionSlots(3, new Admission(5000, 2, 1));
         ConnectionSlots.Slot a1 = s.acquire(1000, false).slot();
