@@ -139,11 +139,11 @@ public final class PanelCtl implements Callable<Integer> {
 
     /**
      * A failed connect: when the daemon answered with its own ERROR (e.g. EBUSY, too many
-     * connections) that is a refusal (exit 1, its message printed); a broken connection (EIO) is
-     * a {@link NoConnection}.
+     * connections) that is a refusal (exit 1, its message printed); a broken connection (EIO) or
+     * no answer in time (ETIMEDOUT) is a {@link NoConnection}.
      */
     private RuntimeException refusedConnection(String where, PaneldException e) throws NoConnection {
-        if (e.code() == org.paneld.protocol.ErrorCode.EIO) {
+        if (e.code() == org.paneld.protocol.ErrorCode.EIO || e.code() == org.paneld.protocol.ErrorCode.ETIMEDOUT) {
             throw new NoConnection("cannot connect to paneld at " + where + ": " + strip(e)
                     + (socket == null && tcp == null ? " (is paneld running? --socket PATH or $PANELD_SOCKET name another socket)" : ""));
         }
