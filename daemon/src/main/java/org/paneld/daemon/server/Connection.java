@@ -101,7 +101,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 LOG.warn("{}: cannot read peer credentials: {}", describe(), e.toString());
             }
         }
-        ConnectionSlots.Outcome admitted = server.connectionOpened(this, unix, uid);
+        ConnectionSlots.Outcome admitted = server.connectionOpened(this, unix, uid, () -> onLoop(() -> {
+            if (!closing) { // its slot is already given to a newer connection
+                LOG.debug("{}: evicted before its HELLO to make room", describe());
+                refuse(ErrorCode.ETIMEDOUT, "closed before its HELLO: every connection slot was taken, and this was the oldest"
+                        + " connection without HELLO");
+            }
+        }));
         slot = admitted.slot();
         if (slot == null) {
             LOG.debug("{}: refused: {}", describe(), admitted.refusal());
@@ -443,6 +449,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         helloDone = true;
         if (helloTimeout != null) {
             helloTimeout.cancel(false);
+        }
+        if (slot != null) {
+            slot.helloDone();
         }
         fdPassing = channel instanceof EpollDomainSocketChannel && (h.flags() & Message.HELLO_WANT_FD) != 0;
         adminAllowed = server.adminAllowed(unix, uid);

@@ -346,12 +346,12 @@ public final class PaneldServer implements AutoCloseable {
      * Admits {@code c} (a slot, see {@link ConnectionSlots}) or says why not; the caller releases
      * the slot when the connection closes.
      */
-    ConnectionSlots.Outcome connectionOpened(Connection c, boolean unix, int uid) {
+    ConnectionSlots.Outcome connectionOpened(Connection c, boolean unix, int uid, Runnable evict) {
         if (closed) {
             return new ConnectionSlots.Outcome(null, "paneld is stopping");
         }
         boolean admin = unix && uid >= 0 && adminAllowed(true, uid);
-        ConnectionSlots.Outcome o = slots.acquire(!unix ? ConnectionSlots.TCP : uid < 0 ? ConnectionSlots.UNKNOWN : uid, admin);
+        ConnectionSlots.Outcome o = slots.acquire(!unix ? ConnectionSlots.TCP : uid < 0 ? ConnectionSlots.UNKNOWN : uid, admin, evict);
         if (o.slot() != null) {
             connections.add(c);
         }

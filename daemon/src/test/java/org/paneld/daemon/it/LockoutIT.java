@@ -230,6 +230,28 @@ class LockoutIT {
     }
 
     @Test
+    void threeHundredSilentSocketsOfRootKeepNeitherRootNorAnotherUidOut() throws Exception {
+        // root is not held by the per-uid cap: its silent sockets take every slot and the admin
+        // reserve; a newcomer then makes room by closing the oldest connection without HELLO
+        Process silent = python(0, "silent", sock.toString(), "300", String.valueOf(HELLO_MS / 1000 + 45));
+        BufferedReader out = new BufferedReader(new InputStreamReader(silent.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("connected 300", out.readLine());
+        Ctl.Result root = panelctl(List.of(), "list");
+        assertEquals(0, root.code(), root.toString());
+        Ctl.Result other = panelctl(as(OTHER_UID, OTHER_UID), "list");
+        assertEquals(0, other.code(), other.toString());
+        List<String> results = new ArrayList<>();
+        for (String l; (l = out.readLine()) != null && !l.equals("done"); ) {
+            results.add(l);
+        }
+        assertEquals(300, results.size(), String.join("\n", results));
+        for (String r : results) {
+            assertTrue(r.startsWith("socket error:110 eof "), "closed with ETIMEDOUT (evicted, or at the deadline): " + r);
+        }
+        assertEquals(0, silent.waitFor(30, TimeUnit.SECONDS) ? silent.exitValue() : -1);
+    }
+
+    @Test
     void perUidCapRefusesTheExtraConnectionWithAnEbusyThatPanelctlPrints() throws Exception {
         Process hold = python(SILENT_UID, "hold", sock.toString(), String.valueOf(PER_UID),
                 hex(new Message.Hello(1, 1, 0, "hold")));

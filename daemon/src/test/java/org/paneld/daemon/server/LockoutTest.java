@@ -111,6 +111,37 @@ class LockoutTest {
     }
 
     @Test
+    void silentSocketsOfRootFillingEverySlotKeepNeitherRootNorTcpOut() throws Exception {
+        start(4, new Admission(60_000, 2, 2));
+        List<RawClient> silent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // max_connections plus the admin reserve, none says HELLO
+            silent.add(keep(RawClient.unix(sock)));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> server.slots().waiting() == 6);
+        RawClient root = keep(RawClient.hello(sock)); // makes room: the oldest silent one goes
+        assertEquals(5, server.slots().waiting());
+        RawClient tcp = tcpHello(); // a non-admin peer needs 3 to go (6 open, max_connections 4)
+        assertEquals(2, server.slots().waiting());
+        for (RawClient c : List.of(root, tcp)) {
+            int id = c.send(new Message.ListDevices());
+            assertEquals(id, c.read().id());
+        }
+        int evicted = 0;
+        for (RawClient c : silent) {
+            Message.Error e;
+            try {
+                e = refusal(c);
+            } catch (java.net.SocketTimeoutException stillWaiting) {
+                continue; // not evicted: its HELLO deadline (60 s) is far
+            }
+            assertEquals(ErrorCode.ETIMEDOUT, e.code());
+            assertTrue(e.message().contains("closed before its HELLO: every connection slot was taken"), e.message());
+            evicted++;
+        }
+        assertEquals(4, evicted);
+    }
+
+    @Test
     void tcpPeersShareOneCapTheGlobalCapHoldsAndRootKeepsTheReserve() throws Exception {
         start(4, new Admission(5000, 2, 2));
         tcpHello();
@@ -263,25 +294,74 @@ class LockoutTest {
         }
     }
 
+    static ConnectionSlots.Slot hello(ConnectionSlots.Outcome o) {
+        o.slot().helloDone();
+        return o.slot();
+    }
+
     @Test
     void connectionSlotsCountPerPeerAndExemptAdmins() {
         ConnectionSlots s = new ConnectionSlots(3, new Admission(5000, 2, 1));
-        ConnectionSlots.Slot a1 = s.acquire(1000, false).slot();
-        ConnectionSlots.Slot a2 = s.acquire(1000, false).slot();
-        assertTrue(s.acquire(1000, false).refusal().contains("uid 1000 (2 open, max_connections_per_uid 2)"));
-        ConnectionSlots.Slot b = s.acquire(1001, false).slot();
-        assertTrue(s.acquire(1002, false).refusal().contains("max_connections 3 reached"));
-        ConnectionSlots.Slot root = s.acquire(0, true).slot();
-        assertTrue(s.acquire(0, true).refusal().contains("admin_reserved_connections 1"));
+        Runnable never = () -> {
+            throw new AssertionError("a connection that said HELLO is never evicted");
+        };
+        ConnectionSlots.Slot a1 = hello(s.acquire(1000, false, never));
+        ConnectionSlots.Slot a2 = hello(s.acquire(1000, false, never));
+        assertTrue(s.acquire(1000, false, never).refusal().contains("uid 1000 (2 open, max_connections_per_uid 2)"));
+        ConnectionSlots.Slot b = hello(s.acquire(1001, false, never));
+        assertTrue(s.acquire(1002, false, never).refusal().contains("max_connections 3 reached"));
+        ConnectionSlots.Slot root = hello(s.acquire(0, true, never));
+        assertTrue(s.acquire(0, true, never).refusal().contains("admin_reserved_connections 1"));
         a1.release();
         a1.release(); // idempotent
         assertEquals(3, s.total());
-        assertTrue(s.acquire(1002, false).refusal() != null, "the admin's slot still counts against max_connections");
+        assertTrue(s.acquire(1002, false, never).refusal() != null, "the admin's slot still counts against max_connections");
         root.release();
-        assertTrue(s.acquire(1002, false).slot() != null);
+        assertTrue(hello(s.acquire(1002, false, never)) != null);
         a2.release();
         b.release();
         assertEquals(1, s.peers());
+        assertEquals(0, s.waiting());
+    }
+
+    @Test
+    void connectionsWithoutHelloMakeRoomOldestFirstAndOnlyTheirOwnUidsWhenThePerUidCapRefuses() {
+        ConnectionSlots s = new ConnectionSlots(4, new Admission(5000, 2, 2));
+        List<String> evicted = new ArrayList<>();
+        Runnable never = () -> {
+            throw new AssertionError("a connection that said HELLO is never evicted");
+        };
+        // uid 1000 at its cap with two silent connections: its third evicts its own oldest silent one
+        s.acquire(1000, false, () -> evicted.add("1000 first"));
+        s.acquire(1000, false, () -> evicted.add("1000 second"));
+        s.acquire(2000, false, () -> evicted.add("2000 silent"));
+        ConnectionSlots.Slot third = hello(s.acquire(1000, false, never));
+        assertEquals(List.of("1000 first"), evicted);
+        assertEquals(3, s.total());
+        // root fills max_connections and its reserve with silent connections ...
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            s.acquire(0, true, () -> evicted.add("root silent " + n));
+        }
+        assertEquals(6, s.total());
+        evicted.clear();
+        // ... and still neither root nor another uid is kept out: the oldest silent ones go
+        hello(s.acquire(0, true, never));
+        assertEquals(List.of("1000 second"), evicted);
+        hello(s.acquire(3000, false, never));
+        assertEquals(List.of("1000 second", "2000 silent", "root silent 0", "root silent 1"), evicted);
+        assertEquals(4, s.total());
+        // connections that said HELLO are never evicted, and none is evicted in vain
+        hello(s.acquire(0, true, never));
+        s.acquire(0, true, () -> evicted.add("last"));
+        evicted.clear();
+        assertEquals(6, s.total());
+        assertTrue(s.acquire(3001, false, never).refusal().contains("max_connections 4 reached"), "3 would have to go, 2 are silent");
+        assertEquals(List.of(), evicted);
+        hello(s.acquire(0, true, never));
+        assertEquals(List.of("root silent 2"), evicted);
+        third.release();
+        assertEquals(1, s.waiting());
     }
 
     @Test
