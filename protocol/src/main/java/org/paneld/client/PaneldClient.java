@@ -99,7 +99,11 @@ public final class PaneldClient implements AutoCloseable {
         });
     }
 
-    /** Connects to the Unix socket at {@code socket} (epoll transport), asking for fd passing. */
+    /**
+     * Connects to the Unix socket at {@code socket} (epoll transport), asking for fd passing. When
+     * the server refuses the connection (e.g. EBUSY, too many connections) the exception carries
+     * the server's code and message, not the broken pipe that follows it.
+     */
     public static PaneldClient connect(Path socket) throws IOException {
         if (!Epoll.isAvailable()) {
             throw new IOException("Unix sockets need Netty's epoll transport: " + Epoll.unavailabilityCause());
