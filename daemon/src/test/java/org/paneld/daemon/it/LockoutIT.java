@@ -29,8 +29,9 @@ import org.paneld.protocol.Message;
 /**
  * Issue 10 items 4, 12 and 15 against the real paneld.jar, with real second uids: the test runs
  * as root and runs panelctl.jar and a small Python socket client as other uids through
- * {@code setpriv} (numeric ids, no user is created). Silent sockets of one uid neither keep root
- * nor another uid out and are closed with ERROR ETIMEDOUT at the HELLO deadline; the per-uid
+ * {@code setpriv} (numeric ids, no user is created). Silent sockets of one uid (or of root) keep
+ * neither root nor another uid out and are closed with ERROR ETIMEDOUT (at the HELLO deadline, or
+ * earlier to make room); the per-uid
  * cap's EBUSY is what panelctl prints; {@code allow_gids} matches a supplementary group;
  * {@code panelctl set} works on an unowned panel.
  */
@@ -211,21 +212,18 @@ class LockoutIT {
             results.add(l);
         }
         assertEquals(300, results.size(), String.join("\n", results));
-        int timedOut = 0;
-        int busy = 0;
+        // uid 4242 holds at most max_connections_per_uid slots: each further silent socket of it
+        // made room by closing its oldest one without HELLO; the last ones waited for the deadline
+        int atDeadline = 0;
         for (String r : results) {
             String[] f = r.split(" "); // socket error:CODE eof MS
-            assertEquals("eof", f[2], "every silent socket is closed by paneld: " + r);
-            if (f[1].equals("error:110")) {
-                timedOut++;
-                assertTrue(Integer.parseInt(f[3]) >= HELLO_MS - 1000, "ETIMEDOUT not before hello_timeout_ms: " + r);
-            } else {
-                assertEquals("error:16", f[1], "refused with EBUSY: " + r);
-                busy++;
+            assertEquals("error:110", f[1], "every silent socket gets ERROR ETIMEDOUT: " + r);
+            assertEquals("eof", f[2], "and is closed by paneld: " + r);
+            if (Integer.parseInt(f[3]) >= HELLO_MS - 1000) {
+                atDeadline++;
             }
         }
-        assertTrue(timedOut >= PER_UID, "one uid holds at most max_connections_per_uid slots, each until the deadline: " + timedOut);
-        assertTrue(busy >= 300 - 2 * PER_UID, "the rest were refused at once (EBUSY): " + busy);
+        assertTrue(atDeadline >= 1 && atDeadline <= PER_UID, "at most max_connections_per_uid waited for the deadline: " + atDeadline);
         assertEquals(0, silent.waitFor(30, TimeUnit.SECONDS) ? silent.exitValue() : -1);
     }
 
