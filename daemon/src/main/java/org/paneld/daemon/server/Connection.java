@@ -96,7 +96,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             try {
                 PeerCredentials pc = ((EpollDomainSocketChannel) channel).peerCredentials();
                 uid = pc.uid();
-                gids = PeerGroups.of(pc.pid(), pc.uid(), pc.gids().length > 0 ? pc.gids()[0] : -1);
+                // SO_PEERCRED has the primary gid only; supplementary groups matter only to allow-lists
+                gids = server.options().deviceAccess().isEmpty() ? pc.gids()
+                        : PeerGroups.of(pc.pid(), pc.uid(), pc.gids().length > 0 ? pc.gids()[0] : -1);
             } catch (IOException e) {
                 LOG.warn("{}: cannot read peer credentials: {}", describe(), e.toString());
             }
@@ -228,9 +230,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             if (channel instanceof io.netty.channel.socket.DuplexChannel && channel.isActive()) {
                 ((io.netty.channel.socket.DuplexChannel) channel).shutdownOutput();
             }
-            channel.eventLoop().schedule(() -> {
+            ScheduledFuture<?> linger = channel.eventLoop().schedule(() -> {
                 channel.close();
             }, REFUSAL_LINGER_MS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(x -> linger.cancel(false)); // nothing queued outlives the socket
         });
     }
 
