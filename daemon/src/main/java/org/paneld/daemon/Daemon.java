@@ -20,6 +20,7 @@ import org.paneld.daemon.config.PanelConfig;
 import org.paneld.daemon.config.PaneldConfig;
 import org.paneld.daemon.config.ServerConfig;
 import org.paneld.daemon.server.AccessList;
+import org.paneld.daemon.server.Admission;
 import org.paneld.daemon.server.Limits;
 import org.paneld.daemon.server.PaneldServer;
 import org.paneld.daemon.server.ServerOptions;
@@ -185,6 +186,7 @@ public final class Daemon {
         Limits d = Limits.defaults();
         Map<String, Long> l = new LinkedHashMap<>(s.limits());
         try {
+            Admission.take(l); // its keys share the table; read by admission()
             Limits out = new Limits(
                     (int) take(l, "max_frame_bytes", d.maxFrameBytes(), Integer.MAX_VALUE),
                     (int) take(l, "max_sessions_per_connection", d.maxSessionsPerConnection(), Integer.MAX_VALUE),
@@ -196,9 +198,19 @@ public final class Daemon {
             if (!l.isEmpty()) {
                 throw new ConfigException("[server.limits]: unknown key" + (l.size() > 1 ? "s " : " ") + l.keySet()
                         + " (known: max_frame_bytes, max_sessions_per_connection, max_buffers_per_connection,"
-                        + " max_buffer_bytes_per_connection, max_buffer_bytes, max_rects_per_flush, max_connections)");
+                        + " max_buffer_bytes_per_connection, max_buffer_bytes, max_rects_per_flush, max_connections, "
+                        + Admission.KEYS + ")");
             }
             return out;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("[server.limits]: " + e.getMessage());
+        }
+    }
+
+    /** The {@code [server.limits]} keys of the lock-out defences (HELLO deadline, per-uid slots, admin reserve). */
+    static Admission admission(ServerConfig s) throws ConfigException {
+        try {
+            return Admission.take(new LinkedHashMap<>(s.limits()));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("[server.limits]: " + e.getMessage());
         }
@@ -386,7 +398,7 @@ public final class Daemon {
         }
         ServerOptions opts = new ServerOptions(socketPath, s.socketMode(), s.socketGroup(), inheritedFd,
                 s.tcpHost(), s.tcpPort(), limits(s), access, s.tcpAdmin());
-        PaneldServer srv = new PaneldServer(opts, bus, admin);
+        PaneldServer srv = new PaneldServer(opts, admission(s), bus, admin);
         try {
             srv.start();
         } catch (Exception e) {

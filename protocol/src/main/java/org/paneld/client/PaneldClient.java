@@ -81,6 +81,12 @@ public final class PaneldClient implements AutoCloseable {
     // the fd exchange in progress (I/O thread only)
     private BufferCreated fdReply;
     private CompletableFuture<Object> fdFuture;
+    /** The server's ERROR with id 0 (a refusal such as EBUSY "too many connections"), if one came. */
+    private volatile PaneldException refusal;
+    /** The first failed write: reported only once the server's pending frames have been read. */
+    private volatile Throwable writeFailure;
+    /** After a failed write, how long the client keeps reading for the server's ERROR before it closes. */
+    private static final long READ_AFTER_WRITE_FAILURE_MS = 2000;
 
     private PaneldClient(EventLoopGroup group, Channel channel, boolean unix) {
         this.group = group;
@@ -93,7 +99,11 @@ public final class PaneldClient implements AutoCloseable {
         });
     }
 
-    /** Connects to the Unix socket at {@code socket} (epoll transport), asking for fd passing. */
+    /**
+     * Connects to the Unix socket at {@code socket} (epoll transport), asking for fd passing. When
+     * the server refuses the connection (e.g. EBUSY, too many connections) the exception carries
+     * the server's code and message, not the broken pipe that follows it.
+     */
     public static PaneldClient connect(Path socket) throws IOException {
         if (!Epoll.isAvailable()) {
             throw new IOException("Unix sockets need Netty's epoll transport: " + Epoll.unavailabilityCause());
@@ -114,6 +124,9 @@ public final class PaneldClient implements AutoCloseable {
     private static PaneldClient open(EventLoopGroup g, Bootstrap b, java.net.SocketAddress address, boolean unix) throws IOException {
         PaneldClient[] holder = new PaneldClient[1];
         CompletableFuture<PaneldClient> made = new CompletableFuture<>();
+        // a failed write must not close the channel at once: the server's ERROR (e.g. EBUSY, too
+        // many connections) may be waiting in the socket, and it is the error worth reporting
+        b.option(ChannelOption.AUTO_CLOSE, false);
         b.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -184,15 +197,28 @@ public final class PaneldClient implements AutoCloseable {
         pending.put(id, f);
         if (!channel.isActive()) {
             pending.remove(id);
-            f.completeExceptionally(new PaneldException(ErrorCode.EIO, "connection closed"));
+            f.completeExceptionally(closeReason());
             return f;
         }
         channel.writeAndFlush(new Frame(id, m)).addListener(w -> {
-            if (!w.isSuccess()) {
-                CompletableFuture<Object> p = pending.remove(id);
-                if (p != null) {
-                    p.completeExceptionally(new PaneldException(ErrorCode.EIO, "send failed: " + w.cause(), w.cause()));
+            if (w.isSuccess()) {
+                return;
+            }
+            if (w.cause() instanceof IOException && channel.isActive()) {
+                // the peer closed (Broken pipe) or reset: read what it sent before closing
+                // (channelInactive fails the request with the server's ERROR, if one came)
+                if (writeFailure == null) {
+                    writeFailure = w.cause();
+                    channel.eventLoop().schedule(() -> {
+                        channel.close();
+                    }, READ_AFTER_WRITE_FAILURE_MS, TimeUnit.MILLISECONDS);
                 }
+                return;
+            }
+            CompletableFuture<Object> p = pending.remove(id);
+            if (p != null) {
+                p.completeExceptionally(w.cause() instanceof IOException ? closeReason()
+                        : new PaneldException(ErrorCode.EIO, "send failed: " + w.cause(), w.cause()));
             }
         });
         return f;
@@ -384,7 +410,11 @@ public final class PaneldClient implements AutoCloseable {
             if (p == null) {
                 if (m instanceof Message.Error) {
                     Message.Error e = (Message.Error) m;
-                    failAll(new PaneldException(e.code(), e.message()));
+                    PaneldException pe = new PaneldException(e.code(), e.message());
+                    if (f.id() == 0) {
+                        refusal = pe;
+                    }
+                    failAll(pe);
                 }
                 return;
             }
@@ -400,7 +430,7 @@ public final class PaneldClient implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            failAll(new PaneldException(ErrorCode.EIO, "connection closed"));
+            failAll(closeReason());
             for (EventListener l : listeners) {
                 events.execute(l::closed);
             }
@@ -412,6 +442,19 @@ public final class PaneldClient implements AutoCloseable {
             failAll(new PaneldException(ErrorCode.EIO, "connection failed: " + cause, cause));
             ctx.close();
         }
+    }
+
+    /** Why the connection is unusable: the server's refusal if it sent one, else the failed write, else "closed". */
+    private PaneldException closeReason() {
+        PaneldException r = refusal;
+        if (r != null) {
+            return new PaneldException(r.code(), r.getMessage().substring(r.code().name().length() + 2));
+        }
+        Throwable w = writeFailure;
+        if (w != null) {
+            return new PaneldException(ErrorCode.EIO, "send failed: " + w, w);
+        }
+        return new PaneldException(ErrorCode.EIO, "connection closed");
     }
 
     private void failAll(PaneldException e) {

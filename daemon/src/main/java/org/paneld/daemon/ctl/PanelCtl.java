@@ -120,6 +120,8 @@ public final class PanelCtl implements Callable<Integer> {
             }
             try {
                 return PaneldClient.connectTcp(tcp.substring(0, colon), port);
+            } catch (PaneldException e) {
+                throw refusedConnection("tcp " + tcp, e);
             } catch (IOException e) {
                 throw new NoConnection("cannot connect to paneld at tcp " + tcp + ": " + strip(e));
             }
@@ -127,10 +129,25 @@ public final class PanelCtl implements Callable<Integer> {
         Path p = socket != null ? socket : DefaultSocket.forClient(System.getenv());
         try {
             return PaneldClient.connect(p);
+        } catch (PaneldException e) {
+            throw refusedConnection(p.toString(), e);
         } catch (IOException e) {
             throw new NoConnection("cannot connect to paneld at " + p + ": " + strip(e)
                     + (socket == null ? " (is paneld running? --socket PATH or $PANELD_SOCKET name another socket)" : ""));
         }
+    }
+
+    /**
+     * A failed connect: when the daemon answered with its own ERROR (e.g. EBUSY, too many
+     * connections) that is a refusal (exit 1, its message printed); a broken connection (EIO) or
+     * no answer in time (ETIMEDOUT) is a {@link NoConnection}.
+     */
+    private RuntimeException refusedConnection(String where, PaneldException e) throws NoConnection {
+        if (e.code() == org.paneld.protocol.ErrorCode.EIO || e.code() == org.paneld.protocol.ErrorCode.ETIMEDOUT) {
+            throw new NoConnection("cannot connect to paneld at " + where + ": " + strip(e)
+                    + (socket == null && tcp == null ? " (is paneld running? --socket PATH or $PANELD_SOCKET name another socket)" : ""));
+        }
+        return new Refused("paneld at " + where + " refused the connection", e);
     }
 
     private static String strip(IOException e) {
@@ -344,7 +361,9 @@ public final class PanelCtl implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             parent.withClient(name, c -> {
-                try (Session s = c.open(name, false)) {
+                // like fill and draw: owner for the moment it sets (SET_PROPERTY is the owner's);
+                // when another client owns the panel the daemon's EBUSY is printed
+                try (Session s = c.open(name, true)) {
                     s.setProperty(property, value);
                 }
                 return null;

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class Connection extends ChannelInboundHandlerAdapter implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
+    /** How long a refused connection waits for the client to close after the ERROR (see {@link #refuse}). */
+    private static final long REFUSAL_LINGER_MS = 1000;
     private static final long MAX_PENDING_OUTPUT = 64L << 20;
     /** Bytes of work queued on device workers above which the connection stops reading, and below which it reads again. */
     private static final long QUEUED_HIGH = 32L << 20, QUEUED_LOW = 8L << 20;
@@ -75,6 +77,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private volatile boolean readPaused;
     /** ADMIN_SNAPSHOTs of this connection in flight (bounded by {@link SnapshotSlots}). */
     private final java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
+    private ConnectionSlots.Slot slot;
+    private ScheduledFuture<?> helloTimeout;
 
     Connection(PaneldServer server, int number, boolean unix) {
         this.server = server;
@@ -94,14 +98,32 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             try {
                 PeerCredentials pc = ((EpollDomainSocketChannel) channel).peerCredentials();
                 uid = pc.uid();
-                gids = pc.gids();
+                // SO_PEERCRED has the primary gid only; supplementary groups matter only to allow-lists
+                gids = server.options().deviceAccess().isEmpty() ? pc.gids()
+                        : PeerGroups.of(pc.pid(), pc.uid(), pc.gids().length > 0 ? pc.gids()[0] : -1);
             } catch (IOException e) {
                 LOG.warn("{}: cannot read peer credentials: {}", describe(), e.toString());
             }
         }
-        if (!server.connectionOpened(this)) {
-            sendError(0, 0, ErrorCode.EBUSY, "too many connections (limit " + server.options().limits().maxConnections() + ")");
-            closeAfterFlush();
+        ConnectionSlots.Outcome admitted = server.connectionOpened(this, unix, uid, () -> onLoop(() -> {
+            if (!closing) { // its slot is already given to a newer connection
+                LOG.debug("{}: evicted before its HELLO to make room", describe());
+                refuse(ErrorCode.ETIMEDOUT, "closed before its HELLO: every connection slot was taken, and this was the oldest"
+                        + " connection without HELLO");
+            }
+        }));
+        slot = admitted.slot();
+        if (slot == null) {
+            LOG.debug("{}: refused: {}", describe(), admitted.refusal());
+            refuse(ErrorCode.EBUSY, admitted.refusal());
+        } else {
+            long ms = server.admission().helloTimeoutMs();
+            helloTimeout = channel.eventLoop().schedule(() -> {
+                if (!helloDone && !closing) {
+                    LOG.debug("{}: no HELLO within {} ms; closing", describe(), ms);
+                    refuse(ErrorCode.ETIMEDOUT, "no HELLO within " + ms + " ms of connecting (hello_timeout_ms)");
+                }
+            }, ms, TimeUnit.MILLISECONDS);
         }
         super.channelActive(ctx);
     }
@@ -111,6 +133,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         closing = true;
         if (fdTimeout != null) {
             fdTimeout.cancel(false);
+        }
+        if (helloTimeout != null) {
+            helloTimeout.cancel(false);
+        }
+        if (slot != null) {
+            slot.release();
         }
         held.clear();
         server.releaseBufferBytes(bufferBytes);
@@ -184,6 +212,31 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     private void sendError(int id, int type, ErrorCode code, String message) {
         send(new Frame(id, new Message.Error(code, type, message)));
+    }
+
+    /**
+     * Sends a connection-level ERROR (id 0), then half-closes: the client reads the ERROR and EOF
+     * even if it is still writing; the socket closes when the client closes or after
+     * {@link #REFUSAL_LINGER_MS}. (Closing at once with the client's HELLO unread would reset a TCP
+     * connection, which can destroy the ERROR before the client reads it.)
+     */
+    private void refuse(ErrorCode code, String message) {
+        sendError(0, 0, code, message);
+        if (!server.slots().startLinger()) { // a flood of refusals: do not hold their sockets open
+            closeAfterFlush();
+            return;
+        }
+        channel.closeFuture().addListener(f -> server.slots().endLinger());
+        closing = true;
+        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (channel instanceof io.netty.channel.socket.DuplexChannel && channel.isActive()) {
+                ((io.netty.channel.socket.DuplexChannel) channel).shutdownOutput();
+            }
+            ScheduledFuture<?> linger = channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, REFUSAL_LINGER_MS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(x -> linger.cancel(false)); // nothing queued outlives the socket
+        });
     }
 
     private void closeAfterFlush() {
@@ -409,6 +462,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                     + ", this server speaks " + Message.VERSION + ".." + Message.VERSION, true);
         }
         helloDone = true;
+        if (helloTimeout != null) {
+            helloTimeout.cancel(false);
+        }
+        if (slot != null) {
+            slot.helloDone();
+        }
         fdPassing = channel instanceof EpollDomainSocketChannel && (h.flags() & Message.HELLO_WANT_FD) != 0;
         adminAllowed = server.adminAllowed(unix, uid);
         Limits l = server.options().limits();
@@ -627,7 +686,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 // already closed
             }
             if (!fut.isSuccess()) {
-                LOG.warn("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
+                if (fut.cause() instanceof IOException) { // the client went away (Broken pipe, reset): ordinary
+                    LOG.debug("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
+                } else {
+                    LOG.warn("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
+                }
                 channel.close();
             }
         });

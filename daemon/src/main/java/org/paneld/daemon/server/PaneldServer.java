@@ -62,6 +62,8 @@ public final class PaneldServer implements AutoCloseable {
     private static final long CLOSE_TIMEOUT_MS = 3000;
 
     private final ServerOptions options;
+    private final Admission admission;
+    private final ConnectionSlots slots;
     private final Bus bus;
     private final AdminService admin;
     private final SessionManager sessions;
@@ -95,7 +97,14 @@ public final class PaneldServer implements AutoCloseable {
     private volatile boolean closed;
 
     public PaneldServer(ServerOptions options, Bus bus, AdminService admin) {
+        this(options, Admission.defaults(), bus, admin);
+    }
+
+    /** With the lock-out defences of {@code admission} (HELLO deadline, per-uid slots, admin reserve). */
+    public PaneldServer(ServerOptions options, Admission admission, Bus bus, AdminService admin) {
         this.options = options;
+        this.admission = admission;
+        this.slots = new ConnectionSlots(options.limits().maxConnections(), admission);
         this.bus = bus;
         this.admin = admin == null ? AdminService.unsupported() : admin;
         this.sessions = new SessionManager(bus.tracker());
@@ -150,6 +159,10 @@ public final class PaneldServer implements AutoCloseable {
                 tcpChannel = t.bind(new InetSocketAddress(options.tcpHost(), options.tcpPort())).sync().channel();
                 listeners.add(tcpChannel);
                 LOG.info("listening on tcp {}", tcpChannel.localAddress());
+                if (options.tcpAdmin()) {
+                    LOG.warn("tcp_admin = true: every client that can reach tcp {} (on loopback: every local user) may use"
+                            + " admin requests (bind, unbind, unplug, status, snapshot)", tcpChannel.localAddress());
+                }
             }
         } catch (Exception e) {
             close();
@@ -331,12 +344,29 @@ public final class PaneldServer implements AutoCloseable {
         return snapshotSlots;
     }
 
-    boolean connectionOpened(Connection c) {
-        if (closed || connections.size() >= options.limits().maxConnections()) {
-            return false;
+    Admission admission() {
+        return admission;
+    }
+
+    /**
+     * Admits {@code c} (a slot, see {@link ConnectionSlots}) or says why not; the caller releases
+     * the slot when the connection closes.
+     */
+    ConnectionSlots.Outcome connectionOpened(Connection c, boolean unix, int uid, Runnable evict) {
+        if (closed) {
+            return new ConnectionSlots.Outcome(null, "paneld is stopping");
         }
-        connections.add(c);
-        return true;
+        boolean admin = unix && uid >= 0 && adminAllowed(true, uid);
+        ConnectionSlots.Outcome o = slots.acquire(!unix ? ConnectionSlots.TCP : uid < 0 ? ConnectionSlots.UNKNOWN : uid, admin, evict);
+        if (o.slot() != null) {
+            connections.add(c);
+        }
+        return o;
+    }
+
+    /** Slots in use (tests). */
+    ConnectionSlots slots() {
+        return slots;
     }
 
     void connectionClosed(Connection c) {
