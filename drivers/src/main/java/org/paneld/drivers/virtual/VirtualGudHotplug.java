@@ -7,7 +7,6 @@ import org.paneld.drivers.core.Bus;
 import org.paneld.drivers.core.BusDevice;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.VirtualHardware;
-import org.paneld.drivers.gud.GudDriver;
 import org.paneld.drivers.usb.UsbHotplug;
 
 /**
@@ -20,6 +19,9 @@ import org.paneld.drivers.usb.UsbHotplug;
  * Threads: any.
  */
 public final class VirtualGudHotplug implements AutoCloseable {
+    /** The driver name GUD devices are bound by ("gud"). */
+    static final String DRIVER = "gud";
+
     private final UsbHotplug hotplug;
     private final Map<String, Plugged> plugged = new ConcurrentHashMap<>();
 
@@ -41,7 +43,7 @@ public final class VirtualGudHotplug implements AutoCloseable {
         }
         device.reconnect();
         device.addDisconnectListener(onDisconnect);
-        BusDevice bd = new BusDevice(name, GudDriver.NAME, DeviceConfig.of("virtual USB " + name))
+        BusDevice bd = new BusDevice(name, DRIVER, DeviceConfig.of("virtual USB " + name))
                 .attach(VirtualHardware.class, device);
         return hotplug.arrived(bd);
     }

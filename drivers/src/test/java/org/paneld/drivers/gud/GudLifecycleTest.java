@@ -22,6 +22,7 @@ import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.virtual.VirtualGudDevice;
+import org.paneld.drivers.virtual.VirtualGudFormat;
 
 /** Bind/unbind/rebind, connector polling in the hardware scope, unplug during flushes, config keys. */
 class GudLifecycleTest {
@@ -38,7 +39,7 @@ class GudLifecycleTest {
         assertEquals(100, d.info().property("backlight").orElseThrow().value());
         Framebuffer fb = GudRig.pattern(64, 48, PixelFormat.XRGB8888, 9);
         d.flush(fb, fb.bounds());
-        GudDrawingTest.assertImage(GudRig.expected(fb, GudFormat.RGB565), dev.snapshot());
+        GudDrawingTest.assertImage(GudRig.expected(fb, VirtualGudFormat.RGB565), dev.snapshot());
         java.nio.file.Path png = java.nio.file.Files.createTempFile("gud", ".png");
         try {
             dev.snapshot().writePng(png);
@@ -96,6 +97,9 @@ class GudLifecycleTest {
             assertEquals(0, fed.watchdogResets());
             assertThrows(NoDeviceException.class, () -> b.device().flush(fb, fb.bounds()));
             assertEquals(1, starved.watchdogResets());
+            assertEquals(1, starved.violations().size(), starved.violations().toString());
+            assertTrue(starved.violations().get(0).startsWith("watchdog:"), starved.violations().toString());
+            starved.clearViolations(); // provoked on purpose: a host that does not poll lets the watchdog fire
             await().atMost(Duration.ofSeconds(10)).until(b::isUnbound); // the reset device is gone
             assertFalse(a.isUnbound());
         }
@@ -126,7 +130,7 @@ class GudLifecycleTest {
             assertEquals(24, first.info().width());
             Device second = rig.bus.bind("gud0").device();
             assertTrue(second != first);
-            GudDrawingTest.assertImage(GudRig.expected(fb, GudFormat.XRGB8888), dev.snapshot());
+            GudDrawingTest.assertImage(GudRig.expected(fb, VirtualGudFormat.XRGB8888), dev.snapshot());
             assertEquals(1, dev.openTransports());
             session.close();
             assertEquals(1, first.releaseCount());
@@ -171,7 +175,7 @@ class GudLifecycleTest {
         VirtualHardware v = driver.createVirtual(ok).orElseThrow();
         VirtualGudDevice dev = (VirtualGudDevice) v;
         assertEquals(128, dev.config().width());
-        assertEquals(java.util.List.of(GudFormat.R1, GudFormat.RGB565), dev.config().formats());
+        assertEquals(java.util.List.of(VirtualGudFormat.R1, VirtualGudFormat.RGB565), dev.config().formats());
 
         ConfigException e = assertThrows(ConfigException.class, () -> driver.validate(ok.with("formats", java.util.List.of("yuv"))));
         assertTrue(e.getMessage().contains("'formats'") && e.getMessage().contains("yuv"), e.getMessage());
