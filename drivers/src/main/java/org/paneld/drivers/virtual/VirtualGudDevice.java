@@ -258,14 +258,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         UnplugGuard guard = device.guard();
         guard.enter();
         try {
-            int generation;
-            synchronized (this) {
-                checkConnected(plugGeneration);
-                generation = plugGeneration;
-            }
-            Transport t = new Transport(guard, generation);
-            openTransports.incrementAndGet();
-            opens.incrementAndGet();
+            Transport t = connect(guard);
             try {
                 device.hardware().addOrReset("close virtual USB handle of " + device.id(), t::close);
             } catch (Exception e) {
@@ -275,6 +268,23 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         } finally {
             guard.exit();
         }
+    }
+
+    /**
+     * A handle on the device whose transfers enter {@code guard} (a host without the device model,
+     * e.g. a test writing raw streams). It stays counted in {@link #openTransports()}: such a host
+     * holds it for the device's life.
+     */
+    public Transport connect(UnplugGuard guard) throws NoDeviceException {
+        int generation;
+        synchronized (this) {
+            checkConnected(plugGeneration);
+            generation = plugGeneration;
+        }
+        Transport t = new Transport(guard, generation);
+        openTransports.incrementAndGet();
+        opens.incrementAndGet();
+        return t;
     }
 
     @Override
@@ -298,7 +308,8 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         return opens.get();
     }
 
-    private final class Transport implements UsbTransport {
+    /** One handle on the device, like an open libusb handle with its claimed interface. */
+    public final class Transport implements UsbTransport {
         private final UnplugGuard guard;
         private final int generation;
         private volatile boolean closed;
