@@ -444,8 +444,8 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         boolean gone = false;
         List<Runnable> listeners = List.of();
         synchronized (this) {
+            bulkTransfers++; // attempts, also those on a device that is gone
             checkConnected(generation);
-            bulkTransfers++;
             Fault f = takeFault(-1, true);
             if (f != null && f.kind == FaultKind.BULK_TIMEOUT) {
                 // the device lost the transfer: like gud-pico after a failed transfer, its endpoint is idle
@@ -619,7 +619,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         return control.endpoint.bytes();
     }
 
-    /** Host bulk OUT transfers attempted. */
+    /** Host bulk OUT transfers attempted (also those that found the device gone). */
     public synchronized long bulkTransfers() {
         return bulkTransfers;
     }

@@ -232,8 +232,10 @@ class GudFaultTest {
         DeviceRef session = d.acquire("session 1");
         assertDraws(d, dev, 1);
 
+        long bulks = dev.bulkTransfers();
         dev.injectDisconnectMidBulk();
         assertEquals(Errno.ENODEV, flushErrno(d, 2));
+        assertEquals(bulks + 1, dev.bulkTransfers(), "a bulk transfer that found the device gone is not retried");
         await().atMost(Duration.ofSeconds(10)).until(b::isUnbound); // reportGone → surprise removal
         assertEquals(0, dev.openTransports());
         assertEquals(Errno.ENODEV, flushErrno(d, 3)); // the session still holds a valid object
