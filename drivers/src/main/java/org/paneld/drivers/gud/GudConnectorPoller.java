@@ -41,9 +41,18 @@ final class GudConnectorPoller {
         this.listener = listener;
     }
 
-    /** A forced status check: SET_CONNECTOR_FORCE_DETECT, then GET_CONNECTOR_STATUS; true when connected. */
-    static boolean forcedCheck(GudControl control) throws IOException {
-        control.set(REQ_SET_CONNECTOR_FORCE_DETECT, 0, null, 0);
+    /**
+     * A forced status check: SET_CONNECTOR_FORCE_DETECT, then GET_CONNECTOR_STATUS; true when
+     * connected. A device that refuses the force detect (but is there) is still asked for its status.
+     */
+    static boolean forcedCheck(Device device, GudControl control) throws IOException {
+        try {
+            control.set(REQ_SET_CONNECTOR_FORCE_DETECT, 0, null, 0);
+        } catch (NoDeviceException e) {
+            throw e;
+        } catch (DeviceException e) {
+            LOG.debug("{}: SET_CONNECTOR_FORCE_DETECT failed: {}", device.id(), e.getMessage());
+        }
         byte[] b = new byte[1];
         int n = control.get(REQ_GET_CONNECTOR_STATUS, 0, b, 1);
         return n == 1 && (b[0] & CONNECTOR_STATUS_CONNECTED_MASK) == CONNECTOR_STATUS_CONNECTED;

@@ -78,7 +78,7 @@ final class GudProbe {
         }
 
         // The connector probe is a forced detect (the kernel's drm_helper_probe_single_connector_modes).
-        boolean connected = GudConnectorPoller.forcedCheck(control);
+        boolean connected = GudConnectorPoller.forcedCheck(device, control);
 
         // Modes: the device's list; when it has none, the EDID's preferred timing (as the kernel).
         Edid edid = null;
