@@ -356,7 +356,7 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             try {
                 checkOpen();
                 checkWatchdog(generation);
-                handleBulk(generation, data, offset, length);
+                handleBulk(this, generation, data, offset, length);
             } finally {
                 guard.exit();
             }
@@ -439,7 +439,12 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         }
     }
 
-    private void handleBulk(int generation, byte[] data, int off, int len) throws IOException {
+    /**
+     * One host bulk OUT transfer: faults first, then the wire time ({@code bulk_mb_per_s}), then
+     * the bytes reach the endpoint — unless the cable was pulled or the host closed its handle
+     * meanwhile (a handle closed under a transfer in flight is a violation: unplug must wait).
+     */
+    private void handleBulk(Transport t, int generation, byte[] data, int off, int len) throws IOException {
         long start = System.nanoTime();
         boolean gone = false;
         List<Runnable> listeners = List.of();
@@ -457,9 +462,6 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
                 listeners = List.copyOf(disconnectListeners);
                 disconnected = true;
                 control.reset();
-            } else if (control.endpoint.receive(data, off, len) == VirtualGudEndpoint.Outcome.NAKED) {
-                throw new DeviceException(Errno.ETIMEDOUT, "virtual GUD device: bulk OUT of " + len
-                        + " bytes NAKed, the endpoint is not armed (LIBUSB_ERROR_TIMEOUT)");
             }
         }
         if (gone) {
@@ -473,6 +475,18 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
             long left;
             while ((left = deadline - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(left);
+            }
+        }
+        synchronized (this) {
+            if (t.closed) {
+                violations.add("bulk OUT: the host closed its handle while " + len + " bytes were on the wire"
+                        + " (unplug did not wait for the transfer in flight)");
+                throw new NoDeviceException("virtual GUD device: handle closed during a bulk transfer", null);
+            }
+            checkConnected(generation); // pulled during the wire time: the data is lost
+            if (control.endpoint.receive(data, off, len) == VirtualGudEndpoint.Outcome.NAKED) {
+                throw new DeviceException(Errno.ETIMEDOUT, "virtual GUD device: bulk OUT of " + len
+                        + " bytes NAKed, the endpoint is not armed (LIBUSB_ERROR_TIMEOUT)");
             }
         }
     }
