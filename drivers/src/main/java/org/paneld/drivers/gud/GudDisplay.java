@@ -52,9 +52,6 @@ public final class GudDisplay implements Display {
     private final Stats stats;
     private final GudFlusher flusher;
 
-    /** Flush pieces are at most this big when pipelined (not on FULL_UPDATE devices). */
-    static final int PIPELINE_BYTES = GudFlusher.PIPELINE_BYTES;
-
     // touched only by the serialised display operations
     private GudFormat committedFormat;
 
