@@ -308,7 +308,11 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
         return opens.get();
     }
 
-    /** One handle on the device, like an open libusb handle with its claimed interface. */
+    /**
+     * One handle on the device, like an open libusb handle with its claimed interface: every
+     * transfer enters the holder's unplug guard. Lifetime: until closed (for {@link #open}, by the
+     * binding's hardware scope); a handle from before a disconnect stays dead. Threads: any.
+     */
     public final class Transport implements UsbTransport {
         private final UnplugGuard guard;
         private final int generation;
