@@ -444,9 +444,10 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
     }
 
     /**
-     * One host bulk OUT transfer: faults first, then the wire time ({@code bulk_mb_per_s}), then
-     * the bytes reach the endpoint — unless the cable was pulled or the host closed its handle
-     * meanwhile (a handle closed under a transfer in flight is a violation: unplug must wait).
+     * One host bulk OUT transfer: faults first, then the bytes reach the endpoint (the device
+     * decodes while the wire time of {@code bulk_mb_per_s} runs), and the host's call returns when
+     * the wire time is over. A handle closed before then is a violation: unplug must wait for the
+     * transfer in flight.
      */
     private void handleBulk(Transport t, int generation, byte[] data, int off, int len) throws IOException {
         long start = System.nanoTime();
@@ -466,6 +467,9 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
                 listeners = List.copyOf(disconnectListeners);
                 disconnected = true;
                 control.reset();
+            } else if (control.endpoint.receive(data, off, len) == VirtualGudEndpoint.Outcome.NAKED) {
+                throw new DeviceException(Errno.ETIMEDOUT, "virtual GUD device: bulk OUT of " + len
+                        + " bytes NAKed, the endpoint is not armed (LIBUSB_ERROR_TIMEOUT)");
             }
         }
         if (gone) {
@@ -486,11 +490,6 @@ public final class VirtualGudDevice implements VirtualHardware, UsbTransportFact
                 violations.add("bulk OUT: the host closed its handle while " + len + " bytes were on the wire"
                         + " (unplug did not wait for the transfer in flight)");
                 throw new NoDeviceException("virtual GUD device: handle closed during a bulk transfer", null);
-            }
-            checkConnected(generation); // pulled during the wire time: the data is lost
-            if (control.endpoint.receive(data, off, len) == VirtualGudEndpoint.Outcome.NAKED) {
-                throw new DeviceException(Errno.ETIMEDOUT, "virtual GUD device: bulk OUT of " + len
-                        + " bytes NAKed, the endpoint is not armed (LIBUSB_ERROR_TIMEOUT)");
             }
         }
     }

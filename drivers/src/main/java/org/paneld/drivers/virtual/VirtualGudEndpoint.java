@@ -32,7 +32,7 @@ final class VirtualGudEndpoint {
     private final boolean fullUpdate;
     private final VirtualGudViolations violations;
     private final Sink sink;
-    private final LZ4SafeDecompressor lz4 = LZ4Factory.safeInstance().safeDecompressor();
+    private final LZ4SafeDecompressor lz4 = LZ4Factory.fastestInstance().safeDecompressor();
 
     private boolean armed;
     private int xferLen;
@@ -93,13 +93,23 @@ final class VirtualGudEndpoint {
         bytes += n;
         int pos = 0;
         do {
-            int pkt = Math.min(packet, n - pos);
             if (!armed) {
                 violations.add("bulk OUT: " + (n - pos) + " of " + n + " bytes arrived while the endpoint was not"
                         + " armed (no SET_BUFFER since the last transfer ended); the device NAKs them");
                 return Outcome.NAKED;
             }
             int room = xferLen - received;
+            int whole = Math.min(n - pos, room) / packet * packet; // full packets that fit: taken at once
+            if (whole > 0) {
+                System.arraycopy(data, off + pos, buf, received, whole);
+                received += whole;
+                pos += whole;
+                if (received == xferLen) {
+                    complete();
+                }
+                continue;
+            }
+            int pkt = Math.min(packet, n - pos); // a short packet, or one that does not fit
             if (pkt > room) {
                 violations.add("bulk OUT: a packet of " + pkt + " bytes overruns the armed transfer by "
                         + (pkt - room) + " bytes (armed for " + xferLen + ", " + received + " received)");
@@ -111,7 +121,7 @@ final class VirtualGudEndpoint {
             pos += pkt;
             if (received == xferLen) {
                 complete();
-            } else if (pkt < packet) {
+            } else {
                 violations.add("bulk OUT: a short packet (" + pkt + " bytes) ended the device's transfer after "
                         + received + " of " + xferLen + " bytes; the data is dropped (pieces must be whole "
                         + packet + "-byte packets)");
