@@ -66,48 +66,55 @@ public enum VirtualGudFormat {
                 + Arrays.toString(values()).toLowerCase(Locale.ROOT) + ")");
     }
 
-    /** What the panel shows (0xRRGGBB) for pixel {@code i} of the line starting at {@code p[line]}. */
-    int shown(byte[] p, int line, int i) {
+    /**
+     * What the panel shows (0xRRGGBB) for the {@code w} pixels of the line starting at
+     * {@code p[line]}, into {@code dst[dOff..]}.
+     */
+    void decodeLine(byte[] p, int line, int w, int[] dst, int dOff) {
         switch (this) {
             case XRGB8888:
-            case ARGB8888: {
-                int o = line + 4 * i;
-                return (p[o + 2] & 0xFF) << 16 | (p[o + 1] & 0xFF) << 8 | (p[o] & 0xFF);
-            }
-            case RGB888: {
-                int o = line + 3 * i;
-                return (p[o + 2] & 0xFF) << 16 | (p[o + 1] & 0xFF) << 8 | (p[o] & 0xFF);
-            }
-            case RGB565: {
-                int o = line + 2 * i;
-                int v = (p[o] & 0xFF) | (p[o + 1] & 0xFF) << 8;
-                return widen(v >> 11 & 0x1F, 5) << 16 | widen(v >> 5 & 0x3F, 6) << 8 | widen(v & 0x1F, 5);
-            }
-            case RGB332: {
-                int v = p[line + i] & 0xFF;
-                return widen(v >> 5, 3) << 16 | widen(v >> 2 & 7, 3) << 8 | widen(v & 3, 2);
-            }
-            case R8: {
-                int y = p[line + i] & 0xFF;
-                return y << 16 | y << 8 | y;
-            }
-            case XRGB1111: {
-                int v = (p[line + i / 2] & 0xFF) >> ((i & 1) == 0 ? 4 : 0);
-                return (v & 4) * 0x3FC000 | (v & 2) * 0x7F80 | (v & 1) * 0xFF;
-            }
+            case ARGB8888:
+                for (int i = 0, o = line; i < w; i++, o += 4) {
+                    dst[dOff + i] = (p[o + 2] & 0xFF) << 16 | (p[o + 1] & 0xFF) << 8 | (p[o] & 0xFF);
+                }
+                break;
+            case RGB888:
+                for (int i = 0, o = line; i < w; i++, o += 3) {
+                    dst[dOff + i] = (p[o + 2] & 0xFF) << 16 | (p[o + 1] & 0xFF) << 8 | (p[o] & 0xFF);
+                }
+                break;
+            case RGB565:
+                for (int i = 0, o = line; i < w; i++, o += 2) {
+                    int v = (p[o] & 0xFF) | (p[o + 1] & 0xFF) << 8;
+                    int r = v >> 11 & 0x1F, g = v >> 5 & 0x3F, b = v & 0x1F;
+                    dst[dOff + i] = (r << 3 | r >> 2) << 16 | (g << 2 | g >> 4) << 8 | (b << 3 | b >> 2);
+                }
+                break;
+            case RGB332:
+                for (int i = 0; i < w; i++) {
+                    int v = p[line + i] & 0xFF;
+                    int r = v >> 5, g = v >> 2 & 7, b = v & 3;
+                    dst[dOff + i] = (r << 5 | r << 2 | r >> 1) << 16 | (g << 5 | g << 2 | g >> 1) << 8 | b * 0x55;
+                }
+                break;
+            case R8:
+                for (int i = 0; i < w; i++) {
+                    dst[dOff + i] = (p[line + i] & 0xFF) * 0x010101;
+                }
+                break;
+            case XRGB1111:
+                for (int i = 0; i < w; i++) {
+                    int v = (p[line + i / 2] & 0xFF) >> ((i & 1) == 0 ? 4 : 0);
+                    dst[dOff + i] = (v >> 2 & 1) * 0xFF0000 | (v >> 1 & 1) * 0xFF00 | (v & 1) * 0xFF;
+                }
+                break;
             case R1:
-                return (p[line + i / 8] & (0x80 >> (i & 7))) != 0 ? 0xFFFFFF : 0;
+                for (int i = 0; i < w; i++) {
+                    dst[dOff + i] = (p[line + i / 8] & (0x80 >> (i & 7))) != 0 ? 0xFFFFFF : 0;
+                }
+                break;
             default:
                 throw new AssertionError(this);
         }
-    }
-
-    /** Expands an {@code n}-bit channel to 8 bits by repeating its bits. */
-    private static int widen(int v, int n) {
-        int out = 0;
-        for (int shift = 8 - n; shift > -n; shift -= n) {
-            out |= shift >= 0 ? v << shift : v >> -shift;
-        }
-        return out & 0xFF;
     }
 }

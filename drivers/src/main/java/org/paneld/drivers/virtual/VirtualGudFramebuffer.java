@@ -22,11 +22,7 @@ final class VirtualGudFramebuffer {
     void write(VirtualGudFormat f, byte[] p, int x, int y, int w, int h) {
         int pitch = (int) f.lineBytes(w);
         for (int row = 0; row < h; row++) {
-            int line = row * pitch;
-            int o = (y + row) * width + x;
-            for (int i = 0; i < w; i++) {
-                rgb[o + i] = f.shown(p, line, i);
-            }
+            f.decodeLine(p, row * pitch, w, rgb, (y + row) * width + x);
         }
     }
 
