@@ -15,7 +15,7 @@ import org.paneld.drivers.pixel.Rgb;
  * one byte RRRGGGBB; XRGB1111 two pixels per byte, the left one in the high nibble (0RGB);
  * R8 one grey byte; R1 eight pixels per byte, the leftmost in the most significant bit.
  *
- * <p>Grey and monochrome conversions use {@link Rgb#luma} (DRM's gray8 weights); R1 and
+ * <p>Grey and monochrome conversions use {@link Rgb#luma} (the kernel's BT.601 gray8 weights); R1 and
  * XRGB1111 threshold each channel/luma at 128 (the top bit), as the kernel's gud_pipe.c does —
  * no dithering, so the result is exact and predictable. Immutable; any thread.
  */

@@ -9,8 +9,8 @@ import org.paneld.drivers.core.Errno;
 
 /**
  * The GUD wire format (Linux include/drm/gud.h): request codes, flags, status codes and the
- * packed little-endian structs, with encoders and strict decoders. Shared by the host driver and
- * the virtual GUD device. Stateless; any thread.
+ * packed little-endian structs, with encoders and strict decoders, for the host driver (the
+ * virtual GUD device has its own reading of the header). Stateless; any thread.
  */
 public final class GudProtocol {
     private GudProtocol() {

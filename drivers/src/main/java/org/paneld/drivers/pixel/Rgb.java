@@ -28,11 +28,12 @@ public final class Rgb {
     }
 
     /**
-     * Grey level 0..255 of 0xRRGGBB with the weights DRM's drm_fb_xrgb8888_to_gray8 uses
-     * ({@code (3 * r + 6 * g + b) / 10}).
+     * Grey level 0..255 of 0xRRGGBB as current kernels compute it for R8/R1
+     * (drm_format_internal.h, drm_pixel_xrgb8888_to_r8_bt601 since mid-2025): BT.601 weights
+     * normalised to 256, {@code (77 r + 150 g + 29 b) >> 8}.
      */
     public static int luma(int rgb) {
         int r = rgb >> 16 & 0xFF, g = rgb >> 8 & 0xFF, b = rgb & 0xFF;
-        return (3 * r + 6 * g + b) / 10;
+        return (77 * r + 150 * g + 29 * b) >> 8;
     }
 }

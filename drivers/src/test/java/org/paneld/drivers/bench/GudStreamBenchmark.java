@@ -29,7 +29,7 @@ import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.LifecycleTracker;
 import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.gud.GudDriver;
-import org.paneld.drivers.gud.GudFormat;
+import org.paneld.drivers.virtual.VirtualGudFormat;
 import org.paneld.drivers.gud.GudOptions;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
@@ -77,7 +77,7 @@ public class GudStreamBenchmark {
         boolean small = scenario.startsWith("320");
         int w = small ? 320 : 800, h = small ? 240 : 480;
         PixelFormat client = scenario.startsWith("320") ? PixelFormat.RGB565 : PixelFormat.XRGB8888;
-        GudFormat deviceFormat = scenario.endsWith("rgb565") ? GudFormat.RGB565 : GudFormat.XRGB8888;
+        VirtualGudFormat deviceFormat = scenario.endsWith("rgb565") ? VirtualGudFormat.RGB565 : VirtualGudFormat.XRGB8888;
         VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(w, h).withFormats(deviceFormat)
                 .withConnectorPoll(false).withBulkMbPerS(MB_PER_S).withLz4(scenario.endsWith("lz4")));
         bus = new Bus("bench", new LifecycleTracker());

@@ -18,6 +18,7 @@ import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.virtual.VirtualGudDevice;
+import org.paneld.drivers.virtual.VirtualGudFormat;
 
 /**
  * Pixel-exact drawing through the real GUD host driver into the virtual GUD device, for every
@@ -31,7 +32,7 @@ class GudDrawingTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (GudFormat f : GudFormat.values()) {
+        for (VirtualGudFormat f : VirtualGudFormat.values()) {
             for (PixelFormat client : new PixelFormat[] {PixelFormat.XRGB8888, PixelFormat.RGB565}) {
                 out.add(Arguments.of(f, client, false, 0, false));
                 out.add(Arguments.of(f, client, true, 0, false));
@@ -44,7 +45,7 @@ class GudDrawingTest {
 
     @ParameterizedTest(name = "{0} from {1} lz4={2} max_buffer={3} full_update={4}")
     @MethodSource("cases")
-    void drawsPixelExact(GudFormat format, PixelFormat client, boolean lz4, long maxBuffer, boolean fullUpdate) throws Exception {
+    void drawsPixelExact(VirtualGudFormat format, PixelFormat client, boolean lz4, long maxBuffer, boolean fullUpdate) throws Exception {
         VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(W, H).withFormats(format)
                 .withLz4(lz4).withMaxBufferSize(maxBuffer).withFullUpdate(fullUpdate));
         try (GudRig rig = new GudRig()) {
@@ -71,7 +72,7 @@ class GudDrawingTest {
             RgbImage want = fullUpdate ? GudRig.expected(next, format) : GudRig.expected(fb, format);
             if (!fullUpdate) {
                 RgbImage nextShown = GudRig.expected(next, format);
-                int x0 = damage.x() - damage.x() % format.pixelsPerByte();
+                int x0 = damage.x() - damage.x() % GudRig.pixelsPerByte(format);
                 for (int y = damage.y(); y < damage.bottom(); y++) {
                     for (int x = x0; x < damage.right(); x++) {
                         want.set(x, y, nextShown.get(x, y));
@@ -80,7 +81,7 @@ class GudDrawingTest {
             }
             d.flush(next, damage);
             assertImage(want, dev.snapshot());
-            assertEquals(0, dev.protocolErrors(), dev.lastError());
+            dev.assertNoViolations();
 
             d.disable();
             assertImage(RgbImage.blank(W, H), dev.snapshot());
@@ -101,21 +102,21 @@ class GudDrawingTest {
             assertEquals(48, d.info().heightMm());
             Framebuffer fb = GudRig.pattern(320, 240, PixelFormat.XRGB8888, 3);
             d.flush(fb, fb.bounds());
-            assertImage(GudRig.expected(fb, GudFormat.XRGB8888), dev.snapshot());
+            assertImage(GudRig.expected(fb, VirtualGudFormat.XRGB8888), dev.snapshot());
         }
     }
 
     @Test
     void rgb565ClientOnRgb565DeviceIsSentUnchangedAndSwitchesStateFormat() throws Exception {
         VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(40, 30)
-                .withFormats(GudFormat.XRGB8888, GudFormat.RGB565));
+                .withFormats(VirtualGudFormat.XRGB8888, VirtualGudFormat.RGB565));
         try (GudRig rig = new GudRig()) {
             Device d = rig.bind("gud0", dev).device();
-            assertEquals(GudFormat.XRGB8888, dev.committedFormat());
+            assertEquals(VirtualGudFormat.XRGB8888, dev.committedFormat());
             Framebuffer fb = GudRig.pattern(40, 30, PixelFormat.RGB565, 4);
             d.flush(fb, fb.bounds());
-            assertEquals(GudFormat.RGB565, dev.committedFormat(), "a new state with the client's format was committed");
-            assertImage(GudRig.expected(fb, GudFormat.RGB565), dev.snapshot());
+            assertEquals(VirtualGudFormat.RGB565, dev.committedFormat(), "a new state with the client's format was committed");
+            assertImage(GudRig.expected(fb, VirtualGudFormat.RGB565), dev.snapshot());
             assertEquals(2L * 40 * 30, dev.bulkBytes());
         }
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.paneld.drivers.gud.GudProtocol.*;
+import static org.paneld.drivers.virtual.VirtualGudWire.*;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -19,6 +19,8 @@ import org.paneld.drivers.core.Errno;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.virtual.VirtualGudDevice;
+import org.paneld.drivers.virtual.VirtualGudWire;
+import org.paneld.drivers.virtual.VirtualGudFormat;
 
 /**
  * Every injected fault of the virtual GUD device gives the documented error to the caller, the
@@ -87,7 +89,7 @@ class GudFaultTest {
     private static void assertDraws(Device d, VirtualGudDevice dev, int seed) throws Exception {
         Framebuffer fb = frame(seed);
         d.flush(fb, fb.bounds());
-        GudDrawingTest.assertImage(GudRig.expected(fb, GudFormat.XRGB8888), dev.snapshot());
+        GudDrawingTest.assertImage(GudRig.expected(fb, VirtualGudFormat.XRGB8888), dev.snapshot());
     }
 
     private static Errno flushErrno(Device d, int seed) {
@@ -196,19 +198,19 @@ class GudFaultTest {
         assertEquals(0, dev.openTransports());
         rig.bus.remove("gud0");
 
-        dev.overrideDescriptor(new Descriptor(0x12345678, 1, 0, 0, 0, W, W, H, H));
+        dev.overrideDescriptor(new VirtualGudWire.Descriptor(0x12345678, 1, 0, 0, 0, W, W, H, H));
         e = assertThrows(DeviceException.class, () -> rig.bind("gud1", dev));
         assertEquals(Errno.EPROTO, e.errno());
         assertTrue(e.getMessage().contains("magic"), e.getMessage());
         rig.bus.remove("gud1");
 
-        dev.overrideDescriptor(new Descriptor(MAGIC, 2, 0, 0, 0, W, W, H, H));
+        dev.overrideDescriptor(new VirtualGudWire.Descriptor(MAGIC, 2, 0, 0, 0, W, W, H, H));
         e = assertThrows(DeviceException.class, () -> rig.bind("gud2", dev));
         assertEquals(Errno.EOPNOTSUPP, e.errno());
         assertTrue(e.getMessage().contains("version 2"), e.getMessage());
         rig.bus.remove("gud2");
 
-        dev.overrideDescriptor(new Descriptor(MAGIC, 1, FLAG_FULL_UPDATE, COMPRESSION_LZ4, 0, W, W, H, H));
+        dev.overrideDescriptor(new VirtualGudWire.Descriptor(MAGIC, 1, DISPLAY_FLAG_FULL_UPDATE, COMPRESSION_LZ4, 0, W, W, H, H));
         e = assertThrows(DeviceException.class, () -> rig.bind("gud3", dev));
         assertEquals(Errno.EPROTO, e.errno());
         assertTrue(e.getMessage().contains("FULL_UPDATE"), e.getMessage());
@@ -230,8 +232,10 @@ class GudFaultTest {
         DeviceRef session = d.acquire("session 1");
         assertDraws(d, dev, 1);
 
+        long bulks = dev.bulkTransfers();
         dev.injectDisconnectMidBulk();
         assertEquals(Errno.ENODEV, flushErrno(d, 2));
+        assertEquals(bulks + 1, dev.bulkTransfers(), "a bulk transfer that found the device gone is not retried");
         await().atMost(Duration.ofSeconds(10)).until(b::isUnbound); // reportGone → surprise removal
         assertEquals(0, dev.openTransports());
         assertEquals(Errno.ENODEV, flushErrno(d, 3)); // the session still holds a valid object

@@ -3,6 +3,7 @@ package org.paneld.drivers.gud;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import org.paneld.drivers.core.VirtualHardwareRegistry;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.virtual.VirtualGudDevice;
+import org.paneld.drivers.virtual.VirtualGudFormat;
 
 /** Bind/unbind/rebind, connector polling in the hardware scope, unplug during flushes, config keys. */
 class GudLifecycleTest {
@@ -39,7 +41,7 @@ class GudLifecycleTest {
         assertEquals(100, d.info().property("backlight").orElseThrow().value());
         Framebuffer fb = GudRig.pattern(64, 48, PixelFormat.XRGB8888, 9);
         d.flush(fb, fb.bounds());
-        GudDrawingTest.assertImage(GudRig.expected(fb, GudFormat.RGB565), dev.snapshot());
+        GudDrawingTest.assertImage(GudRig.expected(fb, VirtualGudFormat.RGB565), dev.snapshot());
         java.nio.file.Path png = java.nio.file.Files.createTempFile("gud", ".png");
         try {
             dev.snapshot().writePng(png);
@@ -97,6 +99,9 @@ class GudLifecycleTest {
             assertEquals(0, fed.watchdogResets());
             assertThrows(NoDeviceException.class, () -> b.device().flush(fb, fb.bounds()));
             assertEquals(1, starved.watchdogResets());
+            assertEquals(1, starved.violations().size(), starved.violations().toString());
+            assertTrue(starved.violations().get(0).startsWith("watchdog:"), starved.violations().toString());
+            starved.clearViolations(); // provoked on purpose: a host that does not poll lets the watchdog fire
             await().atMost(Duration.ofSeconds(10)).until(b::isUnbound); // the reset device is gone
             assertFalse(a.isUnbound());
         }
@@ -127,7 +132,7 @@ class GudLifecycleTest {
             assertEquals(24, first.info().width());
             Device second = rig.bus.bind("gud0").device();
             assertTrue(second != first);
-            GudDrawingTest.assertImage(GudRig.expected(fb, GudFormat.XRGB8888), dev.snapshot());
+            GudDrawingTest.assertImage(GudRig.expected(fb, VirtualGudFormat.XRGB8888), dev.snapshot());
             assertEquals(1, dev.openTransports());
             session.close();
             assertEquals(1, first.releaseCount());
@@ -155,8 +160,10 @@ class GudLifecycleTest {
         started.await();
         await().atMost(Duration.ofSeconds(10)).until(() -> d.guard().activeSections() > 0);
         rig.bus.remove("gud0"); // yank: unplug waits for the transfer, then closes the handle
+        assertEquals(1, dev.frames(), "the frame in flight reached the device");
         flusher.join();
-        assertTrue(outcome.get() == null || outcome.get() instanceof NoDeviceException, String.valueOf(outcome.get()));
+        dev.assertNoViolations(); // a handle closed under the transfer would be one
+        assertNull(outcome.get(), "the flush in flight (one piece) completed: " + outcome.get());
         assertEquals(0, dev.openTransports());
         rig.close();
         rig.tracker.assertNoneLive();
@@ -173,7 +180,7 @@ class GudLifecycleTest {
         VirtualHardware v = registry.create(driver, ok);
         VirtualGudDevice dev = (VirtualGudDevice) v;
         assertEquals(128, dev.config().width());
-        assertEquals(java.util.List.of(GudFormat.R1, GudFormat.RGB565), dev.config().formats());
+        assertEquals(java.util.List.of(VirtualGudFormat.R1, VirtualGudFormat.RGB565), dev.config().formats());
 
         ConfigException e = assertThrows(ConfigException.class, () -> registry.validate(driver, ok.with("formats", java.util.List.of("yuv"))));
         assertTrue(e.getMessage().contains("'formats'") && e.getMessage().contains("yuv"), e.getMessage());

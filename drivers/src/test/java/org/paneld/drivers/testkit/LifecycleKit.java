@@ -17,6 +17,7 @@ import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Driver;
 import org.paneld.drivers.core.LifecycleTracker;
 import org.paneld.drivers.core.VirtualHardware;
+import org.paneld.drivers.virtual.VirtualGudDevice;
 
 /**
  * The lifecycle test kit (the kernel's kunit_device_register, seed 003): a JUnit 5 extension that
@@ -40,6 +41,8 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
     private Bus bus;
     private final List<Device> outstanding = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    /** Emulators that judged a binding in this test: their recorded violations fail it at the end. */
+    private final java.util.Set<VirtualHardware> judged = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private int bindings;
     private int releasesChecked;
 
@@ -58,6 +61,7 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
         bus = new Bus("test-bus", tracker);
         outstanding.clear();
         failures.clear();
+        judged.clear();
         bindings = 0;
         releasesChecked = 0;
         for (Driver d : drivers) {
@@ -69,6 +73,7 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
                 synchronized (LifecycleKit.this) {
                     outstanding.add(binding.device());
                     bindings++;
+                    binding.busDevice().attachment(VirtualHardware.class).ifPresent(judged::add);
                 }
             }
 
@@ -125,6 +130,11 @@ public final class LifecycleKit implements BeforeEachCallback, AfterEachCallback
             }
             outstanding.clear();
             problems.addAll(failures);
+            for (VirtualHardware v : judged) {
+                if (v instanceof VirtualGudDevice g && !g.violations().isEmpty()) {
+                    problems.add(g.describe() + " saw protocol violations:\n    " + String.join("\n    ", g.violations()));
+                }
+            }
         }
         if (tracker.liveCount() != 0) {
             problems.add("still alive:\n    " + String.join("\n    ", tracker.listing()));
