@@ -1,14 +1,11 @@
 package org.paneld.drivers.arch;
 
-import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
-import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -28,18 +25,6 @@ import java.util.Arrays;
 class FloorsTest {
     private static final String P = "org.paneld.drivers.";
     private static final String[] CHIP_DRIVERS = {P + "mipidbi..", P + "st7586..", P + "repaper..", P + "gud.."};
-
-    /**
-     * PENDING_ON_OTHER_BRANCHES: VirtualGudDevice (and its nested classes) still uses the GUD
-     * driver's GudProtocol and GudFormat (106 dependencies); branch gudref rewrites it without
-     * them. It is left out of the emulator rule only until that branch is merged: the lead deletes
-     * this predicate and its one use then, and the rule must pass without it. (VirtualDbiPanel,
-     * being rewritten on branch dbiref, already passes and is not excluded.) Matched by name so
-     * that this file compiles whatever shape the rewritten classes take.
-     */
-    private static final DescribedPredicate<HasName> PENDING_ON_OTHER_BRANCHES =
-            nameMatching("org\\.paneld\\.drivers\\.virtual\\.VirtualGudDevice(\\$.*)?")
-                    .as("VirtualGudDevice (pending on branch gudref)");
 
     /** No class of {@code pkg} depends on a class of ours outside {@code pkg} and {@code allowed}. */
     private static ArchRule onlyUses(String pkg, String because, String... allowed) {
@@ -93,7 +78,7 @@ class FloorsTest {
 
     @ArchTest
     static final ArchRule emulators_never_import_chip_drivers = noClasses()
-            .that().resideInAPackage(P + "virtual..").and(not(PENDING_ON_OTHER_BRANCHES))
+            .that().resideInAPackage(P + "virtual..")
             .should().dependOnClassesThat().resideInAnyPackage(CHIP_DRIVERS)
             .because("an emulator is an independent referee, written from the datasheet: sharing the driver's"
                     + " code would let one misunderstanding pass on both sides");
