@@ -2,6 +2,7 @@ package org.paneld.drivers.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,32 +29,55 @@ import org.slf4j.LoggerFactory;
  * scheme is SRCU's: each thread counts its own depth in a slot of its own; unplug publishes the
  * flag with a fence and then waits for every slot to drain. Lifetime: the device object
  * (it outlives the hardware). Threads: any.
+ *
+ * <p>Slots are recycled: a thread takes, on its first enter, the slot of a thread that has ended
+ * (its depth is then zero), and adds a new slot only when none is free. So the number of slots is
+ * bounded by the largest number of threads alive at once that have entered this guard, not by how
+ * many threads ever entered it (per-connection or per-session threads leave nothing behind). The
+ * fast path is unchanged: only a thread's first enter looks for a slot.
  */
 public final class UnplugGuard {
     private static final Logger LOG = LoggerFactory.getLogger(UnplugGuard.class);
     private static final VarHandle DEPTH;
+    private static final VarHandle OWNER;
     private static final long WAIT_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     static {
         try {
             DEPTH = MethodHandles.lookup().findVarHandle(Slot.class, "depth", int.class);
+            OWNER = MethodHandles.lookup().findVarHandle(Slot.class, "owner", WeakReference.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** One thread's nesting depth in this guard; written only by its owner thread. */
+    /**
+     * One thread's nesting depth in this guard; written only by its owner thread. The owner is
+     * held weakly: once it has ended with depth zero, another thread may claim the slot.
+     */
     private static final class Slot {
         volatile int depth;
         /** Depth of {@link #enterAtomic()} sections; owner thread only. */
         int atomic;
         final Slot next;
-        final String threadName;
+        /** The thread using this slot; replaced (CAS) only once that thread has ended. */
+        volatile WeakReference<Thread> owner;
 
-        Slot(Slot next, String threadName) {
+        Slot(Slot next, WeakReference<Thread> owner) {
             this.next = next;
-            this.threadName = threadName;
+            this.owner = owner;
+        }
+
+        /** True when the owner has ended outside any section: the slot may be claimed. */
+        boolean isFree() {
+            Thread t = owner.get();
+            return (t == null || !t.isAlive()) && depth == 0;
+        }
+
+        String ownerName() {
+            Thread t = owner.get();
+            return t == null ? "(ended)" : t.getName();
         }
     }
 
@@ -73,15 +97,36 @@ public final class UnplugGuard {
         return name;
     }
 
+    /**
+     * The calling thread's first enter: claims the slot of an ended thread, or adds one. A
+     * claimed slot's depth is zero and only its new owner writes it from then on, so unplug's
+     * scan of the (never shrinking) list sees it exactly as it would a fresh slot.
+     */
     private Slot registerSlot() {
-        String thread = Thread.currentThread().getName();
+        WeakReference<Thread> me = new WeakReference<>(Thread.currentThread());
+        for (Slot s = slots.get(); s != null; s = s.next) {
+            WeakReference<Thread> old = s.owner;
+            if (s.isFree() && OWNER.compareAndSet(s, old, me)) {
+                s.atomic = 0;
+                return s;
+            }
+        }
         while (true) {
             Slot head = slots.get();
-            Slot slot = new Slot(head, thread);
+            Slot slot = new Slot(head, me);
             if (slots.compareAndSet(head, slot)) {
                 return slot;
             }
         }
+    }
+
+    /** Number of per-thread slots (diagnostics and tests): bounded by the threads alive at once. */
+    int slotCount() {
+        int n = 0;
+        for (Slot s = slots.get(); s != null; s = s.next) {
+            n++;
+        }
+        return n;
     }
 
     /**
@@ -240,7 +285,7 @@ public final class UnplugGuard {
         for (Slot s = slots.get(); s != null; s = s.next) {
             int d = s.depth;
             if (d > 0) {
-                return "thread " + s.threadName + " at depth " + d;
+                return "thread " + s.ownerName() + " at depth " + d;
             }
         }
         return null;
