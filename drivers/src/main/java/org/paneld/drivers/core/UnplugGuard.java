@@ -82,7 +82,8 @@ public final class UnplugGuard {
     }
 
     private final String name;
-    private final ThreadLocal<Slot> local = ThreadLocal.withInitial(this::registerSlot);
+    /** This thread's slot; empty until its first enter (threads that only ask get none). */
+    private final ThreadLocal<Slot> local = new ThreadLocal<>();
     private final AtomicReference<Slot> slots = new AtomicReference<>();
     private final AtomicLong asyncSections = new AtomicLong();
     private volatile boolean unplugged;
@@ -136,6 +137,10 @@ public final class UnplugGuard {
      */
     public void enter() throws NoDeviceException {
         Slot slot = local.get();
+        if (slot == null) {
+            slot = registerSlot();
+            local.set(slot);
+        }
         int depth = slot.depth;
         slot.depth = depth + 1; // volatile store: StoreLoad fence before the flag is read
         if (unplugged && slot.atomic == 0) {
@@ -163,7 +168,7 @@ public final class UnplugGuard {
     /** Leaves the innermost atomic section entered by this thread with {@link #enterAtomic()}. */
     public void exitAtomic() {
         Slot slot = local.get();
-        if (slot.atomic <= 0) {
+        if (slot == null || slot.atomic <= 0) {
             throw new IllegalStateException("exitAtomic() without enterAtomic() on guard of " + name);
         }
         slot.atomic--;
@@ -173,7 +178,7 @@ public final class UnplugGuard {
     /** Leaves the innermost section entered by this thread with {@link #enter()}. */
     public void exit() {
         Slot slot = local.get();
-        int depth = slot.depth;
+        int depth = slot == null ? 0 : slot.depth;
         if (depth <= 0) {
             throw new IllegalStateException("exit() without enter() on guard of " + name
                     + " (thread " + Thread.currentThread().getName() + ")");
@@ -216,7 +221,8 @@ public final class UnplugGuard {
 
     /** True when this thread is inside a synchronous section of this guard. */
     public boolean isHeldByCurrentThread() {
-        return local.get().depth > 0;
+        Slot slot = local.get();
+        return slot != null && slot.depth > 0;
     }
 
     /**

@@ -63,6 +63,20 @@ class UnplugGuardSlotTest {
         assertTrue(g.isDrained());
     }
 
+    /** Asking (isHeldByCurrentThread, unplug from a long-lived admin thread) takes no slot. */
+    @Test
+    void threadsThatOnlyAskOrUnplugTakeNoSlot() throws Exception {
+        UnplugGuard g = new UnplugGuard("lcd0");
+        assertFalse(g.isHeldByCurrentThread());
+        Thread t = new Thread(() -> assertFalse(g.isHeldByCurrentThread()));
+        t.start();
+        t.join();
+        assertThrows(IllegalStateException.class, g::exit);
+        assertThrows(IllegalStateException.class, g::exitAtomic);
+        g.unplug();
+        assertEquals(0, g.slotCount());
+    }
+
     /** A thread that ended inside a section keeps its slot (unplug must keep waiting for it). */
     @Test
     void aSlotLeftInsideASectionIsNeverTakenOver() throws Exception {
