@@ -37,6 +37,8 @@ import org.paneld.protocol.Message.Region;
 public final class SoakRig implements AutoCloseable {
     /** Pipelined FLUSHes in flight on the flushing connection. */
     private static final int WINDOW = 32;
+    /** A request not answered within this time counts as unanswered (the daemon is wedged). */
+    private static final long ANSWER_SECONDS = 30;
     private static final Pattern HEAP_USED = Pattern.compile("total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
 
     private final Path dir;
@@ -187,7 +189,10 @@ public final class SoakRig implements AutoCloseable {
             Semaphore window = new Semaphore(WINDOW);
             AtomicReference<Throwable> refused = new AtomicReference<>();
             for (long i = 0; i < n; i++) {
-                window.acquire();
+                if (!window.tryAcquire(ANSWER_SECONDS * 2, TimeUnit.SECONDS)) {
+                    unanswered.compareAndSet(null, new IllegalStateException(WINDOW + " FLUSHes in flight, none answered for "
+                            + ANSWER_SECONDS * 2 + " s"));
+                }
                 if (unanswered.get() != null) {
                     break;
                 }
@@ -200,9 +205,9 @@ public final class SoakRig implements AutoCloseable {
                     window.release();
                 });
             }
-            if (!window.tryAcquire(WINDOW, 60, TimeUnit.SECONDS)) {
+            if (!window.tryAcquire(WINDOW, ANSWER_SECONDS * 2, TimeUnit.SECONDS)) {
                 unanswered.compareAndSet(null, new IllegalStateException((WINDOW - window.availablePermits())
-                        + " FLUSH(es) still unanswered 60 s after the last was sent"));
+                        + " FLUSH(es) still unanswered " + ANSWER_SECONDS * 2 + " s after the last was sent"));
             }
             s.close();
             check();
@@ -302,7 +307,8 @@ public final class SoakRig implements AutoCloseable {
     /** Counts {@code f} as a request and its completion as an answer (an error reply is one). */
     private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
         sent.incrementAndGet();
-        return f.whenComplete((v, e) -> {
+        // the client's futures have no deadline of their own (only its blocking calls do)
+        return f.orTimeout(ANSWER_SECONDS, TimeUnit.SECONDS).whenComplete((v, e) -> {
             Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause == null || cause instanceof PaneldException pe && pe.code() != ErrorCode.EIO
                     && pe.code() != ErrorCode.ETIMEDOUT) {
@@ -317,7 +323,7 @@ public final class SoakRig implements AutoCloseable {
     private <T> T answer(CompletableFuture<T> f) throws Exception {
         track(f);
         try {
-            return f.get(30, TimeUnit.SECONDS);
+            return f.get(ANSWER_SECONDS + 5, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             unanswered.compareAndSet(null, e);
             throw new IllegalStateException("a request got no answer within 30 s", e);
@@ -417,12 +423,22 @@ public final class SoakRig implements AutoCloseable {
 
     private String jcmd(String command) throws Exception {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("jcmd " + command + " failed: " + out);
+        Path out = Files.createTempFile(dir, "jcmd-", ".txt");
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("jcmd " + command + " did not finish in 60 s (paneld wedged?); log tail:\n" + logTail(20));
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("jcmd " + command + " failed (" + p.exitValue() + "): " + text);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return out;
     }
 
     private long procStatus(String key) throws IOException {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.paneld.daemon.bench.SoakRig;
 import org.paneld.daemon.bench.SoakRig.Metrics;
 
@@ -24,6 +26,7 @@ class SoakIT {
     static final int FD_BOUND = 8;
 
     @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void daemonReturnsToItsBaselineAfterASoak() throws Exception {
         Path jar = DaemonProcess.jar("paneld.jar");
         Path service = Path.of(System.getProperty("paneld.systemd.dir", "../systemd"), "paneld.service");
