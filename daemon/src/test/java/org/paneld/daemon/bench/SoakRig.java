@@ -166,6 +166,20 @@ public final class SoakRig implements AutoCloseable {
         }
     }
 
+    /** Lines of the daemon's log that contain any of {@code words} (e.g. "ERROR", "OutOfMemoryError"). */
+    public List<String> logLines(String... words) {
+        List<String> out = new ArrayList<>();
+        for (String l : logText().lines().toList()) {
+            for (String w : words) {
+                if (l.contains(w)) {
+                    out.add(l);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     /** The last {@code n} lines of the log, for failure messages. */
     public String logTail(int n) {
         List<String> lines = logText().lines().toList();
@@ -369,8 +383,10 @@ public final class SoakRig implements AutoCloseable {
     private void check() {
         Throwable t = unanswered.get();
         if (t != null) {
+            List<String> errors = logLines("ERROR", "OutOfMemoryError");
             throw new IllegalStateException("a request was not answered (" + t + "); paneld alive=" + process.isAlive()
-                    + "; log tail:\n" + logTail(40), t);
+                    + (errors.isEmpty() ? "" : "; errors in its log:\n" + String.join("\n", errors.subList(0, Math.min(10, errors.size()))))
+                    + "\nlog tail:\n" + logTail(40), t);
         }
     }
 

@@ -70,6 +70,8 @@ class SoakIT {
                     "threads grew from " + base.threads() + " to " + end.threads());
             assertTrue(end.fds() <= base.fds() + FD_BOUND, "fds grew from " + base.fds() + " to " + end.fds());
             assertEquals(base.live(), end.live(), "live objects");
+            assertEquals(java.util.List.of(), rig.logLines("ERROR", "OutOfMemoryError", "task failed"),
+                    "errors in paneld's log");
             assertEquals(0, rig.stop(), "orderly stop after the soak; log tail:\n" + rig.logTail(20));
         }
     }
