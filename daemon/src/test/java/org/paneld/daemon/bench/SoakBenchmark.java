@@ -7,8 +7,8 @@ import org.paneld.daemon.bench.SoakRig.Metrics;
 /**
  * {@code bench/run soak [FLUSHES]}: the rig of {@code SoakIT} (paneld.jar under the flags of
  * systemd/paneld.service, two virtual mi0283qt panels) for a fixed number of pipelined FLUSHes on
- * lcd0 (default 3,000,000; 1x1, every 16th the full frame) after a warm-up of 20,000. Heap after a
- * full GC is measured after the warm-up and at the end. Last line:
+ * lcd0 (default 3,000,000, in connections of 500,000; 1x1, every 16th the full frame) after a
+ * warm-up of 20,000. Heap after a full GC is measured after the warm-up and at the end. Last line:
  * {@code soak: flushes=N flushes_per_s=X heap_growth_kb_per_m=Y rss_mb_end=Z threads_end=T}
  * (targets: heap growth ≤ 64 KB per million flushes, RSS ≤ 96 MB).
  */
@@ -26,7 +26,12 @@ public final class SoakBenchmark {
             Metrics base = rig.measure();
             System.out.println("baseline: " + base);
             long t0 = System.nanoTime();
-            rig.flushes("lcd0", flushes, 16);
+            long chunk = 500_000;
+            for (long done = 0; done < flushes; done += chunk) {
+                rig.flushes("lcd0", Math.min(chunk, flushes - done), 16); // a new connection per chunk
+                long now = Math.min(done + chunk, flushes);
+                System.out.printf("%d flushes, %.0f per s%n", now, now / ((System.nanoTime() - t0) / 1e9));
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Metrics end = rig.measure();
             System.out.println("end: " + end);
