@@ -63,10 +63,13 @@ public final class UnplugGuard {
         final Slot next;
         /** The thread using this slot; replaced (CAS) only once that thread has ended. */
         volatile WeakReference<Thread> owner;
+        /** The owner's name, kept for the unplug warning after the thread object is gone. */
+        volatile String ownerName;
 
-        Slot(Slot next, WeakReference<Thread> owner) {
+        Slot(Slot next, WeakReference<Thread> owner, String ownerName) {
             this.next = next;
             this.owner = owner;
+            this.ownerName = ownerName;
         }
 
         /** True when the owner has ended outside any section: the slot may be claimed. */
@@ -75,9 +78,9 @@ public final class UnplugGuard {
             return (t == null || !t.isAlive()) && depth == 0;
         }
 
-        String ownerName() {
+        String describeOwner() {
             Thread t = owner.get();
-            return t == null ? "(ended)" : t.getName();
+            return ownerName + (t == null || !t.isAlive() ? " (ended)" : "");
         }
     }
 
@@ -104,17 +107,19 @@ public final class UnplugGuard {
      * scan of the (never shrinking) list sees it exactly as it would a fresh slot.
      */
     private Slot registerSlot() {
-        WeakReference<Thread> me = new WeakReference<>(Thread.currentThread());
+        Thread current = Thread.currentThread();
+        WeakReference<Thread> me = new WeakReference<>(current);
         for (Slot s = slots.get(); s != null; s = s.next) {
             WeakReference<Thread> old = s.owner;
             if (s.isFree() && OWNER.compareAndSet(s, old, me)) {
                 s.atomic = 0;
+                s.ownerName = current.getName();
                 return s;
             }
         }
         while (true) {
             Slot head = slots.get();
-            Slot slot = new Slot(head, me);
+            Slot slot = new Slot(head, me, current.getName());
             if (slots.compareAndSet(head, slot)) {
                 return slot;
             }
@@ -291,7 +296,7 @@ public final class UnplugGuard {
         for (Slot s = slots.get(); s != null; s = s.next) {
             int d = s.depth;
             if (d > 0) {
-                return "thread " + s.ownerName() + " at depth " + d;
+                return "thread " + s.describeOwner() + " at depth " + d;
             }
         }
         return null;
