@@ -2,6 +2,7 @@ package org.paneld.drivers.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,37 +29,64 @@ import org.slf4j.LoggerFactory;
  * scheme is SRCU's: each thread counts its own depth in a slot of its own; unplug publishes the
  * flag with a fence and then waits for every slot to drain. Lifetime: the device object
  * (it outlives the hardware). Threads: any.
+ *
+ * <p>Slots are recycled: a thread takes, on its first enter, the slot of a thread that has ended
+ * (its depth is then zero), and adds a new slot only when none is free. So the number of slots is
+ * bounded by the largest number of threads alive at once that have entered this guard, not by how
+ * many threads ever entered it (per-connection or per-session threads leave nothing behind). The
+ * fast path is unchanged: only a thread's first enter looks for a slot.
  */
 public final class UnplugGuard {
     private static final Logger LOG = LoggerFactory.getLogger(UnplugGuard.class);
     private static final VarHandle DEPTH;
+    private static final VarHandle OWNER;
     private static final long WAIT_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long WARN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     static {
         try {
             DEPTH = MethodHandles.lookup().findVarHandle(Slot.class, "depth", int.class);
+            OWNER = MethodHandles.lookup().findVarHandle(Slot.class, "owner", WeakReference.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** One thread's nesting depth in this guard; written only by its owner thread. */
+    /**
+     * One thread's nesting depth in this guard; written only by its owner thread. The owner is
+     * held weakly: once it has ended with depth zero, another thread may claim the slot.
+     */
     private static final class Slot {
         volatile int depth;
         /** Depth of {@link #enterAtomic()} sections; owner thread only. */
         int atomic;
         final Slot next;
-        final String threadName;
+        /** The thread using this slot; replaced (CAS) only once that thread has ended. */
+        volatile WeakReference<Thread> owner;
+        /** The owner's name, kept for the unplug warning after the thread object is gone. */
+        volatile String ownerName;
 
-        Slot(Slot next, String threadName) {
+        Slot(Slot next, WeakReference<Thread> owner, String ownerName) {
             this.next = next;
-            this.threadName = threadName;
+            this.owner = owner;
+            this.ownerName = ownerName;
+        }
+
+        /** True when the owner has ended outside any section: the slot may be claimed. */
+        boolean isFree() {
+            Thread t = owner.get();
+            return (t == null || !t.isAlive()) && depth == 0;
+        }
+
+        String describeOwner() {
+            Thread t = owner.get();
+            return ownerName + (t == null || !t.isAlive() ? " (ended)" : "");
         }
     }
 
     private final String name;
-    private final ThreadLocal<Slot> local = ThreadLocal.withInitial(this::registerSlot);
+    /** This thread's slot; empty until its first enter (threads that only ask get none). */
+    private final ThreadLocal<Slot> local = new ThreadLocal<>();
     private final AtomicReference<Slot> slots = new AtomicReference<>();
     private final AtomicLong asyncSections = new AtomicLong();
     private volatile boolean unplugged;
@@ -73,15 +101,38 @@ public final class UnplugGuard {
         return name;
     }
 
+    /**
+     * The calling thread's first enter: claims the slot of an ended thread, or adds one. A
+     * claimed slot's depth is zero and only its new owner writes it from then on, so unplug's
+     * scan of the (never shrinking) list sees it exactly as it would a fresh slot.
+     */
     private Slot registerSlot() {
-        String thread = Thread.currentThread().getName();
+        Thread current = Thread.currentThread();
+        WeakReference<Thread> me = new WeakReference<>(current);
+        for (Slot s = slots.get(); s != null; s = s.next) {
+            WeakReference<Thread> old = s.owner;
+            if (s.isFree() && OWNER.compareAndSet(s, old, me)) {
+                s.atomic = 0;
+                s.ownerName = current.getName();
+                return s;
+            }
+        }
         while (true) {
             Slot head = slots.get();
-            Slot slot = new Slot(head, thread);
+            Slot slot = new Slot(head, me, current.getName());
             if (slots.compareAndSet(head, slot)) {
                 return slot;
             }
         }
+    }
+
+    /** Number of per-thread slots (diagnostics and tests): bounded by the threads alive at once. */
+    int slotCount() {
+        int n = 0;
+        for (Slot s = slots.get(); s != null; s = s.next) {
+            n++;
+        }
+        return n;
     }
 
     /**
@@ -91,6 +142,10 @@ public final class UnplugGuard {
      */
     public void enter() throws NoDeviceException {
         Slot slot = local.get();
+        if (slot == null) {
+            slot = registerSlot();
+            local.set(slot);
+        }
         int depth = slot.depth;
         slot.depth = depth + 1; // volatile store: StoreLoad fence before the flag is read
         if (unplugged && slot.atomic == 0) {
@@ -118,7 +173,7 @@ public final class UnplugGuard {
     /** Leaves the innermost atomic section entered by this thread with {@link #enterAtomic()}. */
     public void exitAtomic() {
         Slot slot = local.get();
-        if (slot.atomic <= 0) {
+        if (slot == null || slot.atomic <= 0) {
             throw new IllegalStateException("exitAtomic() without enterAtomic() on guard of " + name);
         }
         slot.atomic--;
@@ -128,7 +183,7 @@ public final class UnplugGuard {
     /** Leaves the innermost section entered by this thread with {@link #enter()}. */
     public void exit() {
         Slot slot = local.get();
-        int depth = slot.depth;
+        int depth = slot == null ? 0 : slot.depth;
         if (depth <= 0) {
             throw new IllegalStateException("exit() without enter() on guard of " + name
                     + " (thread " + Thread.currentThread().getName() + ")");
@@ -171,7 +226,8 @@ public final class UnplugGuard {
 
     /** True when this thread is inside a synchronous section of this guard. */
     public boolean isHeldByCurrentThread() {
-        return local.get().depth > 0;
+        Slot slot = local.get();
+        return slot != null && slot.depth > 0;
     }
 
     /**
@@ -240,7 +296,7 @@ public final class UnplugGuard {
         for (Slot s = slots.get(); s != null; s = s.next) {
             int d = s.depth;
             if (d > 0) {
-                return "thread " + s.threadName + " at depth " + d;
+                return "thread " + s.describeOwner() + " at depth " + d;
             }
         }
         return null;

@@ -63,8 +63,8 @@ public final class VirtualRepaper implements VirtualHardware {
     private final boolean[] black;
     private final byte[] runs;
     private final byte[] lastDrive;
-    private final List<String> violations = new ArrayList<>();
-    private final List<String> events = new ArrayList<>();
+    private final List<String> violations = BoundedLog.first(1024); // bounded: issue 10
+    private final List<String> events = BoundedLog.latest(1024); // bounded: issue 10
     private long nanos;
     private Connection connection;
     private boolean panelOn, reset, discharge, border = false;

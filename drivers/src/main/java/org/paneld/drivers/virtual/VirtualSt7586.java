@@ -47,7 +47,7 @@ public final class VirtualSt7586 implements VirtualHardware {
 
     private final int rotation;
     private final byte[] ram = new byte[RAM_COLS * RAM_ROWS];
-    private final List<String> violations = new ArrayList<>();
+    private final List<String> violations = BoundedLog.first(1024); // bounded: issue 10
     private boolean dc;
     private boolean resetLow;
     private int cmd = -1;
