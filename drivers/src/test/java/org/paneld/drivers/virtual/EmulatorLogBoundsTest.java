@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.paneld.drivers.core.UnplugGuard;
+import org.paneld.drivers.repaper.RepaperClock;
 import org.paneld.drivers.repaper.RepaperCog;
 import org.paneld.drivers.repaper.RepaperPanel;
 
@@ -18,10 +19,20 @@ class EmulatorLogBoundsTest {
 
     @Test
     void repaperEventsKeepTheLatestPowerSessionsOnly() throws Exception {
-        RepaperPanel p = RepaperPanel.E1144CS021;
-        VirtualRepaper v = new VirtualRepaper(p, true, 0, 8_000_000);
+        VirtualRepaper v = new VirtualRepaper(RepaperFilm.E1144CS021, true, 0, 8_000_000);
         VirtualRepaper.Connection c = v.connect(new UnplugGuard("epd"));
-        RepaperCog cog = new RepaperCog(p, true, c.spi(), c.panelOn(), c.discharge(), c.reset(), null, c.busy(), v.clock());
+        RepaperClock clock = new RepaperClock() {
+            @Override
+            public long nanoTime() {
+                return v.nanos();
+            }
+
+            @Override
+            public org.paneld.drivers.spi.Sleeper sleeper() {
+                return v.sleeper();
+            }
+        };
+        RepaperCog cog = new RepaperCog(RepaperPanel.E1144CS021, true, c.spi(), c.panelOn(), c.discharge(), c.reset(), null, c.busy(), clock);
         for (int i = 0; i < 3_000; i++) {
             cog.powerOn();
             cog.powerOff();
