@@ -16,9 +16,22 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private volatile DecodeLimits limits;
     private long offset;
     private boolean failed;
+    private final LargeFrames large;
 
     public FrameDecoder(DecodeLimits limits) {
         this.limits = limits;
+        this.large = null;
+    }
+
+    /**
+     * A decoder that never holds a frame over 4 KiB without {@code budget}'s consent: WRITE
+     * requests are streamed as {@link WritePart}s instead of whole {@link Frame}s, other large
+     * frames are held whole only when the budget grants twice their length (else skipped and
+     * answered with a non-fatal ENOMEM {@link ProtocolException}). See {@code LargeFrames}.
+     */
+    public FrameDecoder(DecodeLimits limits, InputBudget budget) {
+        this.limits = limits;
+        this.large = new LargeFrames(budget);
     }
 
     public void limits(DecodeLimits l) {
@@ -27,6 +40,28 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (large == null) {
+            decodeFrames(in, out);
+            return;
+        }
+        try {
+            if (!failed && large.active() && !large.feed(in, out)) {
+                return;
+            }
+            decodeFrames(in, out);
+        } finally {
+            large.releaseBefore(offset);
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (large != null) {
+            large.releaseAll();
+        }
+    }
+
+    private void decodeFrames(ByteBuf in, List<Object> out) {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
@@ -43,6 +78,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 fail(out, in, new ProtocolException(ErrorCode.EMSGSIZE, id, "frame at byte " + offset + ": length " + length
                         + " exceeds the maximum frame size of " + limits.maxFrame() + " bytes", true));
                 return;
+            }
+            if (large != null) {
+                long began;
+                try {
+                    began = large.begin(in, length, offset, out);
+                } catch (ProtocolException e) {
+                    fail(out, in, e);
+                    return;
+                }
+                if (began < 0) {
+                    return;
+                }
+                if (began > 0) {
+                    offset += 4 + length;
+                    if (!large.feed(in, out)) {
+                        return;
+                    }
+                    continue;
+                }
             }
             if (in.readableBytes() < 4 + length) {
                 return;

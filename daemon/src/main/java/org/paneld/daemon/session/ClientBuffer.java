@@ -79,6 +79,41 @@ public final class ClientBuffer {
     }
 
     /**
+     * Copies a piece of a streamed WRITE: {@code data} are the bytes at {@code offset} of the
+     * rectangle's pixels (rows of {@code w} pixels, tightly packed), which may start and end
+     * inside a row. Worker thread. The rectangle and the total length have been checked.
+     */
+    public void writePart(int x, int y, int w, int h, long offset, byte[] data) throws DeviceException {
+        int bpp = format.bytesPerPixel();
+        long line = (long) w * bpp;
+        if (shared != null) {
+            checkIntact();
+        }
+        ByteBuffer px = shared == null ? framebuffer.pixels() : null;
+        int pos = 0;
+        while (pos < data.length) {
+            long at = offset + pos;
+            long row = at / line;
+            int col = (int) (at % line);
+            int n = (int) Math.min(line - col, data.length - pos);
+            if (row >= h) {
+                throw new IllegalArgumentException("WRITE piece at byte " + at + " is outside the " + w + "x" + h + " rectangle");
+            }
+            long dst = (y + row) * stride + (long) x * bpp + col;
+            if (px != null) {
+                px.put((int) dst, data, pos, n);
+            } else {
+                try {
+                    shared.write(ByteBuffer.wrap(data, pos, n), dst);
+                } catch (IOException e) {
+                    throw new DeviceException(Errno.EIO, "writing shared buffer " + handle + " failed: " + e.getMessage());
+                }
+            }
+            pos += n;
+        }
+    }
+
+    /**
      * The framebuffer to give the driver for {@code damage}: for shared buffers the damaged rows
      * are first read from the file into the shadow. Worker thread.
      */
