@@ -47,7 +47,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
     /** How long a connection closed for its pending output may take to flush the ERROR frame before it is cut. */
-    private static final long OVER_SHARE_CLOSE_MS = 2_000;
+    private static final long OVER_SHARE_CLOSE_MS = 10_000;
 
     private final PaneldServer server;
     private final int number;
@@ -574,7 +574,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
         boolean shared = (c.flags() & Message.BUFFER_SHARED) != 0;
         long size = f.lineBytes(c.width()) * c.height();
-        long cost = shared ? 2 * size : size;
+        long cost = size; // what the daemon holds: the pixels, or a shared buffer's shadow (ClientBuffer.cost)
         if (bufferBytes + cost > l.maxBufferBytesPerConnection()) {
             throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer would take this connection's buffers to "
                     + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ")");

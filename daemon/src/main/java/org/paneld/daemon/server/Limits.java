@@ -28,7 +28,8 @@ public record Limits(int maxFrameBytes, int maxSessionsPerConnection, int maxBuf
                     maxSessionsPerConnection, maxBuffersPerConnection, maxBufferBytesPerConnection, maxBufferBytes,
                     maxRectsPerFlush, maxConnections, memoryBudgetBytes, maxPendingBytesPerConnection));
         }
-        MemoryBudget.check(this);
+        MemoryBudget.check(maxBufferBytesPerConnection, maxBufferBytes, maxRectsPerFlush, maxConnections, memoryBudgetBytes,
+                maxPendingBytesPerConnection);
     }
 
     /** With the derived memory budget ({@link MemoryBudget#derivedTotal()}) and its default pending share. */
@@ -50,12 +51,12 @@ public record Limits(int maxFrameBytes, int maxSessionsPerConnection, int maxBuf
     /**
      * The default limits for a memory budget of {@code budget} bytes and {@code maxConnections}:
      * of what is available after the per-connection set-aside, all of it (at most 256 MiB) for
-     * one connection's buffers, half (at most 64 MiB) for one buffer, an eighth (256 KiB .. 8 MiB)
+     * one connection's buffers, all of it (at most 64 MiB) for one buffer, an eighth (256 KiB .. 8 MiB)
      * for one connection's pending share.
      */
     public static Limits defaults(long budget, int maxConnections) {
         long avail = MemoryBudget.available(budget, maxConnections);
-        return new Limits(16 << 20, 16, 64, Math.max(1, Math.min(256L << 20, avail)), Math.max(1, Math.min(64L << 20, avail / 2)),
+        return new Limits(16 << 20, 16, 64, Math.max(1, Math.min(256L << 20, avail)), Math.max(1, Math.min(64L << 20, avail)),
                 256, maxConnections, budget, MemoryBudget.defaultPending(avail));
     }
 

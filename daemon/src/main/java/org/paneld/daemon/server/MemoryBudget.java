@@ -75,30 +75,30 @@ public final class MemoryBudget implements InputBudget {
      * Checks that every limit fits the budget and the JVM; the message names the config keys
      * (IllegalArgumentException, reported as a config error).
      */
-    static void check(Limits l) {
-        long b = l.memoryBudgetBytes();
+    static void check(long maxBufferBytesPerConnection, long maxBufferBytes, int maxRectsPerFlush, int maxConnections,
+                      long b, long maxPending) {
         long ceiling = ceiling();
         if (b > ceiling) {
             throw new IllegalArgumentException("memory_budget_bytes = " + b + " is more than this JVM can hold (at most " + ceiling
                     + ": 3/4 of the smaller of max heap " + maxHeap() + " (-Xmx) and max direct memory " + maxDirect()
                     + " (-XX:MaxDirectMemorySize)); lower it or raise the JVM's limits");
         }
-        long avail = available(b, l.maxConnections());
+        long avail = available(b, maxConnections);
         String of = " does not fit memory_budget_bytes = " + b + " (" + avail + " after " + PER_CONNECTION
-                + " bytes for each of max_connections = " + l.maxConnections() + ")";
+                + " bytes for each of max_connections = " + maxConnections + ")";
         if (avail < 2 * MIN_PENDING) {
-            throw new IllegalArgumentException("max_connections = " + l.maxConnections() + of + ": lower max_connections or raise the budget");
+            throw new IllegalArgumentException("max_connections = " + maxConnections + of + ": lower max_connections or raise the budget");
         }
-        fits("max_buffer_bytes", l.maxBufferBytes(), avail, of);
-        fits("max_buffer_bytes_per_connection", l.maxBufferBytesPerConnection(), avail, of);
-        fits("max_pending_bytes_per_connection", l.maxPendingBytesPerConnection(), avail / 2, of + " (at most half of it)");
-        if (l.maxPendingBytesPerConnection() < MIN_PENDING) {
-            throw new IllegalArgumentException("max_pending_bytes_per_connection = " + l.maxPendingBytesPerConnection()
+        fits("max_buffer_bytes", maxBufferBytes, avail, of);
+        fits("max_buffer_bytes_per_connection", maxBufferBytesPerConnection, avail, of);
+        fits("max_pending_bytes_per_connection", maxPending, avail / 2, of + " (at most half of it)");
+        if (maxPending < MIN_PENDING) {
+            throw new IllegalArgumentException("max_pending_bytes_per_connection = " + maxPending
                     + " is less than the minimum of " + MIN_PENDING);
         }
-        long flushFrame = 12 + 16L * l.maxRectsPerFlush();
-        fits("max_rects_per_flush", 2 * flushFrame, l.maxPendingBytesPerConnection(), " (a FLUSH of " + flushFrame
-                + " bytes, held twice while read) does not fit max_pending_bytes_per_connection = " + l.maxPendingBytesPerConnection());
+        long flushFrame = 12 + 16L * maxRectsPerFlush;
+        fits("max_rects_per_flush", 2 * flushFrame, maxPending, " (a FLUSH of " + flushFrame
+                + " bytes, held twice while read) does not fit max_pending_bytes_per_connection = " + maxPending);
     }
 
     private static void fits(String key, long value, long room, String of) {

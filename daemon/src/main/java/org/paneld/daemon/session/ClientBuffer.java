@@ -50,9 +50,13 @@ public final class ClientBuffer {
     public SharedMemory shared() { return shared; }
     public boolean isDestroyed() { return destroyed; }
 
-    /** Bytes this buffer costs the connection (the shadow, plus the shared file when shared). */
+    /**
+     * Bytes this buffer costs the daemon: its pixels (inline, on the heap) or its shadow (shared,
+     * direct memory). A shared buffer's file is not counted: it is tmpfs memory the client maps
+     * and writes (charged to whoever touches its pages), never mapped by the daemon.
+     */
     public long cost() {
-        return shared == null ? size() : 2 * size();
+        return size();
     }
 
     /**
