@@ -577,7 +577,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         long cost = size; // what the daemon holds: the pixels, or a shared buffer's shadow (ClientBuffer.cost)
         if (bufferBytes + cost > l.maxBufferBytesPerConnection()) {
             throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer would take this connection's buffers to "
-                    + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ")");
+                    + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ", max_buffer_bytes_per_connection)");
         }
         if (!server.reserveBufferBytes(cost)) {
             throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer does not fit the daemon's memory budget ("
@@ -585,6 +585,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
         boolean reserved = true;
         try {
+            String noRoom = server.budget().roomFor(size, shared);
+            if (noRoom != null) {
+                throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer fits the memory budget, but " + noRoom);
+            }
             createReserved(id, c, s, f, shared, size);
             reserved = false;
         } finally {

@@ -148,6 +148,57 @@ public final class MemoryBudget implements InputBudget {
         used.addAndGet(-n);
     }
 
+    /**
+     * Null when a buffer of {@code bytes} can be allocated now in the memory it lives in (the
+     * heap's old generation for an inline buffer, direct memory for a shared buffer's shadow)
+     * with {@link #headroom} to spare, else why not. The budget does not count the daemon's own
+     * memory (the panels' frames, which a 2048x2048 panel makes 16 MiB), so this is checked too,
+     * once more after a full GC (at most one a second) when the first look says no.
+     */
+    public String roomFor(long bytes, boolean direct) {
+        String why = lookRoom(bytes, direct);
+        if (why != null && System.nanoTime() - lastGc > 1_000_000_000L) {
+            lastGc = System.nanoTime();
+            System.gc();
+            why = lookRoom(bytes, direct);
+        }
+        return why;
+    }
+
+    private volatile long lastGc = System.nanoTime() - 2_000_000_000L;
+
+    private static String lookRoom(long bytes, boolean direct) {
+        if (direct) {
+            long used = 0;
+            for (java.lang.management.BufferPoolMXBean b : java.lang.management.ManagementFactory.getPlatformMXBeans(
+                    java.lang.management.BufferPoolMXBean.class)) {
+                if (b.getName().equals("direct")) {
+                    used = b.getMemoryUsed();
+                }
+            }
+            long max = maxDirect();
+            return used + bytes + headroom(max) <= max ? null : "direct memory cannot hold " + bytes + " more bytes now ("
+                    + used + " of " + max + " in use, -XX:MaxDirectMemorySize)";
+        }
+        long max = maxHeap();
+        long used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            String n = p.getName();
+            if (p.getType() == java.lang.management.MemoryType.HEAP && (n.contains("Old") || n.contains("Tenured"))
+                    && p.getUsage().getMax() > 0) {
+                max = p.getUsage().getMax(); // large arrays live in the old generation
+                used = p.getUsage().getUsed();
+            }
+        }
+        return used + bytes + headroom(max) <= max ? null : "the heap cannot hold " + bytes + " more bytes now (" + used + " of "
+                + max + " in use in its old generation, -Xmx; the panels' own frames are not in the budget)";
+    }
+
+    /** What an allocation must leave free in its memory: an eighth of it, at least 1 MiB. */
+    static long headroom(long max) {
+        return Math.max(MIB, max / 8);
+    }
+
     @Override
     public String describe() {
         return "memory_budget_bytes = " + total + ", " + used.get() + " of " + available + " bytes in use";

@@ -52,6 +52,21 @@ public final class Fatal {
     }
 
     /**
+     * {@code r} wrapped so that a fatal error it throws ends the process even where the caller
+     * would swallow it (an executor's Future, a Netty task).
+     */
+    public static Runnable guarded(Runnable r, String where) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException | Error e) {
+                exitIfFatal(e, where);
+                throw e;
+            }
+        };
+    }
+
+    /**
      * Installs the default uncaught-exception handler: a fatal error on any thread exits; other
      * errors are left to the thread group's default (printed). Call once at start-up.
      */
