@@ -233,8 +233,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     /**
      * Queues {@code task} on the session's device worker, counting {@code cost} bytes against the
-     * connection: above {@link #QUEUED_HIGH} the connection stops reading (back-pressure instead
-     * of unbounded memory) until the workers bring it under {@link #QUEUED_LOW}. Event loop.
+     * connection and the daemon-wide budget: above half the connection's pending share, or when
+     * the budget cannot take it, the connection stops reading (back-pressure instead of unbounded
+     * memory) until the workers bring it under an eighth of the share (and the budget has room,
+     * or nothing of this connection is queued any more). Event loop.
      */
     private void submit(Session s, long cost, Runnable task) {
         MemoryBudget budget = server.budget();

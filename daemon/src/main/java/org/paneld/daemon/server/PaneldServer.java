@@ -200,7 +200,11 @@ public final class PaneldServer implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                // fairness: one socket read (at most 64 KiB of requests) per turn, so a flooding
+                // client delays the others sharing its event loop by one read's work, not sixteen
+                ch.config().setRecvByteBufAllocator(new io.netty.channel.AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1));
                 ch.pipeline().addLast("count", counter)
+                        .addLast("flushes", new io.netty.handler.flush.FlushConsolidationHandler(256, false))
                         .addLast("meter", new OutputMeter(budget))
                         .addLast("decode", new FrameDecoder(dl, budget))
                         .addLast("encode", FrameEncoder.INSTANCE)
