@@ -384,7 +384,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             s.removeBuffer(b.handle());
             forget(b);
             submit(s, 64, () -> {
-                b.destroy();
+                b.destroyOnWorker();
                 server.sessions().bufferDestroyed();
                 sendLater(new Frame(id, new Ok(Message.DESTROY_BUFFER)));
             });

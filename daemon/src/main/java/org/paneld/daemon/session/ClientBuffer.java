@@ -153,6 +153,26 @@ public final class ClientBuffer {
         }
     }
 
+    /**
+     * {@link #destroy()}, and a shared buffer's shadow (direct memory) is freed at once instead of
+     * whenever the GC finds it, so its memory is back for the next buffer. Only on the device
+     * worker, where nothing else can be reading the shadow.
+     */
+    public void destroyOnWorker() {
+        destroy();
+        ByteBuffer px = framebuffer.pixels();
+        if (shared != null && px.isDirect() && !shadowFreed) {
+            shadowFreed = true;
+            try {
+                io.netty.util.internal.PlatformDependent.freeDirectBuffer(px);
+            } catch (RuntimeException e) {
+                // no cleaner to call: the GC frees it
+            }
+        }
+    }
+
+    private boolean shadowFreed;
+
     /** Frees the buffer (idempotent). Worker thread or, at forced close, any. */
     public void destroy() {
         destroyed = true;

@@ -194,8 +194,13 @@ public final class Session {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        boolean onWorker = deviceSessions.onWorker();
         for (ClientBuffer b : buffers.values()) {
-            b.destroy();
+            if (onWorker) {
+                b.destroyOnWorker();
+            } else {
+                b.destroy(); // forced close: a hung flush may still read the shadow; the GC frees it
+            }
             manager.bufferGone();
         }
         buffers.clear();
