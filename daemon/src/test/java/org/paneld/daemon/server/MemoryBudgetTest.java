@@ -165,6 +165,16 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void aLargeFrameCutOffByItsClientGivesItsReservationBack() throws Exception {
+        try (RawClient c = RawClient.hello(d.socket)) {
+            byte[] frame = RawClient.frame(Message.DEVICE_INFO, 43, new byte[300_000]);
+            c.sendBytes(java.util.Arrays.copyOf(frame, 100_000)); // a third of it, then hang up
+            await(() -> d.server.budget().used() >= 600_000); // held whole: twice its length reserved
+        }
+        await(() -> d.server.budget().used() == 0);
+    }
+
+    @Test
     void aClientThatDoesNotReadIsClosedAfterAnErrorFrameAndOthersAreServed() throws Exception {
         PaneldClient good = d.unix();
         try (RawClient deaf = RawClient.hello(d.socket)) {
