@@ -27,6 +27,8 @@ public final class ClientBuffer {
     private final Framebuffer framebuffer;
     private final SharedMemory shared;
     private volatile boolean destroyed;
+    /** A shared buffer's shadow as allocated (the framebuffer holds a duplicate), to free it at once. */
+    private final ByteBuffer shadow;
 
     public ClientBuffer(int handle, int width, int height, PixelFormat format, SharedMemory shared) {
         this.handle = handle;
@@ -37,6 +39,7 @@ public final class ClientBuffer {
         this.shared = shared;
         int size = Math.multiplyExact(stride, height);
         ByteBuffer px = shared == null ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
+        this.shadow = shared == null ? null : px;
         this.framebuffer = new Framebuffer(width, height, stride, format, px.order(ByteOrder.LITTLE_ENDIAN));
     }
 
@@ -160,11 +163,10 @@ public final class ClientBuffer {
      */
     public void destroyOnWorker() {
         destroy();
-        ByteBuffer px = framebuffer.pixels();
-        if (shared != null && px.isDirect() && !shadowFreed) {
+        if (shadow != null && !shadowFreed) {
             shadowFreed = true;
             try {
-                io.netty.util.internal.PlatformDependent.freeDirectBuffer(px);
+                io.netty.util.internal.PlatformDependent.freeDirectBuffer(shadow);
             } catch (RuntimeException e) {
                 // no cleaner to call: the GC frees it
             }

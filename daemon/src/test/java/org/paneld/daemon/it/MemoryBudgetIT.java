@@ -156,6 +156,17 @@ class MemoryBudgetIT {
             assertEquals(ErrorCode.ENOMEM, e.code(), e.getMessage());
             assertTrue(e.getMessage().contains("the heap cannot hold"), e.getMessage());
         }
+        // a 16 MiB WRITE that does not match its (320x240) buffer is received whole and refused; the connection stays
+        try (PaneldClient c = PaneldClient.connect(socket)) {
+            c.setTimeout(60_000);
+            Session s = c.open("lcd0", false);
+            Buffer small = s.createBuffer(Message.FOURCC_XRGB8888, false);
+            CompletableFuture<Message> r = c.request(new Message.Write(s.id(), small.handle(), 0, 0, 2048, 2047, new byte[2048 * 2047 * 4]));
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> r.get(60, TimeUnit.SECONDS));
+            assertEquals(ErrorCode.EINVAL, ((PaneldException) e.getCause()).code(), e.getCause().getMessage());
+            assertEquals("lcd0", c.info("lcd0").name());
+        }
         assertTrue(daemon.process().isAlive(), daemon.logText());
         assertFalse(daemon.logText().contains("OutOfMemoryError"), daemon.logText());
     }
