@@ -5,8 +5,8 @@ import org.paneld.protocol.InputBudget;
 
 /**
  * The daemon-wide memory budget: the bytes that clients can make the daemon hold, all of them
- * counted here. What counts: client buffers (inline ones on the heap; a shared one's shadow is
- * direct memory, and it is counted twice, as its file is memory too), frames over 4 KiB other
+ * counted here. What counts: client buffers (inline ones on the heap; a shared one's shadow in
+ * direct memory; its file is tmpfs the client maps, not counted), frames over 4 KiB other
  * than WRITE while they are read whole (twice their length), the pieces of streamed WRITEs and
  * every other request queued on a device worker, and output waiting in a connection's outbound
  * buffer or held during an fd exchange. A fixed {@link #PER_CONNECTION} bytes for each of
@@ -19,7 +19,12 @@ import org.paneld.protocol.InputBudget;
  * ({@link #derivedTotal()}) is half the JVM's max heap or three quarters of its max direct
  * memory, whichever is smaller, so either kind of memory holds the whole budget with room for
  * the daemon itself: under the service flags ({@code -Xmx48m -XX:MaxDirectMemorySize=32m})
- * 23 MiB.
+ * 23 MiB. The panels' own memory is not in the budget, so a buffer also needs room in the
+ * memory it lives in ({@link #roomFor}).
+ *
+ * <p>Reservations that cannot be refused (output already produced, work already read) are
+ * counted with {@link #forceReserve}: they may overdraw the budget by what one read or one reply
+ * brings per connection, and then reading pauses, or a client that does not read is closed.
  *
  * <p>Lifetime: the server's. Threads: any (one atomic counter).
  */
