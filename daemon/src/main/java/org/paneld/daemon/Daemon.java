@@ -183,10 +183,11 @@ public final class Daemon {
     }
 
     static Limits limits(ServerConfig s) throws ConfigException {
-        Limits d = Limits.defaults();
         Map<String, Long> l = new LinkedHashMap<>(s.limits());
         try {
             Admission.take(l); // its keys share the table; read by admission()
+            long budget = take(l, "memory_budget_bytes", org.paneld.daemon.server.MemoryBudget.derivedTotal(), Long.MAX_VALUE);
+            Limits d = Limits.defaults(budget, (int) Math.min(Integer.MAX_VALUE, l.getOrDefault("max_connections", 256L)));
             Limits out = new Limits(
                     (int) take(l, "max_frame_bytes", d.maxFrameBytes(), Integer.MAX_VALUE),
                     (int) take(l, "max_sessions_per_connection", d.maxSessionsPerConnection(), Integer.MAX_VALUE),
@@ -194,12 +195,14 @@ public final class Daemon {
                     take(l, "max_buffer_bytes_per_connection", d.maxBufferBytesPerConnection(), Long.MAX_VALUE),
                     take(l, "max_buffer_bytes", d.maxBufferBytes(), Long.MAX_VALUE),
                     (int) take(l, "max_rects_per_flush", d.maxRectsPerFlush(), Integer.MAX_VALUE),
-                    (int) take(l, "max_connections", d.maxConnections(), Integer.MAX_VALUE));
+                    (int) take(l, "max_connections", d.maxConnections(), Integer.MAX_VALUE),
+                    budget,
+                    take(l, "max_pending_bytes_per_connection", d.maxPendingBytesPerConnection(), Long.MAX_VALUE));
             if (!l.isEmpty()) {
                 throw new ConfigException("[server.limits]: unknown key" + (l.size() > 1 ? "s " : " ") + l.keySet()
                         + " (known: max_frame_bytes, max_sessions_per_connection, max_buffers_per_connection,"
-                        + " max_buffer_bytes_per_connection, max_buffer_bytes, max_rects_per_flush, max_connections, "
-                        + Admission.KEYS + ")");
+                        + " max_buffer_bytes_per_connection, max_buffer_bytes, max_rects_per_flush, max_connections,"
+                        + " memory_budget_bytes, max_pending_bytes_per_connection, " + Admission.KEYS + ")");
             }
             return out;
         } catch (IllegalArgumentException e) {

@@ -62,9 +62,11 @@ public final class Paneld implements Callable<Integer> {
     public static void main(String[] args) {
         long t0 = System.nanoTime();
         int code = 1;
+        org.paneld.drivers.core.Fatal.installDefaultHandler();
         try {
             code = new CommandLine(new Paneld(t0, System.getenv())).execute(args);
         } catch (Throwable t) {
+            org.paneld.drivers.core.Fatal.exitIfFatal(t, "main");
             // never leave the JVM running on Netty's non-daemon threads after a failure here
             System.err.println("paneld: fatal: " + t);
         } finally {

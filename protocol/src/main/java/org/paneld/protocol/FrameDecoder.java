@@ -17,6 +17,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private long offset;
     private boolean failed;
     private final boolean requests;
+    private final LargeFrames large;
 
     public FrameDecoder(DecodeLimits limits) {
         this(limits, false);
@@ -26,6 +27,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public FrameDecoder(DecodeLimits limits, boolean requests) {
         this.limits = limits;
         this.requests = requests;
+        this.large = null;
+    }
+
+    /**
+     * A decoder that never holds a frame over 4 KiB without {@code budget}'s consent: WRITE
+     * requests are streamed as {@link WritePart}s instead of whole {@link Frame}s, other large
+     * frames are held whole only when the budget grants twice their length (else skipped and
+     * answered with a non-fatal ENOMEM {@link ProtocolException}). See {@code LargeFrames}. The
+     * server's decoder: it takes only requests, like {@code FrameDecoder(limits, true)}.
+     */
+    public FrameDecoder(DecodeLimits limits, InputBudget budget) {
+        this.limits = limits;
+        this.requests = true;
+        this.large = new LargeFrames(budget);
     }
 
     public void limits(DecodeLimits l) {
@@ -34,6 +49,28 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (large == null) {
+            decodeFrames(in, out);
+            return;
+        }
+        try {
+            if (!failed && large.active() && !large.feed(in, out)) {
+                return;
+            }
+            decodeFrames(in, out);
+        } finally {
+            large.releaseBefore(offset);
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        if (large != null) {
+            large.releaseAll();
+        }
+    }
+
+    private void decodeFrames(ByteBuf in, List<Object> out) {
         if (failed) {
             in.skipBytes(in.readableBytes());
             return;
@@ -54,6 +91,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 fail(out, in, new ProtocolException(ErrorCode.EMSGSIZE, id, type, "frame at byte " + offset + ": length " + length
                         + " exceeds the maximum frame size of " + limits.maxFrame() + " bytes", true));
                 return;
+            }
+            if (large != null) {
+                long began;
+                try {
+                    began = large.begin(in, length, offset, out);
+                } catch (ProtocolException e) {
+                    fail(out, in, e);
+                    return;
+                }
+                if (began < 0) {
+                    return;
+                }
+                if (began > 0) {
+                    offset += 4 + length;
+                    if (!large.feed(in, out)) {
+                        return;
+                    }
+                    continue;
+                }
             }
             if (in.readableBytes() < 4 + length) {
                 return;

@@ -66,9 +66,35 @@ public final class Logs {
         Handler h = new LineHandler(System.err, new JournalFormatter(JournalFormatter.underSystemd(env)));
         h.setLevel(Level.ALL);
         root.addHandler(h);
+        root.addHandler(new FatalWatch());
         boolean quiet = level.intValue() >= Level.INFO.intValue();
         PI4J.setLevel(quiet ? Level.WARNING : null);
         NETTY.setLevel(quiet ? Level.WARNING : null);
+    }
+
+    /**
+     * Ends the process when a library logs a fatal error it caught (Netty logs a task's
+     * OutOfMemoryError and carries on): the last net under {@link org.paneld.drivers.core.Fatal}.
+     */
+    static final class FatalWatch extends Handler {
+        FatalWatch() {
+            setLevel(Level.ALL);
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getThrown() != null && org.paneld.drivers.core.Fatal.isFatal(r.getThrown())) {
+                org.paneld.drivers.core.Fatal.exit(r.getThrown(), "logged by " + r.getLoggerName());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Writes each record whole and flushes it: lines of different threads never interleave. */

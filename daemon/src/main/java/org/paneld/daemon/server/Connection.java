@@ -32,6 +32,8 @@ import org.paneld.protocol.Frame;
 import org.paneld.protocol.Message;
 import org.paneld.protocol.Message.*;
 import org.paneld.protocol.ProtocolException;
+import org.paneld.protocol.WritePart;
+import org.paneld.drivers.core.Fatal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +48,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
     /** How long a refused connection waits for the client to close after the ERROR (see {@link #refuse}). */
     private static final long REFUSAL_LINGER_MS = 1000;
-    private static final long MAX_PENDING_OUTPUT = 64L << 20;
-    /** Bytes of work queued on device workers above which the connection stops reading, and below which it reads again. */
-    private static final long QUEUED_HIGH = 32L << 20, QUEUED_LOW = 8L << 20;
-    /** Frames held back during an fd exchange above which the connection is closed. */
-    private static final int MAX_HELD = 4096;
+    /** How long a connection closed for its pending output may take to flush the ERROR frame before it is cut. */
+    private static final long OVER_SHARE_CLOSE_MS = 10_000;
 
     private final PaneldServer server;
     private final int number;
@@ -79,6 +78,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private final java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
     private ConnectionSlots.Slot slot;
     private ScheduledFuture<?> helloTimeout;
+    /** Encoded size (estimated) of the frames in {@link #held}. */
+    private long heldBytes;
+    /** The streamed WRITE whose pieces are arriving (event loop). */
+    private StreamedWrite streamed;
 
     Connection(PaneldServer server, int number, boolean unix) {
         this.server = server;
@@ -141,6 +144,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             slot.release();
         }
         held.clear();
+        server.budget().release(heldBytes);
+        heldBytes = 0;
         server.releaseBufferBytes(bufferBytes);
         bufferBytes = 0;
         bufferCount = 0;
@@ -154,6 +159,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Fatal.exitIfFatal(cause, describe());
         if (cause instanceof IOException) {
             LOG.debug("{}: {}", describe(), cause.toString());
         } else {
@@ -169,33 +175,58 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (closing) {
             return;
         }
+        if (overShare()) {
+            return;
+        }
         if (gated) {
-            if (held.size() >= MAX_HELD) {
-                LOG.warn("{}: {} frames held during the fd exchange; closing", describe(), held.size());
-                closing = true;
-                channel.close();
-                return;
-            }
+            long n = OutputShare.estimate(f);
+            server.budget().forceReserve(n);
+            heldBytes += n;
             held.add(f);
             return;
         }
         channel.writeAndFlush(f, channel.voidPromise());
-        checkBacklog();
     }
 
-    private void checkBacklog() {
+    /**
+     * True (and the connection is being closed) when the output not yet taken by the client,
+     * plus the frames held during an fd exchange, is over the connection's pending share, or over
+     * {@link OutputShare#UNDER_PRESSURE} while the daemon-wide budget is exhausted: the client
+     * gets ERROR ENOMEM (id 0) after what is already queued, reading stops, and the connection
+     * closes once that is flushed (or after {@link #OVER_SHARE_CLOSE_MS}). Event loop.
+     */
+    private boolean overShare() {
         ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
-        if (ob != null && ob.totalPendingWriteBytes() > MAX_PENDING_OUTPUT) {
-            LOG.warn("{}: more than {} bytes of output pending: the client does not read; closing", describe(), MAX_PENDING_OUTPUT);
-            closing = true;
-            channel.close();
+        long pending = (ob == null ? 0 : ob.totalPendingWriteBytes()) + heldBytes;
+        String why = OutputShare.over(pending, server.options().limits().maxPendingBytesPerConnection(), server.budget());
+        if (why == null) {
+            return false;
         }
+        LOG.warn("{}: {}; closing", describe(), why);
+        closing = true;
+        channel.config().setAutoRead(false);
+        held.clear();
+        server.budget().release(heldBytes);
+        heldBytes = 0;
+        gated = false;
+        channel.writeAndFlush(new Frame(0, new Message.Error(ErrorCode.ENOMEM, 0, why))).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, OVER_SHARE_CLOSE_MS, TimeUnit.MILLISECONDS);
+        return true;
     }
 
     /** Runs {@code r} on the channel's event loop; dropped when the loop is gone (server closed). */
     private void onLoop(Runnable r) {
         try {
-            channel.eventLoop().execute(r);
+            channel.eventLoop().execute(() -> {
+                try {
+                    r.run();
+                } catch (RuntimeException | java.lang.Error e) {
+                    Fatal.exitIfFatal(e, describe()); // Netty would log a failed task and carry on
+                    throw e;
+                }
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.debug("{}: event loop gone, dropped a late reply", describe());
         }
@@ -257,11 +288,19 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     /**
      * Queues {@code task} on the session's device worker, counting {@code cost} bytes against the
-     * connection: above {@link #QUEUED_HIGH} the connection stops reading (back-pressure instead
-     * of unbounded memory) until the workers bring it under {@link #QUEUED_LOW}. Event loop.
+     * connection and the daemon-wide budget: above half the connection's pending share, or when
+     * the budget cannot take it, the connection stops reading (back-pressure instead of unbounded
+     * memory) until the workers bring it under an eighth of the share (and the budget has room,
+     * or nothing of this connection is queued any more). Event loop.
      */
     private void submit(Session s, long cost, Runnable task) {
-        if (queued.addAndGet(cost) > QUEUED_HIGH && !readPaused) {
+        MemoryBudget budget = server.budget();
+        boolean fits = budget.tryReserve(cost);
+        if (!fits) {
+            budget.forceReserve(cost); // already read: counted, and reading pauses until the workers caught up
+        }
+        long high = server.options().limits().maxPendingBytesPerConnection() / 2, low = high / 4;
+        if ((queued.addAndGet(cost) > high || !fits) && !readPaused) {
             readPaused = true;
             channel.config().setAutoRead(false);
         }
@@ -269,9 +308,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             try {
                 task.run();
             } finally {
-                if (queued.addAndGet(-cost) < QUEUED_LOW && readPaused) {
+                budget.release(cost);
+                long q = queued.addAndGet(-cost);
+                if (q < low && readPaused && (q == 0 || !budget.exhausted())) {
                     onLoop(() -> {
-                        if (readPaused && queued.get() < QUEUED_LOW) {
+                        long now = queued.get();
+                        if (readPaused && !closing && now < low && (now == 0 || !budget.exhausted())) {
                             readPaused = false;
                             channel.config().setAutoRead(true);
                         }
@@ -339,6 +381,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             }
             return;
         }
+        if (msg instanceof WritePart) {
+            writePart((WritePart) msg);
+            return;
+        }
         if (!(msg instanceof Frame)) {
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
@@ -397,7 +443,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             s.removeBuffer(b.handle());
             forget(b);
             submit(s, 64, () -> {
-                b.destroy();
+                b.destroyOnWorker();
                 server.sessions().bufferDestroyed();
                 sendLater(new Frame(id, new Ok(Message.DESTROY_BUFFER)));
             });
@@ -601,17 +647,21 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
         boolean shared = (c.flags() & Message.BUFFER_SHARED) != 0;
         long size = f.lineBytes(c.width()) * c.height();
-        long cost = shared ? 2 * size : size;
+        long cost = size; // what the daemon holds: the pixels, or a shared buffer's shadow (ClientBuffer.cost)
         if (bufferBytes + cost > l.maxBufferBytesPerConnection()) {
             throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer would take this connection's buffers to "
-                    + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ")");
+                    + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ", max_buffer_bytes_per_connection)");
         }
         if (!server.reserveBufferBytes(cost)) {
-            throw new DeviceException(Errno.ENOMEM, "the daemon's memory for buffers is exhausted (" + server.bufferBytesInUse()
-                    + " of " + server.maxBufferBytesTotal() + " bytes in use by all clients)");
+            throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer does not fit the daemon's memory budget ("
+                    + server.budget().describe() + " by all clients)");
         }
         boolean reserved = true;
         try {
+            String noRoom = server.budget().roomFor(size, shared);
+            if (noRoom != null) {
+                throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer fits the memory budget, but " + noRoom);
+            }
             createReserved(id, c, s, f, shared, size);
             reserved = false;
         } finally {
@@ -637,15 +687,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 throw new DeviceException(Errno.ENOMEM, "cannot allocate a shared buffer of " + size + " bytes: " + e.getMessage());
             }
         }
-        ClientBuffer b;
-        try {
-            b = new ClientBuffer(nextBuffer++, c.width(), c.height(), f, mem);
-        } catch (OutOfMemoryError e) {
-            if (mem != null) {
-                mem.close();
-            }
-            throw new DeviceException(Errno.ENOMEM, "no memory for a buffer of " + size + " bytes");
-        }
+        // within the memory budget: an OutOfMemoryError here is fatal like anywhere else (Fatal)
+        ClientBuffer b = new ClientBuffer(nextBuffer++, c.width(), c.height(), f, mem);
         s.addBuffer(b);
         bufferCount++;
         bufferBytes += b.cost();
@@ -707,8 +750,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             fdTimeout = null;
         }
         send(new Frame(id, new Ok(Message.FD_RECEIVED)));
-        while (!held.isEmpty() && !gated) {
-            send(held.poll());
+        while (!held.isEmpty() && !gated && !closing) {
+            Frame h = held.poll();
+            long n = OutputShare.estimate(h);
+            server.budget().release(n);
+            heldBytes -= n;
+            send(h);
         }
     }
 
@@ -733,6 +780,63 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                     + " bytes, the frame has " + w.data().length);
         }
         submit(s, 64 + w.data().length, () -> replyWhenDone(id, Message.WRITE, () -> s.doWrite(b, w.x(), w.y(), w.w(), w.h(), w.data())));
+    }
+
+    /**
+     * One piece of a streamed WRITE: the first is checked like a whole WRITE; each is copied
+     * into the buffer on the device worker as it arrives (counted as queued work, so a slow
+     * device pauses reading); the last one is answered (OK, or the first failure). Event loop.
+     */
+    private void writePart(WritePart p) {
+        if (p.first()) {
+            server.countRequest();
+            streamed = new StreamedWrite();
+            try {
+                if (!helloDone) {
+                    throw new ProtocolException(ErrorCode.EPROTO, p.id(), "the first frame must be HELLO, got WRITE", true);
+                }
+                if (p.id() == 0) { // the streamed path skips Codec.decodeRequest, which refuses id 0 for every other request
+                    throw new ProtocolException(ErrorCode.EPROTO, 0, "WRITE: request id 0 is reserved for events (use any other u32)", true);
+                }
+                Session s = session(p.session());
+                ClientBuffer b = buffer(s, p.buffer());
+                s.checkPresent();
+                checkRect(b, p.x(), p.y(), p.w(), p.h(), "WRITE rectangle");
+                long need = (long) p.w() * p.h() * b.format().bytesPerPixel();
+                if (p.length() != need) {
+                    throw new DeviceException(Errno.EINVAL, "WRITE of " + p.w() + "x" + p.h() + " " + b.format() + " pixels needs "
+                            + need + " bytes, the frame has " + p.length());
+                }
+                streamed.target(s, b);
+            } catch (ProtocolException pe) {
+                streamed = null;
+                gated = false;
+                sendError(p.id(), Message.WRITE, pe.code(), pe.getMessage());
+                closeAfterFlush();
+                return;
+            } catch (DeviceException e) {
+                streamed.refuse(e);
+            }
+        }
+        StreamedWrite sw = streamed;
+        if (sw == null) {
+            return;
+        }
+        if (p.last()) {
+            streamed = null;
+        }
+        if (sw.refused() != null) {
+            if (p.last()) {
+                sendError(p.id(), Message.WRITE, Errors.toWire(sw.refused()), message(sw.refused()));
+            }
+            return;
+        }
+        submit(sw.session(), 64 + p.data().length, () -> {
+            sw.copy(p);
+            if (p.last()) {
+                replyWhenDone(p.id(), Message.WRITE, sw::result);
+            }
+        });
     }
 
     private void flush(int id, Flush f) throws DeviceException {

@@ -72,9 +72,8 @@ public final class PaneldServer implements AutoCloseable {
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
-    private final AtomicLong bufferBytes = new AtomicLong();
-    /** All clients' buffers together may use at most half the JVM's heap (inline buffers live there, shadows off-heap). */
-    private final long maxBufferBytesTotal = Runtime.getRuntime().maxMemory() / 2;
+    /** All clients' buffers, queued work, output and large frames together (see {@link MemoryBudget}). */
+    private final MemoryBudget budget;
     private final ExecutorService adminExecutor;
     private final SnapshotSlots snapshotSlots = new SnapshotSlots();
     private final int ownUid;
@@ -108,6 +107,7 @@ public final class PaneldServer implements AutoCloseable {
         this.bus = bus;
         this.admin = admin == null ? AdminService.unsupported() : admin;
         this.sessions = new SessionManager(bus.tracker());
+        this.budget = new MemoryBudget(options.limits());
         this.adminExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "paneld-admin");
             t.setDaemon(true);
@@ -129,6 +129,11 @@ public final class PaneldServer implements AutoCloseable {
         if (!Epoll.isAvailable()) {
             throw new IOException("the epoll transport is not available (" + Epoll.unavailabilityCause() + "); paneld needs Linux");
         }
+        Limits lim = options.limits();
+        LOG.info("memory budget {} bytes ({} after {} connections x {}; max heap {}, max direct {}): buffer {}, per connection {}"
+                + " of buffers and {} pending", budget.total(), budget.available(), lim.maxConnections(), MemoryBudget.PER_CONNECTION,
+                MemoryBudget.maxHeap(), MemoryBudget.maxDirect(), lim.maxBufferBytes(), lim.maxBufferBytesPerConnection(),
+                lim.maxPendingBytesPerConnection());
         bossGroup = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         childGroup = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         bus.addListener(busListener);
@@ -209,8 +214,13 @@ public final class PaneldServer implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                // fairness: one socket read (at most 64 KiB of requests) per turn, so a flooding
+                // client delays the others sharing its event loop by one read's work, not sixteen
+                ch.config().setRecvByteBufAllocator(new io.netty.channel.AdaptiveRecvByteBufAllocator().maxMessagesPerRead(1));
                 ch.pipeline().addLast("count", counter)
-                        .addLast("decode", new FrameDecoder(dl, true))
+                        .addLast("flushes", new io.netty.handler.flush.FlushConsolidationHandler(256, false))
+                        .addLast("meter", new OutputMeter(budget))
+                        .addLast("decode", new FrameDecoder(dl, budget))
                         .addLast("encode", FrameEncoder.INSTANCE)
                         .addLast("conn", new Connection(PaneldServer.this, connectionNumbers.incrementAndGet(), unix));
             }
@@ -373,29 +383,26 @@ public final class PaneldServer implements AutoCloseable {
         connections.remove(c);
     }
 
-    /** Reserves {@code n} bytes of the daemon-wide buffer budget; false (nothing reserved) when it would overflow. */
+    /** Reserves {@code n} bytes of the daemon-wide memory budget; false (nothing reserved) when it would overflow. */
     boolean reserveBufferBytes(long n) {
-        while (true) {
-            long cur = bufferBytes.get();
-            if (cur + n > maxBufferBytesTotal) {
-                return false;
-            }
-            if (bufferBytes.compareAndSet(cur, cur + n)) {
-                return true;
-            }
-        }
+        return budget.tryReserve(n);
     }
 
     void releaseBufferBytes(long n) {
-        bufferBytes.addAndGet(-n);
+        budget.release(n);
     }
 
     long bufferBytesInUse() {
-        return bufferBytes.get();
+        return budget.used();
     }
 
     long maxBufferBytesTotal() {
-        return maxBufferBytesTotal;
+        return budget.available();
+    }
+
+    /** The daemon-wide memory budget. */
+    public MemoryBudget budget() {
+        return budget;
     }
 
     void countRequest() {

@@ -27,6 +27,8 @@ public final class ClientBuffer {
     private final Framebuffer framebuffer;
     private final SharedMemory shared;
     private volatile boolean destroyed;
+    /** A shared buffer's shadow as allocated (the framebuffer holds a duplicate), to free it at once. */
+    private final ByteBuffer shadow;
 
     public ClientBuffer(int handle, int width, int height, PixelFormat format, SharedMemory shared) {
         this.handle = handle;
@@ -37,6 +39,7 @@ public final class ClientBuffer {
         this.shared = shared;
         int size = Math.multiplyExact(stride, height);
         ByteBuffer px = shared == null ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
+        this.shadow = shared == null ? null : px;
         this.framebuffer = new Framebuffer(width, height, stride, format, px.order(ByteOrder.LITTLE_ENDIAN));
     }
 
@@ -50,9 +53,13 @@ public final class ClientBuffer {
     public SharedMemory shared() { return shared; }
     public boolean isDestroyed() { return destroyed; }
 
-    /** Bytes this buffer costs the connection (the shadow, plus the shared file when shared). */
+    /**
+     * Bytes this buffer costs the daemon: its pixels (inline, on the heap) or its shadow (shared,
+     * direct memory). A shared buffer's file is not counted: it is tmpfs memory the client maps
+     * and writes (charged to whoever touches its pages), never mapped by the daemon.
+     */
     public long cost() {
-        return shared == null ? size() : 2 * size();
+        return size();
     }
 
     /**
@@ -75,6 +82,41 @@ public final class ClientBuffer {
             }
         } catch (IOException e) {
             throw new DeviceException(Errno.EIO, "writing shared buffer " + handle + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Copies a piece of a streamed WRITE: {@code data} are the bytes at {@code offset} of the
+     * rectangle's pixels (rows of {@code w} pixels, tightly packed), which may start and end
+     * inside a row. Worker thread. The rectangle and the total length have been checked.
+     */
+    public void writePart(int x, int y, int w, int h, long offset, byte[] data) throws DeviceException {
+        int bpp = format.bytesPerPixel();
+        long line = (long) w * bpp;
+        if (shared != null) {
+            checkIntact();
+        }
+        ByteBuffer px = shared == null ? framebuffer.pixels() : null;
+        int pos = 0;
+        while (pos < data.length) {
+            long at = offset + pos;
+            long row = at / line;
+            int col = (int) (at % line);
+            int n = (int) Math.min(line - col, data.length - pos);
+            if (row >= h) {
+                throw new IllegalArgumentException("WRITE piece at byte " + at + " is outside the " + w + "x" + h + " rectangle");
+            }
+            long dst = (y + row) * stride + (long) x * bpp + col;
+            if (px != null) {
+                px.put((int) dst, data, pos, n);
+            } else {
+                try {
+                    shared.write(ByteBuffer.wrap(data, pos, n), dst);
+                } catch (IOException e) {
+                    throw new DeviceException(Errno.EIO, "writing shared buffer " + handle + " failed: " + e.getMessage());
+                }
+            }
+            pos += n;
         }
     }
 
@@ -115,6 +157,25 @@ public final class ClientBuffer {
                     + shared.currentSize() + " bytes (it needs " + size() + ")");
         }
     }
+
+    /**
+     * {@link #destroy()}, and a shared buffer's shadow (direct memory) is freed at once instead of
+     * whenever the GC finds it, so its memory is back for the next buffer. Only on the device
+     * worker, where nothing else can be reading the shadow.
+     */
+    public void destroyOnWorker() {
+        destroy();
+        if (shadow != null && !shadowFreed) {
+            shadowFreed = true;
+            try {
+                io.netty.util.internal.PlatformDependent.freeDirectBuffer(shadow);
+            } catch (RuntimeException e) {
+                // no cleaner to call: the GC frees it
+            }
+        }
+    }
+
+    private boolean shadowFreed;
 
     /** Frees the buffer (idempotent). Worker thread or, at forced close, any. */
     public void destroy() {

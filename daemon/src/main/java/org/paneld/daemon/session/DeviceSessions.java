@@ -38,6 +38,11 @@ public final class DeviceSessions {
         return device;
     }
 
+    /** True on the device's worker thread. */
+    boolean onWorker() {
+        return worker.isCurrent();
+    }
+
     /** Runs {@code task} on the device's worker, after every task queued before it. */
     public void submit(Runnable task) {
         try {

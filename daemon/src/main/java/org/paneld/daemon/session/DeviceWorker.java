@@ -53,6 +53,7 @@ final class DeviceWorker implements Executor {
                     try {
                         r.run();
                     } catch (RuntimeException | Error e) {
+                        org.paneld.drivers.core.Fatal.exitIfFatal(e, "a task of " + thread.getName());
                         LOG.warn("{}: task failed: {}", thread.getName(), e.toString());
                     }
                     continue;

@@ -22,6 +22,13 @@ import org.paneld.drivers.pixel.Rect;
  * ({@code do*} methods) on the device's worker only.
  */
 public final class Session {
+    /**
+     * A hidden test hook, {@code PANELD_INJECT_OOM=1} in the environment: SET_PROPERTY of
+     * "inject-oom" throws an OutOfMemoryError on the device worker, to prove that the real
+     * handler ({@link org.paneld.drivers.core.Fatal}) ends the process.
+     */
+    private static final boolean INJECT_OOM = "1".equals(System.getenv("PANELD_INJECT_OOM"));
+
     private final int id;
     private final EventSink sink;
     private final DeviceRef ref;
@@ -148,6 +155,9 @@ public final class Session {
     }
 
     public void doSetProperty(String name, long value) throws java.io.IOException {
+        if (INJECT_OOM && name.equals("inject-oom")) {
+            throw new OutOfMemoryError("injected on the device worker (PANELD_INJECT_OOM test hook)");
+        }
         checkPresent();
         checkOwner("SET_PROPERTY");
         DisplayInfo.Property p = ref.device().info().property(name).orElseThrow(() -> new DeviceException(Errno.ENOENT,
@@ -188,8 +198,13 @@ public final class Session {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        boolean onWorker = deviceSessions.onWorker();
         for (ClientBuffer b : buffers.values()) {
-            b.destroy();
+            if (onWorker) {
+                b.destroyOnWorker();
+            } else {
+                b.destroy(); // forced close: a hung flush may still read the shadow; the GC frees it
+            }
             manager.bufferGone();
         }
         buffers.clear();

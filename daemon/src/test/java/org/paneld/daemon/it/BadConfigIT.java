@@ -49,6 +49,9 @@ class BadConfigIT {
                         "[[panel]] #2: key 'name': duplicate name 'lcd0' (already used by [[panel]] #1)"),
                 Arguments.of("unknown limit", "virtual-fb", server + "[server.limits]\nmax_sessions = 3\n",
                         ": [server.limits]: unknown key [max_sessions] (known: max_frame_bytes,"),
+                Arguments.of("limits beyond the memory budget", "virtual-fb", server
+                                + "[server.limits]\nmemory_budget_bytes = 8388608\nmax_buffer_bytes = 16777216\n",
+                        ": [server.limits]: max_buffer_bytes = 16777216 does not fit memory_budget_bytes = 8388608"),
                 Arguments.of("TOML syntax", "virtual-fb", server + "[[panel]]\nname = \"lcd0\n",
                         "TOML syntax error at line 6, column"));
     }

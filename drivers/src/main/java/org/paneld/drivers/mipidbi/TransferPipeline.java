@@ -229,6 +229,7 @@ final class TransferPipeline implements AutoCloseable {
             } catch (IOException e) {
                 failure = e;
             } catch (RuntimeException | Error e) {
+                org.paneld.drivers.core.Fatal.exitIfFatal(e, "transfer thread " + Thread.currentThread().getName());
                 failure = new DeviceException(Errno.EIO, "transfer failed: " + e, e);
             } finally {
                 job.section.exit();

@@ -44,7 +44,7 @@ public final class UsbHotplug implements AutoCloseable {
 
     /** Posts "device arrived": add {@code device} to the bus and bind it (a failed bind is logged, the device stays). */
     public Future<?> arrived(BusDevice device) {
-        return worker.submit(() -> addAndBind(device));
+        return worker.submit(org.paneld.drivers.core.Fatal.guarded(() -> addAndBind(device), "usb hotplug"));
     }
 
     /** "Device arrived", now on the calling thread (the worker itself, or a test): add and bind. */
@@ -69,7 +69,7 @@ public final class UsbHotplug implements AutoCloseable {
      * was not on the bus.
      */
     public Future<?> left(String name, Runnable afterRemoval) {
-        return worker.submit(() -> remove(name, afterRemoval));
+        return worker.submit(org.paneld.drivers.core.Fatal.guarded(() -> remove(name, afterRemoval), "usb hotplug"));
     }
 
     /** "Device left", now on the calling thread: surprise removal, then {@code afterRemoval}. */
@@ -89,7 +89,7 @@ public final class UsbHotplug implements AutoCloseable {
 
     /** Runs {@code task} on the worker, after every event posted before it. */
     public Future<?> post(Runnable task) {
-        return worker.submit(task);
+        return worker.submit(org.paneld.drivers.core.Fatal.guarded(task, "usb hotplug"));
     }
 
     /** Binds that failed since start (for status and tests). */
