@@ -30,6 +30,7 @@ public final class St7586Pixels {
     public static final int RAM_VISIBLE_WIDTH = 180;
     /** 3-bit code of each 2-bit level (0 black … 3 white). */
     private static final int[] CODE = {7, 4, 2, 0};
+
     private St7586Pixels() {
     }
 
