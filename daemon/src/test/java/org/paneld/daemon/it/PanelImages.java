@@ -1,9 +1,13 @@
 package org.paneld.daemon.it;
 
-import org.paneld.drivers.pixel.Rgb;
 import org.paneld.drivers.pixel.RgbImage;
+import org.paneld.drivers.testkit.PixelOracle;
 
-/** Test images and what a panel of a given colour depth shows for them. */
+/**
+ * Test images and what a panel of a given colour depth shows for them, by the kernel's formulas
+ * ({@link PixelOracle}: written from drm_format_helper.c, drm_format_internal.h, st7586.c,
+ * repaper.c), never by the drivers' own converters.
+ */
 public final class PanelImages {
     private PanelImages() {
     }
@@ -29,11 +33,6 @@ public final class PanelImages {
         return img;
     }
 
-    /** DRM's drm_fb_xrgb8888_to_gray8 weights. */
-    static int grey8(int rgb) {
-        return (3 * (rgb >> 16 & 0xFF) + 6 * (rgb >> 8 & 0xFF) + (rgb & 0xFF)) / 10;
-    }
-
     /** What a panel whose {@code panelFormat} (DisplayInfo/INFO panel_format) is shows for {@code img}. */
     public static RgbImage onPanel(RgbImage img, String panelFormat) {
         RgbImage out = img.copy();
@@ -41,19 +40,19 @@ public final class PanelImages {
             int c = out.rgb()[i];
             switch (panelFormat) {
                 case "RGB565":
-                    c = Rgb.quantize565(c);
+                    c = PixelOracle.shown565FromXrgb(c);
                     break;
                 case "RGB666":
-                    c = Rgb.quantize666(c);
+                    c = PixelOracle.shown666(c);
                     break;
                 case "RGB888":
                 case "XRGB8888":
                     break;
-                case "GREY4": // 2-bit grey: DRM's gray8 weights, level = grey >> 6, shown as 0, 0x555555, 0xAAAAAA, 0xFFFFFF
-                    c = (grey8(c) >> 6) * 0x555555;
+                case "GREY4": // st7586: the kernel's BT.601 gray8, level = grey >> 6, shown as 0, 0x555555, 0xAAAAAA, 0xFFFFFF
+                    c = PixelOracle.st7586Shown(PixelOracle.st7586Level(PixelOracle.xrgb8888ToR8Bt601(c)));
                     break;
-                case "MONO": // 1 bit with dither = "threshold": white when grey >= 128
-                    c = grey8(c) >= 128 ? 0xFFFFFF : 0;
+                case "MONO": // 1 bit with dither = "threshold" (the kernel's repaper): white when the gray8's top bit is set
+                    c = PixelOracle.monoWhite(PixelOracle.xrgb8888ToR8Bt601(c)) ? 0xFFFFFF : 0;
                     break;
                 default:
                     throw new IllegalArgumentException("no expectation for panel format " + panelFormat

@@ -33,7 +33,11 @@ public final class Rgb {
      * normalised to 256, {@code (77 r + 150 g + 29 b) >> 8}.
      */
     public static int luma(int rgb) {
-        int r = rgb >> 16 & 0xFF, g = rgb >> 8 & 0xFF, b = rgb & 0xFF;
+        return luma(rgb >> 16 & 0xFF, rgb >> 8 & 0xFF, rgb & 0xFF);
+    }
+
+    /** {@link #luma(int)} of the channels {@code r, g, b} (each 0..255). */
+    public static int luma(int r, int g, int b) {
         return (77 * r + 150 * g + 29 * b) >> 8;
     }
 }

@@ -4,12 +4,14 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
+import org.paneld.drivers.pixel.Rgb;
 
 /**
  * Grey to black-and-white for e-paper, chosen per device by the config key {@code dither}.
  *
- * <p>Every pixel first becomes an 8-bit grey with DRM's drm_fb_xrgb8888_to_gray8 weights,
- * {@code (3 * R + 6 * G + B) / 10} (RGB565 expanded by bit replication first). Then:
+ * <p>Every pixel first becomes an 8-bit grey as the kernel's drm_fb_xrgb8888_to_gray8 computes it
+ * ({@link Rgb#luma}: BT.601 weights normalised to 256, {@code (77 R + 150 G + 29 B) >> 8}; RGB565
+ * expanded by bit replication first, R8 taken as it is). Then:
  * <ul>
  * <li>{@link Mode#FLOYD_STEINBERG} (the default, for photos): error diffusion in reading order,
  *     every line left to right, white when the grey plus the diffused error is {@code >= 128},
@@ -18,7 +20,8 @@ import org.paneld.drivers.pixel.PixelFormat;
  *     negative errors round towards minus infinity).</li>
  * <li>{@link Mode#ORDERED}: 8x8 Bayer matrix, white when {@code grey >= 4 * B[y & 7][x & 7] + 2};
  *     a stable pattern (a small change stays small), good for content that changes often.</li>
- * <li>{@link Mode#THRESHOLD}: white when {@code grey >= 128}; for text and line art.</li>
+ * <li>{@link Mode#THRESHOLD}: white when {@code grey >= 128} (the kernel's repaper.c, through
+ *     drm_fb_xrgb8888_to_mono: the grey's top bit); for text and line art.</li>
  * </ul>
  * The result is 1 bit per pixel, 8 pixels per byte, most significant bit first, 1 = white (DRM's
  * R1), {@code (width + 7) / 8} bytes per line. Dithering runs over the client's whole buffer in
@@ -85,11 +88,6 @@ public final class MonoConverter {
         return (width + 7) / 8;
     }
 
-    /** The 8-bit grey of 0xRRGGBB (drm_fb_xrgb8888_to_gray8's weights). */
-    public static int grey8(int rgb) {
-        return (3 * (rgb >> 16 & 0xFF) + 6 * (rgb >> 8 & 0xFF) + (rgb & 0xFF)) / 10;
-    }
-
     /** Converts the whole of {@code src} into {@code out} (stride(width) * height bytes). */
     public void convert(Framebuffer src, byte[] out) {
         int w = src.width(), h = src.height();
@@ -125,7 +123,7 @@ public final class MonoConverter {
             byte[] a = bb.array();
             int i = bb.arrayOffset() + y * src.stride();
             for (int x = 0; x < w; x++, i += 4) {
-                g[x] = (3 * (a[i + 2] & 0xFF) + 6 * (a[i + 1] & 0xFF) + (a[i] & 0xFF)) * 6554 >> 16; // == sum / 10 for sum <= 2550
+                g[x] = Rgb.luma(a[i + 2] & 0xFF, a[i + 1] & 0xFF, a[i] & 0xFF);
             }
             return;
         }
@@ -136,7 +134,7 @@ public final class MonoConverter {
             return;
         }
         for (int x = 0; x < w; x++) {
-            g[x] = grey8(src.rgb(x, y));
+            g[x] = Rgb.luma(src.rgb(x, y));
         }
     }
 

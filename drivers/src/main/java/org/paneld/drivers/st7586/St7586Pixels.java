@@ -4,12 +4,14 @@ import java.nio.ByteBuffer;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
+import org.paneld.drivers.pixel.Rgb;
 
 /**
  * The ST7586's pixel format and the conversion to it, as the kernel's st7586.c does it.
  *
- * <p><b>Grey.</b> A source pixel becomes an 8-bit grey level with DRM's drm_fb_xrgb8888_to_gray8
- * weights, {@code grey = (3 * R + 6 * G + B) / 10} (integer division); RGB565 pixels are first
+ * <p><b>Grey.</b> A source pixel becomes an 8-bit grey level as the kernel's
+ * drm_fb_xrgb8888_to_gray8 computes it ({@link Rgb#luma}: drm_pixel_xrgb8888_to_r8_bt601, BT.601
+ * weights normalised to 256, {@code (77 R + 150 G + 29 B) >> 8}); RGB565 pixels are first
  * expanded to 8 bits per channel by bit replication, R8 pixels are the grey level itself. The
  * grey level's top two bits are the panel's 2-bit level: {@code level = grey >> 6}, 0 black,
  * 1 dark grey, 2 light grey, 3 white (st7586_xrgb8888_to_gray332 does {@code gray8 >> 6}).
@@ -28,14 +30,6 @@ public final class St7586Pixels {
     public static final int RAM_VISIBLE_WIDTH = 180;
     /** 3-bit code of each 2-bit level (0 black … 3 white). */
     private static final int[] CODE = {7, 4, 2, 0};
-    /** 3-bit code by {@code 3R + 6G + B} (0..2550). */
-    private static final byte[] CODE_OF_SUM = new byte[2551];
-
-    static {
-        for (int s = 0; s < CODE_OF_SUM.length; s++) {
-            CODE_OF_SUM[s] = (byte) CODE[(s / 10) >> 6];
-        }
-    }
 
     private St7586Pixels() {
     }
@@ -51,14 +45,14 @@ public final class St7586Pixels {
         return g << 16 | g << 8 | g;
     }
 
-    /** The 8-bit grey of 0xRRGGBB with drm_fb_xrgb8888_to_gray8's weights. */
-    public static int grey8(int rgb) {
-        return (3 * (rgb >> 16 & 0xFF) + 6 * (rgb >> 8 & 0xFF) + (rgb & 0xFF)) / 10;
-    }
-
     /** What the panel shows for 0xRRGGBB after its quantisation. */
     public static int quantize(int rgb) {
-        return levelRgb(level(grey8(rgb)));
+        return levelRgb(level(Rgb.luma(rgb)));
+    }
+
+    /** The 3-bit code of the channels {@code r, g, b}: their grey's top two bits through the lookup. */
+    private static int codeOf(int r, int g, int b) {
+        return CODE[Rgb.luma(r, g, b) >> 6];
     }
 
     /** The 3-bit code of a 2-bit level. */
@@ -144,7 +138,7 @@ public final class St7586Pixels {
             return CODE[(src.pixels().get(src.offset(cx, cy)) & 0xFF) >> 6];
         }
         int rgb = src.rgb(cx, cy);
-        return CODE_OF_SUM[3 * (rgb >> 16 & 0xFF) + 6 * (rgb >> 8 & 0xFF) + (rgb & 0xFF)];
+        return codeOf(rgb >> 16 & 0xFF, rgb >> 8 & 0xFF, rgb & 0xFF);
     }
 
     /** The fast path: XRGB8888 on a heap array, no rotation. */
@@ -160,14 +154,14 @@ public final class St7586Pixels {
             int i = base + y * stride + x0 * 4;
             int x = x0;
             for (; x < full; x += 3, i += 12) {
-                int c0 = CODE_OF_SUM[3 * (a[i + 2] & 0xFF) + 6 * (a[i + 1] & 0xFF) + (a[i] & 0xFF)];
-                int c1 = CODE_OF_SUM[3 * (a[i + 6] & 0xFF) + 6 * (a[i + 5] & 0xFF) + (a[i + 4] & 0xFF)];
-                int c2 = CODE_OF_SUM[3 * (a[i + 10] & 0xFF) + 6 * (a[i + 9] & 0xFF) + (a[i + 8] & 0xFF)];
+                int c0 = codeOf(a[i + 2] & 0xFF, a[i + 1] & 0xFF, a[i] & 0xFF);
+                int c1 = codeOf(a[i + 6] & 0xFF, a[i + 5] & 0xFF, a[i + 4] & 0xFF);
+                int c2 = codeOf(a[i + 10] & 0xFF, a[i + 9] & 0xFF, a[i + 8] & 0xFF);
                 out[o++] = (byte) (c0 << 5 | c1 << 2 | c2 >> 1);
             }
             for (; x < x1; x += 3, i += 12) { // the last triplet: 176, 177 on the glass, 178, 179 off
-                int c0 = x < WIDTH ? CODE_OF_SUM[3 * (a[i + 2] & 0xFF) + 6 * (a[i + 1] & 0xFF) + (a[i] & 0xFF)] : 0;
-                int c1 = x + 1 < WIDTH ? CODE_OF_SUM[3 * (a[i + 6] & 0xFF) + 6 * (a[i + 5] & 0xFF) + (a[i + 4] & 0xFF)] : 0;
+                int c0 = x < WIDTH ? codeOf(a[i + 2] & 0xFF, a[i + 1] & 0xFF, a[i] & 0xFF) : 0;
+                int c1 = x + 1 < WIDTH ? codeOf(a[i + 6] & 0xFF, a[i + 5] & 0xFF, a[i + 4] & 0xFF) : 0;
                 out[o++] = (byte) (c0 << 5 | c1 << 2);
             }
         }

@@ -9,11 +9,15 @@ import java.nio.ByteBuffer;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.paneld.drivers.testkit.PixelOracle;
 
 /** Conversion correctness against a slow per-pixel reference, plus the API's checks. */
 class ConvertTest {
 
-    /** The slow reference: per pixel through Framebuffer.rgb and the Rgb helpers. */
+    /**
+     * The slow reference, independent of the code under test: per pixel, the source read from its
+     * bytes and converted by the kernel's formulas ({@link PixelOracle}, never Framebuffer.rgb or Rgb).
+     */
     static byte[] reference(Framebuffer fb, Rect r, int rotation, PixelFormat target, boolean swap) {
         boolean turned = rotation == 90 || rotation == 270;
         int ow = turned ? r.height() : r.width(), oh = turned ? r.width() : r.height();
@@ -29,28 +33,27 @@ class ConvertTest {
                     case 180: sx = r.x() + r.width() - 1 - i; sy = r.y() + r.height() - 1 - j; break;
                     default: sx = r.x() + j; sy = r.y() + r.height() - 1 - i; break;
                 }
-                int c = fb.rgb(sx, sy);
+                int c = PixelOracle.source(fb, sx, sy);
                 if (swap) {
                     c = (c & 0xFF) << 16 | (c & 0xFF00) | (c >> 16 & 0xFF);
                 }
                 switch (target) {
                     case RGB565_BE: {
-                        int v = Rgb.to565(c);
+                        int v = PixelOracle.xrgb8888ToRgb565(c);
                         out[o++] = (byte) (v >> 8);
                         out[o++] = (byte) v;
                         break;
                     }
                     case RGB565: {
-                        int v = Rgb.to565(c);
+                        int v = PixelOracle.xrgb8888ToRgb565(c);
                         out[o++] = (byte) v;
                         out[o++] = (byte) (v >> 8);
                         break;
                     }
                     case RGB666: {
-                        int q = Rgb.quantize666(c);
-                        out[o++] = (byte) (q >> 16 & 0xFC);
-                        out[o++] = (byte) (q >> 8 & 0xFC);
-                        out[o++] = (byte) (q & 0xFC);
+                        for (byte v : PixelOracle.rgb666(c)) {
+                            out[o++] = v;
+                        }
                         break;
                     }
                     default:
@@ -110,8 +113,8 @@ class ConvertTest {
     @Test
     void knownValues() {
         Framebuffer fb = Framebuffer.allocate(2, 1, PixelFormat.XRGB8888);
-        fb.setRgb(0, 0, 0xFF0000);
-        fb.setRgb(1, 0, 0x12345F);
+        PixelOracle.put(fb, 0, 0, 0xFF0000);
+        PixelOracle.put(fb, 1, 0, 0x12345F);
         byte[] out = new byte[4];
         Convert.convert(fb, fb.bounds(), PixelFormat.RGB565_BE, out, 0);
         // red = F800; 0x12345F = r 0x12>>3=2, g 0x34>>2=13, b 0x5F>>3=11 -> 0x11AB
@@ -163,10 +166,10 @@ class ConvertTest {
     @Test
     void rotationNinetyPutsTheRightmostColumnFirst() {
         Framebuffer fb = Framebuffer.allocate(2, 2, PixelFormat.XRGB8888);
-        fb.setRgb(0, 0, 0x000001 << 3);   // a
-        fb.setRgb(1, 0, 0x000002 << 3);   // b
-        fb.setRgb(0, 1, 0x000003 << 3);   // c
-        fb.setRgb(1, 1, 0x000004 << 3);   // d
+        PixelOracle.put(fb, 0, 0, 0x000001 << 3);   // a
+        PixelOracle.put(fb, 1, 0, 0x000002 << 3);   // b
+        PixelOracle.put(fb, 0, 1, 0x000003 << 3);   // c
+        PixelOracle.put(fb, 1, 1, 0x000004 << 3);   // d
         byte[] out = new byte[8];
         // a b / c d turned 90 degrees counter-clockwise is b d / a c
         Convert.convert(fb, fb.bounds(), 90, PixelFormat.RGB565_BE, false, out, 0);

@@ -22,6 +22,7 @@ import org.paneld.drivers.display.DisplayInfo;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.testkit.PixelOracle;
 import org.paneld.drivers.virtual.VirtualRepaper;
 
 /** The repaper driver against the virtual panel, through the lifecycle kit. */
@@ -82,8 +83,8 @@ class RepaperDriverTest {
             Framebuffer a = TestImages.picture(128, 96, PixelFormat.XRGB8888, 1);
             Framebuffer c = TestImages.picture(128, 96, PixelFormat.XRGB8888, 1);
             for (int x = 20; x < 60; x++) {
-                c.setRgb(x, 50, 0x000000);
-                c.setRgb(x, 51, 0xFFFFFF);
+                PixelOracle.put(c, x, 50, 0x000000);
+                PixelOracle.put(c, x, 51, 0xFFFFFF);
             }
             d.flush(a, a.bounds());
             display(d).awaitIdle();

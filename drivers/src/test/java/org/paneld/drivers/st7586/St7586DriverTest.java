@@ -23,6 +23,7 @@ import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.repaper.TestImages;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.testkit.PixelOracle;
 import org.paneld.drivers.virtual.VirtualSt7586;
 
 /** The st7586 driver against the virtual controller, through the lifecycle kit. */
@@ -30,13 +31,15 @@ class St7586DriverTest {
     @RegisterExtension
     final LifecycleKit kit = new LifecycleKit(new St7586Driver());
 
-    /** Independent expectation: grey with DRM's weights, top two bits, shown as 0/0x55/0xAA/0xFF. */
+    /**
+     * Independent expectation (st7586.c: drm_fb_xrgb8888_to_gray8, then {@code gray8 >> 6}): the
+     * kernel's BT.601 grey of each pixel's bytes, its top two bits, shown as 0/0x55/0xAA/0xFF.
+     */
     static RgbImage expected(Framebuffer fb) {
         RgbImage img = RgbImage.blank(fb.width(), fb.height());
         for (int y = 0; y < fb.height(); y++) {
             for (int x = 0; x < fb.width(); x++) {
-                int g = TestImages.grey(fb, x, y) >> 6;
-                img.set(x, y, 0x555555 * g);
+                img.set(x, y, PixelOracle.st7586Shown(PixelOracle.st7586Level(PixelOracle.grey(fb, x, y))));
             }
         }
         return img;
@@ -82,12 +85,12 @@ class St7586DriverTest {
         Framebuffer fb = Framebuffer.allocate(w, h, PixelFormat.XRGB8888);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                fb.setRgb(x, y, 0xFFFFFF);
+                PixelOracle.put(fb, x, y, 0xFFFFFF);
             }
         }
-        fb.setRgb(0, 0, 0x000000);         // top-left: black
-        fb.setRgb(w - 1, 0, 0x505050);     // top-right: dark grey (grey8 80 >> 6 = 1)
-        fb.setRgb(0, h - 1, 0x909090);     // bottom-left: light grey (144 >> 6 = 2)
+        PixelOracle.put(fb, 0, 0, 0x000000);         // top-left: black
+        PixelOracle.put(fb, w - 1, 0, 0x505050);     // top-right: dark grey (grey8 80 >> 6 = 1)
+        PixelOracle.put(fb, 0, h - 1, 0x909090);     // bottom-left: light grey (144 >> 6 = 2)
         d.flush(fb, fb.bounds());
         VirtualSt7586 v = kit.hardware("lcd", VirtualSt7586.class);
         int[] tl = glassXY(0, 0, rotation), tr = glassXY(w - 1, 0, rotation), bl = glassXY(0, h - 1, rotation);
@@ -196,36 +199,39 @@ class St7586DriverTest {
     void packingMatchesTheKernelsTable() {
         // black, dark, light, white -> 3-bit codes 111, 100, 010, 000; third pixel keeps the top two bits
         Framebuffer fb = Framebuffer.allocate(178, 128, PixelFormat.XRGB8888);
-        fb.setRgb(0, 0, 0x000000);
-        fb.setRgb(1, 0, 0x505050);
-        fb.setRgb(2, 0, 0x909090);
+        PixelOracle.put(fb, 0, 0, 0x000000);
+        PixelOracle.put(fb, 1, 0, 0x505050);
+        PixelOracle.put(fb, 2, 0, 0x909090);
         byte[] out = new byte[60 * 128];
         St7586Pixels.pack(fb, new Rect(0, 0, 3, 1), 0, out);
         assertEquals((byte) (7 << 5 | 4 << 2 | 2 >> 1), out[0]);
+        // the kernel's BT.601 grey, not (3r + 6g + b) / 10: pure green 0xD8 is grey 126 (dark, not
+        // light: 129 by tenths), 0x0040FF is grey 66 (dark, not black: 63 by tenths)
+        PixelOracle.put(fb, 0, 0, 0x00D800);
+        PixelOracle.put(fb, 1, 0, 0x0040FF);
+        PixelOracle.put(fb, 2, 0, 0xFFFFFF);
+        St7586Pixels.pack(fb, new Rect(0, 0, 3, 1), 0, out);
+        assertEquals((byte) (4 << 5 | 4 << 2 | 0), out[0], "dark grey, dark grey, white");
         // a whole random frame against the kernel's arithmetic (gray8, >> 6, lookup, 3 per byte)
         java.util.Random rnd = new java.util.Random(3);
+        int[][] colour = new int[128][178];
         for (int y = 0; y < 128; y++) {
             for (int x = 0; x < 178; x++) {
-                fb.setRgb(x, y, rnd.nextInt(1 << 24));
+                colour[y][x] = rnd.nextInt(1 << 24);
+                PixelOracle.put(fb, x, y, colour[y][x]);
             }
         }
         Rect all = St7586Pixels.widen(Rect.of(178, 128));
         assertEquals(new Rect(0, 0, 180, 128), all);
         St7586Pixels.pack(fb, all, 0, out);
-        int[] lut = {7, 4, 2, 0};
         for (int y = 0; y < 128; y++) {
             for (int t = 0; t < 60; t++) {
-                int[] g = new int[3];
+                int[] level = new int[3];
                 for (int i = 0; i < 3; i++) {
                     int x = 3 * t + i;
-                    if (x < 178) {
-                        int c = fb.rgb(x, y);
-                        g[i] = (3 * (c >> 16 & 0xff) + 6 * (c >> 8 & 0xff) + (c & 0xff)) / 10;
-                    } else {
-                        g[i] = 255; // off the glass: white
-                    }
+                    level[i] = x < 178 ? PixelOracle.st7586Level(PixelOracle.xrgb8888ToR8Bt601(colour[y][x])) : 3; // off the glass: white
                 }
-                int want = lut[g[0] >> 6] << 5 | lut[g[1] >> 6] << 2 | lut[g[2] >> 6] >> 1;
+                int want = PixelOracle.st7586Byte(level[0], level[1], level[2]);
                 assertEquals((byte) want, out[y * 60 + t], "byte " + t + " of row " + y);
             }
         }
@@ -233,14 +239,11 @@ class St7586DriverTest {
         Framebuffer mirrored = Framebuffer.allocate(178, 128, PixelFormat.XRGB8888);
         for (int y = 0; y < 128; y++) {
             for (int x = 0; x < 178; x++) {
-                mirrored.setRgb(177 - x, 127 - y, fb.rgb(x, y));
+                PixelOracle.put(mirrored, 177 - x, 127 - y, colour[y][x]);
             }
         }
         byte[] out180 = new byte[60 * 128];
         St7586Pixels.pack(mirrored, all, 180, out180);
         assertArrayEquals(out, out180);
-        for (int s = 0; s <= 2550; s++) {
-            assertEquals(s / 10, s * 6554 >> 16, "fast /10 at " + s);
-        }
     }
 }
