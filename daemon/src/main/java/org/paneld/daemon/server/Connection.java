@@ -1,16 +1,13 @@
 package org.paneld.daemon.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,14 +43,11 @@ import org.slf4j.LoggerFactory;
 final class Connection extends ChannelInboundHandlerAdapter implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
-    /** How long a refused connection waits for the client to close after the ERROR (see {@link #refuse}). */
-    private static final long REFUSAL_LINGER_MS = 1000;
-    /** How long a connection closed for its pending output may take to flush the ERROR frame before it is cut. */
-    private static final long OVER_SHARE_CLOSE_MS = 10_000;
 
     private final PaneldServer server;
     private final int number;
     private final boolean unix;
+    private final ConnectionOutput out;
     private Channel channel;
     private int uid = -1;
     private int[] gids = new int[0];
@@ -66,20 +60,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private int nextBuffer = 1;
     private int bufferCount;
     private long bufferBytes;
-    // the fd-passing gate: while a shared buffer's fd is being passed, output is held back
-    private boolean gated;
-    private final ArrayDeque<Frame> held = new ArrayDeque<>();
     private ClientBuffer fdBuffer;
     private ScheduledFuture<?> fdTimeout;
-    private boolean closing;
     private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean readPaused;
     /** ADMIN_SNAPSHOTs of this connection in flight (bounded by {@link SnapshotSlots}). */
     private final java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
     private ConnectionSlots.Slot slot;
     private ScheduledFuture<?> helloTimeout;
-    /** Encoded size (estimated) of the frames in {@link #held}. */
-    private long heldBytes;
     /** The streamed WRITE whose pieces are arriving (event loop). */
     private StreamedWrite streamed;
 
@@ -87,6 +75,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         this.server = server;
         this.number = number;
         this.unix = unix;
+        this.out = new ConnectionOutput(this, server);
     }
 
     @Override
@@ -109,22 +98,22 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             }
         }
         ConnectionSlots.Outcome admitted = server.connectionOpened(this, unix, uid, () -> onLoop(() -> {
-            if (!closing) { // its slot is already given to a newer connection
+            if (!out.closing()) { // its slot is already given to a newer connection
                 LOG.debug("{}: evicted before its HELLO to make room", describe());
-                refuse(ErrorCode.ETIMEDOUT, "closed before its HELLO: every connection slot was taken, and this was the oldest"
+                out.refuse(ErrorCode.ETIMEDOUT, "closed before its HELLO: every connection slot was taken, and this was the oldest"
                         + " connection without HELLO");
             }
         }));
         slot = admitted.slot();
         if (slot == null) {
             LOG.debug("{}: refused: {}", describe(), admitted.refusal());
-            refuse(ErrorCode.EBUSY, admitted.refusal());
+            out.refuse(ErrorCode.EBUSY, admitted.refusal());
         } else {
             long ms = server.admission().helloTimeoutMs();
             helloTimeout = channel.eventLoop().schedule(() -> {
-                if (!helloDone && !closing) {
+                if (!helloDone && !out.closing()) {
                     LOG.debug("{}: no HELLO within {} ms; closing", describe(), ms);
-                    refuse(ErrorCode.ETIMEDOUT, "no HELLO within " + ms + " ms of connecting (hello_timeout_ms)");
+                    out.refuse(ErrorCode.ETIMEDOUT, "no HELLO within " + ms + " ms of connecting (hello_timeout_ms)");
                 }
             }, ms, TimeUnit.MILLISECONDS);
         }
@@ -133,7 +122,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        closing = true;
+        out.closed();
         if (fdTimeout != null) {
             fdTimeout.cancel(false);
         }
@@ -143,9 +132,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (slot != null) {
             slot.release();
         }
-        held.clear();
-        server.budget().release(heldBytes);
-        heldBytes = 0;
         server.releaseBufferBytes(bufferBytes);
         bufferBytes = 0;
         bufferCount = 0;
@@ -170,54 +156,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     // ---------------------------------------------------------------- output
 
-    /** Sends a frame now, or holds it while an fd exchange is in progress. Event loop. */
-    private void send(Frame f) {
-        if (closing) {
-            return;
-        }
-        if (overShare()) {
-            return;
-        }
-        if (gated) {
-            long n = OutputShare.estimate(f);
-            server.budget().forceReserve(n);
-            heldBytes += n;
-            held.add(f);
-            return;
-        }
-        channel.writeAndFlush(f, channel.voidPromise());
-    }
-
-    /**
-     * True (and the connection is being closed) when the output not yet taken by the client,
-     * plus the frames held during an fd exchange, is over the connection's pending share, or over
-     * {@link OutputShare#UNDER_PRESSURE} while the daemon-wide budget is exhausted: the client
-     * gets ERROR ENOMEM (id 0) after what is already queued, reading stops, and the connection
-     * closes once that is flushed (or after {@link #OVER_SHARE_CLOSE_MS}). Event loop.
-     */
-    private boolean overShare() {
-        ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
-        long pending = (ob == null ? 0 : ob.totalPendingWriteBytes()) + heldBytes;
-        String why = OutputShare.over(pending, server.options().limits().maxPendingBytesPerConnection(), server.budget());
-        if (why == null) {
-            return false;
-        }
-        LOG.warn("{}: {}; closing", describe(), why);
-        closing = true;
-        channel.config().setAutoRead(false);
-        held.clear();
-        server.budget().release(heldBytes);
-        heldBytes = 0;
-        gated = false;
-        channel.writeAndFlush(new Frame(0, new Message.Error(ErrorCode.ENOMEM, 0, why))).addListener(ChannelFutureListener.CLOSE);
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, OVER_SHARE_CLOSE_MS, TimeUnit.MILLISECONDS);
-        return true;
-    }
-
     /** Runs {@code r} on the channel's event loop; dropped when the loop is gone (server closed). */
-    private void onLoop(Runnable r) {
+    void onLoop(Runnable r) {
         try {
             channel.eventLoop().execute(() -> {
                 try {
@@ -232,49 +172,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
     }
 
-    /** Sends from any thread. */
-    private void sendLater(Frame f) {
-        if (channel.eventLoop().inEventLoop()) {
-            send(f);
-        } else {
-            onLoop(() -> send(f));
-        }
-    }
-
-    private void sendError(int id, int type, ErrorCode code, String message) {
-        send(new Frame(id, new Message.Error(code, type, message)));
-    }
-
-    /**
-     * Sends a connection-level ERROR (id 0), then half-closes: the client reads the ERROR and EOF
-     * even if it is still writing; the socket closes when the client closes or after
-     * {@link #REFUSAL_LINGER_MS}. (Closing at once with the client's HELLO unread would reset a TCP
-     * connection, which can destroy the ERROR before the client reads it.)
-     */
-    private void refuse(ErrorCode code, String message) {
-        sendError(0, 0, code, message);
-        if (!server.slots().startLinger()) { // a flood of refusals: do not hold their sockets open
-            closeAfterFlush();
-            return;
-        }
-        channel.closeFuture().addListener(f -> server.slots().endLinger());
-        closing = true;
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {
-            if (channel instanceof io.netty.channel.socket.DuplexChannel && channel.isActive()) {
-                ((io.netty.channel.socket.DuplexChannel) channel).shutdownOutput();
-            }
-            ScheduledFuture<?> linger = channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, REFUSAL_LINGER_MS, TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(x -> linger.cancel(false)); // nothing queued outlives the socket
-        });
-    }
-
-    private void closeAfterFlush() {
-        closing = true;
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
     @Override
     public void event(Message ev) {
         int bit = ev instanceof DeviceAdded ? Message.SUB_DEVICE_ADDED : ev instanceof DeviceRemoved ? Message.SUB_DEVICE_REMOVED : 0;
@@ -282,7 +179,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             return;
         }
         if (channel != null && channel.isActive()) {
-            sendLater(new Frame(0, ev));
+            out.sendLater(new Frame(0, ev));
         }
     }
 
@@ -313,7 +210,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 if (q < low && readPaused && (q == 0 || !budget.exhausted())) {
                     onLoop(() -> {
                         long now = queued.get();
-                        if (readPaused && !closing && now < low && (now == 0 || !budget.exhausted())) {
+                        if (readPaused && !out.closing() && now < low && (now == 0 || !budget.exhausted())) {
                             readPaused = false;
                             channel.config().setAutoRead(true);
                         }
@@ -327,14 +224,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private void replyWhenDone(int id, int type, IoOp op) {
         try {
             op.run();
-            sendLater(new Frame(id, new Ok(type)));
+            out.sendLater(new Frame(id, new Ok(type)));
         } catch (IllegalArgumentException e) {
-            sendLater(new Frame(id, new Message.Error(ErrorCode.EINVAL, type, message(e))));
+            out.sendLater(new Frame(id, new Message.Error(ErrorCode.EINVAL, type, message(e))));
         } catch (RuntimeException | InternalError e) {
-            sendLater(new Frame(id, new Message.Error(ErrorCode.EIO, type, e.toString())));
+            out.sendLater(new Frame(id, new Message.Error(ErrorCode.EIO, type, e.toString())));
             LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
         } catch (Exception e) {
-            sendLater(new Frame(id, new Message.Error(Errors.toWire(e), type, message(e))));
+            out.sendLater(new Frame(id, new Message.Error(Errors.toWire(e), type, message(e))));
             logFailure(type, e);
         }
     }
@@ -360,7 +257,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing) {
+        if (out.closing()) {
             io.netty.util.ReferenceCountUtil.release(msg);
             return;
         }
@@ -373,11 +270,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                         + org.paneld.protocol.Codec.typeName(rt) + " (" + pe.getMessage() + ")", true);
             }
             if (pe.fatal()) {
-                gated = false; // the error goes out at once
-                sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
-                closeAfterFlush();
+                out.ungate(); // the error goes out at once
+                out.sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
+                out.closeAfterFlush();
             } else {
-                sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
+                out.sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
             }
             return;
         }
@@ -399,17 +296,17 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             handle(f.id(), f.message());
         } catch (ProtocolException pe) {
             if (pe.fatal()) {
-                gated = false; // the error goes out at once, then the connection closes
+                out.ungate(); // the error goes out at once, then the connection closes
             }
-            sendError(f.id(), type, pe.code(), pe.getMessage());
+            out.sendError(f.id(), type, pe.code(), pe.getMessage());
             if (pe.fatal()) {
-                closeAfterFlush();
+                out.closeAfterFlush();
             }
         } catch (DeviceException e) {
-            sendError(f.id(), type, Errors.toWire(e), message(e));
+            out.sendError(f.id(), type, Errors.toWire(e), message(e));
         } catch (RuntimeException e) {
             LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-            sendError(f.id(), type, ErrorCode.EIO, e.toString());
+            out.sendError(f.id(), type, ErrorCode.EIO, e.toString());
         }
     }
 
@@ -417,14 +314,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (m instanceof Hello) {
             hello(id, (Hello) m);
         } else if (m instanceof ListDevices) {
-            send(new Frame(id, list()));
+            out.send(new Frame(id, list()));
         } else if (m instanceof DeviceInfo) {
             DeviceInfo di = (DeviceInfo) m;
             Device d = di.session() != 0 ? session(di.session()).device() : device(di.name());
             if (di.session() != 0) {
                 session(di.session()).checkPresent();
             }
-            send(new Frame(id, info(d)));
+            out.send(new Frame(id, info(d)));
         } else if (m instanceof Open) {
             open(id, (Open) m);
         } else if (m instanceof Close) {
@@ -433,7 +330,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             for (ClientBuffer b : s.buffers()) {
                 forget(b);
             }
-            s.close(() -> sendLater(new Frame(id, new Ok(Message.CLOSE))));
+            s.close(() -> out.sendLater(new Frame(id, new Ok(Message.CLOSE))));
         } else if (m instanceof CreateBuffer) {
             createBuffer(id, (CreateBuffer) m);
         } else if (m instanceof DestroyBuffer) {
@@ -445,7 +342,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             submit(s, 64, () -> {
                 b.destroyOnWorker();
                 server.sessions().bufferDestroyed();
-                sendLater(new Frame(id, new Ok(Message.DESTROY_BUFFER)));
+                out.sendLater(new Frame(id, new Ok(Message.DESTROY_BUFFER)));
             });
         } else if (m instanceof Write) {
             write(id, (Write) m);
@@ -457,7 +354,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             ClientBuffer b = buffer(s, fl.buffer());
             checkDisplaySized(s, b);
             s.beginFlip();
-            send(new Frame(id, new Ok(Message.FLIP)));
+            out.send(new Frame(id, new Ok(Message.FLIP)));
             submit(s, 64, () -> {
                 ErrorCode err = null;
                 try {
@@ -469,7 +366,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 ErrorCode result = err;
                 onLoop(() -> { // the flip stays pending until FLIP_COMPLETE goes out (a FLIP before it is EBUSY)
                     s.endFlip();
-                    send(new Frame(0, new FlipComplete(s.id(), b.handle(), id, result)));
+                    out.send(new Frame(0, new FlipComplete(s.id(), b.handle(), id, result)));
                 });
             });
         } else if (m instanceof SetProperty) {
@@ -479,15 +376,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             submit(s, 64, () -> replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
         } else if (m instanceof Subscribe) {
             eventMask = ((Subscribe) m).mask();
-            send(new Frame(id, new Ok(Message.SUBSCRIBE)));
+            out.send(new Frame(id, new Ok(Message.SUBSCRIBE)));
         } else if (m instanceof AcquireOwnership) {
             session(((AcquireOwnership) m).session()).acquireOwnership();
-            send(new Frame(id, new Ok(Message.ACQUIRE_OWNERSHIP)));
+            out.send(new Frame(id, new Ok(Message.ACQUIRE_OWNERSHIP)));
         } else if (m instanceof ReleaseOwnership) {
             Session s = session(((ReleaseOwnership) m).session());
             s.checkPresent(); // §9: ENODEV after unplug
             s.releaseOwnership();
-            send(new Frame(id, new Ok(Message.RELEASE_OWNERSHIP)));
+            out.send(new Frame(id, new Ok(Message.RELEASE_OWNERSHIP)));
         } else if (m instanceof FdReady) {
             fdReady(id, ((FdReady) m).buffer());
         } else if (m instanceof FdReceived) {
@@ -518,7 +415,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         adminAllowed = server.adminAllowed(unix, uid);
         Limits l = server.options().limits();
         int flags = (fdPassing ? Message.HELLO_FD_PASSING : 0) | (adminAllowed ? Message.HELLO_ADMIN : 0);
-        send(new Frame(id, new HelloReply(Message.VERSION, flags, l.maxFrameBytes(), l.maxRectsPerFlush(), l.maxBufferBytes(),
+        out.send(new Frame(id, new HelloReply(Message.VERSION, flags, l.maxFrameBytes(), l.maxRectsPerFlush(), l.maxBufferBytes(),
                 l.maxSessionsPerConnection(), l.maxBuffersPerConnection(), l.maxBufferBytesPerConnection(), "paneld")));
     }
 
@@ -617,7 +514,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 (o.flags() & Message.OPEN_OWNER) != 0);
         sessions.put(handle, s);
         DisplayInfo i = d.info();
-        send(new Frame(id, new Opened(handle, s.isOwner() ? Message.OPEN_OWNER : 0, i.width(), i.height())));
+        out.send(new Frame(id, new Opened(handle, s.isOwner() ? Message.OPEN_OWNER : 0, i.width(), i.height())));
     }
 
     private void checkDisplaySized(Session s, ClientBuffer b) throws DeviceException {
@@ -676,7 +573,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             throw new DeviceException(Errno.EOPNOTSUPP, "shared buffers need a Unix socket connection whose HELLO asked for fd passing;"
                     + " use inline WRITE");
         }
-        if (shared && (gated || fdBuffer != null)) {
+        if (shared && (out.gated() || fdBuffer != null)) {
             throw new DeviceException(Errno.EBUSY, "another shared buffer's fd exchange is in progress");
         }
         SharedMemory mem = null;
@@ -693,16 +590,16 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         bufferCount++;
         bufferBytes += b.cost();
         server.sessions().bufferCreated();
-        send(new Frame(id, new BufferCreated(b.handle(), b.stride(), b.size(), shared ? Message.BUFFER_FD_FOLLOWS : 0)));
+        out.send(new Frame(id, new BufferCreated(b.handle(), b.stride(), b.size(), shared ? Message.BUFFER_FD_FOLLOWS : 0)));
         if (shared) {
             // hold all other output until the client has switched its socket to fd mode, got the fd and switched back
-            gated = true;
+            out.gate();
             fdBuffer = b;
             fdTimeout = channel.eventLoop().schedule(() -> {
                 LOG.warn("{}: no FD_READY/FD_RECEIVED for buffer {} within {} ms; closing", describe(), b.handle(), FD_EXCHANGE_TIMEOUT_MS);
-                gated = false;
-                sendError(0, Message.FD_READY, ErrorCode.EPROTO, "fd exchange timed out");
-                closeAfterFlush();
+                out.ungate();
+                out.sendError(0, Message.FD_READY, ErrorCode.EPROTO, "fd exchange timed out");
+                out.closeAfterFlush();
             }, FD_EXCHANGE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
     }
@@ -744,19 +641,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             throw new ProtocolException(ErrorCode.EPROTO, id, "FD_RECEIVED for buffer " + handle + " before its fd was sent", true);
         }
         fdBuffer = null;
-        gated = false;
+        out.ungate();
         if (fdTimeout != null) {
             fdTimeout.cancel(false);
             fdTimeout = null;
         }
-        send(new Frame(id, new Ok(Message.FD_RECEIVED)));
-        while (!held.isEmpty() && !gated && !closing) {
-            Frame h = held.poll();
-            long n = OutputShare.estimate(h);
-            server.budget().release(n);
-            heldBytes -= n;
-            send(h);
-        }
+        out.send(new Frame(id, new Ok(Message.FD_RECEIVED)));
+        out.sendHeld();
     }
 
     private Rect checkRect(ClientBuffer b, int x, int y, int w, int h, String what) throws DeviceException {
@@ -810,9 +701,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 streamed.target(s, b);
             } catch (ProtocolException pe) {
                 streamed = null;
-                gated = false;
-                sendError(p.id(), Message.WRITE, pe.code(), pe.getMessage());
-                closeAfterFlush();
+                out.ungate();
+                out.sendError(p.id(), Message.WRITE, pe.code(), pe.getMessage());
+                out.closeAfterFlush();
                 return;
             } catch (DeviceException e) {
                 streamed.refuse(e);
@@ -827,7 +718,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
         if (sw.refused() != null) {
             if (p.last()) {
-                sendError(p.id(), Message.WRITE, Errors.toWire(sw.refused()), message(sw.refused()));
+                out.sendError(p.id(), Message.WRITE, Errors.toWire(sw.refused()), message(sw.refused()));
             }
             return;
         }
@@ -886,9 +777,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                         }
                     }
                 }
-                sendLater(new Frame(id, reply));
+                out.sendLater(new Frame(id, reply));
             } catch (Exception | InternalError e) {
-                sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), message(e))));
+                out.sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), message(e))));
                 logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
             } finally {
                 if (snapshot) { // the reply is handed over: the slot is free
