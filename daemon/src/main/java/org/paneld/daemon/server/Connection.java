@@ -48,6 +48,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private final int number;
     private final boolean unix;
     private final ConnectionOutput out;
+    private final DeviceWork work;
     private Channel channel;
     private int uid = -1;
     private int[] gids = new int[0];
@@ -62,8 +63,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private long bufferBytes;
     private ClientBuffer fdBuffer;
     private ScheduledFuture<?> fdTimeout;
-    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
-    private volatile boolean readPaused;
     /** ADMIN_SNAPSHOTs of this connection in flight (bounded by {@link SnapshotSlots}). */
     private final java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
     private ConnectionSlots.Slot slot;
@@ -76,6 +75,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         this.number = number;
         this.unix = unix;
         this.out = new ConnectionOutput(this, server);
+        this.work = new DeviceWork(this, server, out);
     }
 
     @Override
@@ -183,76 +183,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
     }
 
-    /**
-     * Queues {@code task} on the session's device worker, counting {@code cost} bytes against the
-     * connection and the daemon-wide budget: above half the connection's pending share, or when
-     * the budget cannot take it, the connection stops reading (back-pressure instead of unbounded
-     * memory) until the workers bring it under an eighth of the share (and the budget has room,
-     * or nothing of this connection is queued any more). Event loop.
-     */
-    private void submit(Session s, long cost, Runnable task) {
-        MemoryBudget budget = server.budget();
-        boolean fits = budget.tryReserve(cost);
-        if (!fits) {
-            budget.forceReserve(cost); // already read: counted, and reading pauses until the workers caught up
-        }
-        long high = server.options().limits().maxPendingBytesPerConnection() / 2, low = high / 4;
-        if ((queued.addAndGet(cost) > high || !fits) && !readPaused) {
-            readPaused = true;
-            channel.config().setAutoRead(false);
-        }
-        s.deviceSessions().submit(() -> {
-            try {
-                task.run();
-            } finally {
-                budget.release(cost);
-                long q = queued.addAndGet(-cost);
-                if (q < low && readPaused && (q == 0 || !budget.exhausted())) {
-                    onLoop(() -> {
-                        long now = queued.get();
-                        if (readPaused && !out.closing() && now < low && (now == 0 || !budget.exhausted())) {
-                            readPaused = false;
-                            channel.config().setAutoRead(true);
-                        }
-                    });
-                }
-            }
-        });
-    }
-
-    /** Replies from a worker: runs {@code op}, answers Ok or the error. */
-    private void replyWhenDone(int id, int type, IoOp op) {
-        try {
-            op.run();
-            out.sendLater(new Frame(id, new Ok(type)));
-        } catch (IllegalArgumentException e) {
-            out.sendLater(new Frame(id, new Message.Error(ErrorCode.EINVAL, type, message(e))));
-        } catch (RuntimeException | InternalError e) {
-            out.sendLater(new Frame(id, new Message.Error(ErrorCode.EIO, type, e.toString())));
-            LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-        } catch (Exception e) {
-            out.sendLater(new Frame(id, new Message.Error(Errors.toWire(e), type, message(e))));
-            logFailure(type, e);
-        }
-    }
-
-    private void logFailure(int type, Exception e) {
-        if (e instanceof DeviceException) {
-            LOG.debug("{}: {}: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-        } else {
-            LOG.warn("{}: {}: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-        }
-    }
-
-    private static String message(Throwable e) {
-        return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    @FunctionalInterface
-    interface IoOp {
-        void run() throws Exception;
-    }
-
     // ---------------------------------------------------------------- input
 
     @Override
@@ -303,7 +233,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 out.closeAfterFlush();
             }
         } catch (DeviceException e) {
-            out.sendError(f.id(), type, Errors.toWire(e), message(e));
+            out.sendError(f.id(), type, Errors.toWire(e), DeviceWork.message(e));
         } catch (RuntimeException e) {
             LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
             out.sendError(f.id(), type, ErrorCode.EIO, e.toString());
@@ -339,7 +269,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             ClientBuffer b = buffer(s, d.buffer());
             s.removeBuffer(b.handle());
             forget(b);
-            submit(s, 64, () -> {
+            work.submit(s, 64, () -> {
                 b.destroyOnWorker();
                 server.sessions().bufferDestroyed();
                 out.sendLater(new Frame(id, new Ok(Message.DESTROY_BUFFER)));
@@ -355,7 +285,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             checkDisplaySized(s, b);
             s.beginFlip();
             out.send(new Frame(id, new Ok(Message.FLIP)));
-            submit(s, 64, () -> {
+            work.submit(s, 64, () -> {
                 ErrorCode err = null;
                 try {
                     s.doFlip(b);
@@ -373,7 +303,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             SetProperty sp = (SetProperty) m;
             Session s = session(sp.session());
             s.checkPresent();
-            submit(s, 64, () -> replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
+            work.submit(s, 64, () -> work.replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
         } else if (m instanceof Subscribe) {
             eventMask = ((Subscribe) m).mask();
             out.send(new Frame(id, new Ok(Message.SUBSCRIBE)));
@@ -670,7 +600,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             throw new DeviceException(Errno.EINVAL, "WRITE of " + w.w() + "x" + w.h() + " " + b.format() + " pixels needs " + need
                     + " bytes, the frame has " + w.data().length);
         }
-        submit(s, 64 + w.data().length, () -> replyWhenDone(id, Message.WRITE, () -> s.doWrite(b, w.x(), w.y(), w.w(), w.h(), w.data())));
+        work.submit(s, 64 + w.data().length, () -> work.replyWhenDone(id, Message.WRITE, () -> s.doWrite(b, w.x(), w.y(), w.w(), w.h(), w.data())));
     }
 
     /**
@@ -718,14 +648,14 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
         if (sw.refused() != null) {
             if (p.last()) {
-                out.sendError(p.id(), Message.WRITE, Errors.toWire(sw.refused()), message(sw.refused()));
+                out.sendError(p.id(), Message.WRITE, Errors.toWire(sw.refused()), DeviceWork.message(sw.refused()));
             }
             return;
         }
-        submit(sw.session(), 64 + p.data().length, () -> {
+        work.submit(sw.session(), 64 + p.data().length, () -> {
             sw.copy(p);
             if (p.last()) {
-                replyWhenDone(p.id(), Message.WRITE, sw::result);
+                work.replyWhenDone(p.id(), Message.WRITE, sw::result);
             }
         });
     }
@@ -743,7 +673,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         for (Region r : f.rects()) {
             rects.add(checkRect(b, r.x(), r.y(), r.w(), r.h(), "FLUSH rectangle " + n++));
         }
-        submit(s, 64 + 16L * rects.size(), () -> replyWhenDone(id, Message.FLUSH, () -> s.doFlush(b, rects)));
+        work.submit(s, 64 + 16L * rects.size(), () -> work.replyWhenDone(id, Message.FLUSH, () -> s.doFlush(b, rects)));
     }
 
     private void admin(int id, Message m) throws DeviceException {
@@ -779,8 +709,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 }
                 out.sendLater(new Frame(id, reply));
             } catch (Exception | InternalError e) {
-                out.sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), message(e))));
-                logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
+                out.sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), DeviceWork.message(e))));
+                work.logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
             } finally {
                 if (snapshot) { // the reply is handed over: the slot is free
                     server.snapshotSlots().release(snapshots);
