@@ -49,6 +49,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private final boolean unix;
     private final ConnectionOutput out;
     private final DeviceWork work;
+    private final SessionTable table;
     private Channel channel;
     private int uid = -1;
     private int[] gids = new int[0];
@@ -56,11 +57,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private boolean fdPassing;
     private boolean adminAllowed;
     private volatile int eventMask;
-    private final Map<Integer, Session> sessions = new LinkedHashMap<>();
-    private int nextSession = 1;
-    private int nextBuffer = 1;
-    private int bufferCount;
-    private long bufferBytes;
     private ClientBuffer fdBuffer;
     private ScheduledFuture<?> fdTimeout;
     /** ADMIN_SNAPSHOTs of this connection in flight (bounded by {@link SnapshotSlots}). */
@@ -76,6 +72,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         this.unix = unix;
         this.out = new ConnectionOutput(this, server);
         this.work = new DeviceWork(this, server, out);
+        this.table = new SessionTable(server);
     }
 
     @Override
@@ -132,13 +129,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (slot != null) {
             slot.release();
         }
-        server.releaseBufferBytes(bufferBytes);
-        bufferBytes = 0;
-        bufferCount = 0;
-        for (Session s : sessions.values()) {
-            s.close(null);
-        }
-        sessions.clear();
+        table.closeAll();
         server.connectionClosed(this);
         super.channelInactive(ctx);
     }
@@ -247,28 +238,25 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             out.send(new Frame(id, list()));
         } else if (m instanceof DeviceInfo) {
             DeviceInfo di = (DeviceInfo) m;
-            Device d = di.session() != 0 ? session(di.session()).device() : device(di.name());
+            Device d = di.session() != 0 ? table.session(di.session()).device() : device(di.name());
             if (di.session() != 0) {
-                session(di.session()).checkPresent();
+                table.session(di.session()).checkPresent();
             }
             out.send(new Frame(id, info(d)));
         } else if (m instanceof Open) {
             open(id, (Open) m);
         } else if (m instanceof Close) {
-            Session s = session(((Close) m).session());
-            sessions.remove(s.id());
-            for (ClientBuffer b : s.buffers()) {
-                forget(b);
-            }
+            Session s = table.session(((Close) m).session());
+            table.remove(s);
             s.close(() -> out.sendLater(new Frame(id, new Ok(Message.CLOSE))));
         } else if (m instanceof CreateBuffer) {
             createBuffer(id, (CreateBuffer) m);
         } else if (m instanceof DestroyBuffer) {
             DestroyBuffer d = (DestroyBuffer) m;
-            Session s = session(d.session());
-            ClientBuffer b = buffer(s, d.buffer());
+            Session s = table.session(d.session());
+            ClientBuffer b = table.buffer(s, d.buffer());
             s.removeBuffer(b.handle());
-            forget(b);
+            table.forget(b);
             work.submit(s, 64, () -> {
                 b.destroyOnWorker();
                 server.sessions().bufferDestroyed();
@@ -280,8 +268,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             flush(id, (Flush) m);
         } else if (m instanceof Flip) {
             Flip fl = (Flip) m;
-            Session s = session(fl.session());
-            ClientBuffer b = buffer(s, fl.buffer());
+            Session s = table.session(fl.session());
+            ClientBuffer b = table.buffer(s, fl.buffer());
             checkDisplaySized(s, b);
             s.beginFlip();
             out.send(new Frame(id, new Ok(Message.FLIP)));
@@ -301,17 +289,17 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             });
         } else if (m instanceof SetProperty) {
             SetProperty sp = (SetProperty) m;
-            Session s = session(sp.session());
+            Session s = table.session(sp.session());
             s.checkPresent();
             work.submit(s, 64, () -> work.replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
         } else if (m instanceof Subscribe) {
             eventMask = ((Subscribe) m).mask();
             out.send(new Frame(id, new Ok(Message.SUBSCRIBE)));
         } else if (m instanceof AcquireOwnership) {
-            session(((AcquireOwnership) m).session()).acquireOwnership();
+            table.session(((AcquireOwnership) m).session()).acquireOwnership();
             out.send(new Frame(id, new Ok(Message.ACQUIRE_OWNERSHIP)));
         } else if (m instanceof ReleaseOwnership) {
-            Session s = session(((ReleaseOwnership) m).session());
+            Session s = table.session(((ReleaseOwnership) m).session());
             s.checkPresent(); // §9: ENODEV after unplug
             s.releaseOwnership();
             out.send(new Frame(id, new Ok(Message.RELEASE_OWNERSHIP)));
@@ -350,32 +338,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     }
 
     // ---------------------------------------------------------------- lookups
-
-    private Session session(int handle) throws DeviceException {
-        Session s = sessions.get(handle);
-        if (s == null) {
-            throw new BadHandle("no session " + Integer.toUnsignedString(handle) + " on this connection");
-        }
-        return s;
-    }
-
-    private ClientBuffer buffer(Session s, int handle) throws DeviceException {
-        ClientBuffer b = s.buffer(handle);
-        if (b == null) {
-            throw new BadHandle("no buffer " + Integer.toUnsignedString(handle) + " in session " + s.id()
-                    + " (a buffer belongs to the session that created it)");
-        }
-        return b;
-    }
-
-    /** EBADF: the device model has no such errno, so the server carries it itself. */
-    static final class BadHandle extends DeviceException {
-        private static final long serialVersionUID = 1L;
-
-        BadHandle(String message) {
-            super(Errno.EINVAL, message);
-        }
-    }
 
     private Device device(String name) throws DeviceException {
         Binding b = server.bus().binding(name).orElseThrow(() -> new DeviceException(Errno.ENOENT,
@@ -436,13 +398,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                     + " (not in its allow-list)");
         }
         int max = server.options().limits().maxSessionsPerConnection();
-        if (sessions.size() >= max) {
-            throw new DeviceException(Errno.EBUSY, "this connection already has " + sessions.size() + " sessions open (limit " + max + ")");
+        if (table.size() >= max) {
+            throw new DeviceException(Errno.EBUSY, "this connection already has " + table.size() + " sessions open (limit " + max + ")");
         }
-        int handle = nextSession++;
+        int handle = table.nextSessionHandle();
         Session s = server.sessions().open(d, handle, this, "session " + handle + " of " + describe(),
                 (o.flags() & Message.OPEN_OWNER) != 0);
-        sessions.put(handle, s);
+        table.add(handle, s);
         DisplayInfo i = d.info();
         out.send(new Frame(id, new Opened(handle, s.isOwner() ? Message.OPEN_OWNER : 0, i.width(), i.height())));
     }
@@ -456,7 +418,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     }
 
     private void createBuffer(int id, CreateBuffer c) throws DeviceException {
-        Session s = session(c.session());
+        Session s = table.session(c.session());
         DisplayInfo i = s.info();
         PixelFormat f = format(c.format());
         if (f == null || !i.formats().contains(f)) {
@@ -468,16 +430,16 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                     + i.width() + "x" + i.height() + " (buffers are display-sized)");
         }
         Limits l = server.options().limits();
-        if (bufferCount >= l.maxBuffersPerConnection()) {
-            throw new DeviceException(Errno.EBUSY, "this connection already has " + bufferCount + " buffers (limit "
+        if (table.bufferCount() >= l.maxBuffersPerConnection()) {
+            throw new DeviceException(Errno.EBUSY, "this connection already has " + table.bufferCount() + " buffers (limit "
                     + l.maxBuffersPerConnection() + ")");
         }
         boolean shared = (c.flags() & Message.BUFFER_SHARED) != 0;
         long size = f.lineBytes(c.width()) * c.height();
         long cost = size; // what the daemon holds: the pixels, or a shared buffer's shadow (ClientBuffer.cost)
-        if (bufferBytes + cost > l.maxBufferBytesPerConnection()) {
+        if (table.bufferBytes() + cost > l.maxBufferBytesPerConnection()) {
             throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer would take this connection's buffers to "
-                    + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ", max_buffer_bytes_per_connection)");
+                    + (table.bufferBytes() + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ", max_buffer_bytes_per_connection)");
         }
         if (!server.reserveBufferBytes(cost)) {
             throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer does not fit the daemon's memory budget ("
@@ -515,10 +477,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             }
         }
         // within the memory budget: an OutOfMemoryError here is fatal like anywhere else (Fatal)
-        ClientBuffer b = new ClientBuffer(nextBuffer++, c.width(), c.height(), f, mem);
+        ClientBuffer b = new ClientBuffer(table.nextBufferHandle(), c.width(), c.height(), f, mem);
         s.addBuffer(b);
-        bufferCount++;
-        bufferBytes += b.cost();
+        table.bufferAdded(b);
         server.sessions().bufferCreated();
         out.send(new Frame(id, new BufferCreated(b.handle(), b.stride(), b.size(), shared ? Message.BUFFER_FD_FOLLOWS : 0)));
         if (shared) {
@@ -532,12 +493,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 out.closeAfterFlush();
             }, FD_EXCHANGE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
-    }
-
-    private void forget(ClientBuffer b) {
-        bufferCount--;
-        bufferBytes -= b.cost();
-        server.releaseBufferBytes(b.cost());
     }
 
     private void fdReady(int id, int handle) {
@@ -591,8 +546,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     }
 
     private void write(int id, Write w) throws DeviceException {
-        Session s = session(w.session());
-        ClientBuffer b = buffer(s, w.buffer());
+        Session s = table.session(w.session());
+        ClientBuffer b = table.buffer(s, w.buffer());
         s.checkPresent();
         checkRect(b, w.x(), w.y(), w.w(), w.h(), "WRITE rectangle");
         long need = (long) w.w() * w.h() * b.format().bytesPerPixel();
@@ -619,8 +574,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 if (p.id() == 0) { // the streamed path skips Codec.decodeRequest, which refuses id 0 for every other request
                     throw new ProtocolException(ErrorCode.EPROTO, 0, "WRITE: request id 0 is reserved for events (use any other u32)", true);
                 }
-                Session s = session(p.session());
-                ClientBuffer b = buffer(s, p.buffer());
+                Session s = table.session(p.session());
+                ClientBuffer b = table.buffer(s, p.buffer());
                 s.checkPresent();
                 checkRect(b, p.x(), p.y(), p.w(), p.h(), "WRITE rectangle");
                 long need = (long) p.w() * p.h() * b.format().bytesPerPixel();
@@ -661,8 +616,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     }
 
     private void flush(int id, Flush f) throws DeviceException {
-        Session s = session(f.session());
-        ClientBuffer b = buffer(s, f.buffer());
+        Session s = table.session(f.session());
+        ClientBuffer b = table.buffer(s, f.buffer());
         s.checkPresent();
         if (f.rects().isEmpty()) {
             throw new DeviceException(Errno.EINVAL, "FLUSH without damage rectangles");
