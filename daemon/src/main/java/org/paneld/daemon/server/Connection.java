@@ -42,7 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Connection extends ChannelInboundHandlerAdapter implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
-    private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
 
     private final PaneldServer server;
     private final int number;
@@ -50,6 +49,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private final ConnectionOutput out;
     private final DeviceWork work;
     private final SessionTable table;
+    private final FdExchange fd;
     private Channel channel;
     private int uid = -1;
     private int[] gids = new int[0];
@@ -57,8 +57,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private boolean fdPassing;
     private boolean adminAllowed;
     private volatile int eventMask;
-    private ClientBuffer fdBuffer;
-    private ScheduledFuture<?> fdTimeout;
     /** ADMIN_SNAPSHOTs of this connection in flight (bounded by {@link SnapshotSlots}). */
     private final java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
     private ConnectionSlots.Slot slot;
@@ -73,6 +71,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         this.out = new ConnectionOutput(this, server);
         this.work = new DeviceWork(this, server, out);
         this.table = new SessionTable(server);
+        this.fd = new FdExchange(this, out);
     }
 
     @Override
@@ -120,9 +119,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         out.closed();
-        if (fdTimeout != null) {
-            fdTimeout.cancel(false);
-        }
+        fd.closed();
         if (helloTimeout != null) {
             helloTimeout.cancel(false);
         }
@@ -304,9 +301,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             s.releaseOwnership();
             out.send(new Frame(id, new Ok(Message.RELEASE_OWNERSHIP)));
         } else if (m instanceof FdReady) {
-            fdReady(id, ((FdReady) m).buffer());
+            fd.fdReady(id, ((FdReady) m).buffer());
         } else if (m instanceof FdReceived) {
-            fdReceived(id, ((FdReceived) m).buffer());
+            fd.fdReceived(id, ((FdReceived) m).buffer());
         } else if (m instanceof AdminStatus || m instanceof AdminDevice) {
             admin(id, m);
         } else {
@@ -465,7 +462,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             throw new DeviceException(Errno.EOPNOTSUPP, "shared buffers need a Unix socket connection whose HELLO asked for fd passing;"
                     + " use inline WRITE");
         }
-        if (shared && (out.gated() || fdBuffer != null)) {
+        if (shared && fd.inProgress()) {
             throw new DeviceException(Errno.EBUSY, "another shared buffer's fd exchange is in progress");
         }
         SharedMemory mem = null;
@@ -483,56 +480,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         server.sessions().bufferCreated();
         out.send(new Frame(id, new BufferCreated(b.handle(), b.stride(), b.size(), shared ? Message.BUFFER_FD_FOLLOWS : 0)));
         if (shared) {
-            // hold all other output until the client has switched its socket to fd mode, got the fd and switched back
-            out.gate();
-            fdBuffer = b;
-            fdTimeout = channel.eventLoop().schedule(() -> {
-                LOG.warn("{}: no FD_READY/FD_RECEIVED for buffer {} within {} ms; closing", describe(), b.handle(), FD_EXCHANGE_TIMEOUT_MS);
-                out.ungate();
-                out.sendError(0, Message.FD_READY, ErrorCode.EPROTO, "fd exchange timed out");
-                out.closeAfterFlush();
-            }, FD_EXCHANGE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            fd.start(b);
         }
-    }
-
-    private void fdReady(int id, int handle) {
-        if (fdBuffer == null || fdBuffer.handle() != handle) {
-            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_READY for buffer " + handle + " but "
-                    + (fdBuffer == null ? "no fd is due" : "buffer " + fdBuffer.handle() + "'s fd is due"), true);
-        }
-        FileDescriptor fd = fdBuffer.shared().takeFd();
-        if (fd == null) {
-            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_READY sent twice for buffer " + handle, true);
-        }
-        channel.writeAndFlush(fd).addListener(fut -> {
-            try {
-                fd.close();
-            } catch (IOException e) {
-                // already closed
-            }
-            if (!fut.isSuccess()) {
-                if (fut.cause() instanceof IOException) { // the client went away (Broken pipe, reset): ordinary
-                    LOG.debug("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
-                } else {
-                    LOG.warn("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
-                }
-                channel.close();
-            }
-        });
-    }
-
-    private void fdReceived(int id, int handle) {
-        if (fdBuffer == null || fdBuffer.handle() != handle || fdBuffer.shared().hasFd()) {
-            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_RECEIVED for buffer " + handle + " before its fd was sent", true);
-        }
-        fdBuffer = null;
-        out.ungate();
-        if (fdTimeout != null) {
-            fdTimeout.cancel(false);
-            fdTimeout = null;
-        }
-        out.send(new Frame(id, new Ok(Message.FD_RECEIVED)));
-        out.sendHeld();
     }
 
     private Rect checkRect(ClientBuffer b, int x, int y, int w, int h, String what) throws DeviceException {
