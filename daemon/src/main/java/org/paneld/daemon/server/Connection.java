@@ -50,6 +50,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private final DeviceWork work;
     private final SessionTable table;
     private final FdExchange fd;
+    private final SessionRequests sessionRequests;
+    private final InfoRequests info;
     private Channel channel;
     private int uid = -1;
     private int[] gids = new int[0];
@@ -72,6 +74,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         this.work = new DeviceWork(this, server, out);
         this.table = new SessionTable(server);
         this.fd = new FdExchange(this, out);
+        this.sessionRequests = new SessionRequests(this, server);
+        this.info = new InfoRequests(this, server);
     }
 
     @Override
@@ -232,20 +236,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         if (m instanceof Hello) {
             hello(id, (Hello) m);
         } else if (m instanceof ListDevices) {
-            out.send(new Frame(id, list()));
+            info.listDevices(id);
         } else if (m instanceof DeviceInfo) {
-            DeviceInfo di = (DeviceInfo) m;
-            Device d = di.session() != 0 ? table.session(di.session()).device() : device(di.name());
-            if (di.session() != 0) {
-                table.session(di.session()).checkPresent();
-            }
-            out.send(new Frame(id, info(d)));
+            info.deviceInfo(id, (DeviceInfo) m);
         } else if (m instanceof Open) {
-            open(id, (Open) m);
+            sessionRequests.open(id, (Open) m);
         } else if (m instanceof Close) {
-            Session s = table.session(((Close) m).session());
-            table.remove(s);
-            s.close(() -> out.sendLater(new Frame(id, new Ok(Message.CLOSE))));
+            sessionRequests.close(id, ((Close) m).session());
         } else if (m instanceof CreateBuffer) {
             createBuffer(id, (CreateBuffer) m);
         } else if (m instanceof DestroyBuffer) {
@@ -285,21 +282,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 });
             });
         } else if (m instanceof SetProperty) {
-            SetProperty sp = (SetProperty) m;
-            Session s = table.session(sp.session());
-            s.checkPresent();
-            work.submit(s, 64, () -> work.replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
+            info.setProperty(id, (SetProperty) m);
         } else if (m instanceof Subscribe) {
-            eventMask = ((Subscribe) m).mask();
-            out.send(new Frame(id, new Ok(Message.SUBSCRIBE)));
+            info.subscribe(id, ((Subscribe) m).mask());
         } else if (m instanceof AcquireOwnership) {
-            table.session(((AcquireOwnership) m).session()).acquireOwnership();
-            out.send(new Frame(id, new Ok(Message.ACQUIRE_OWNERSHIP)));
+            sessionRequests.acquireOwnership(id, ((AcquireOwnership) m).session());
         } else if (m instanceof ReleaseOwnership) {
-            Session s = table.session(((ReleaseOwnership) m).session());
-            s.checkPresent(); // §9: ENODEV after unplug
-            s.releaseOwnership();
-            out.send(new Frame(id, new Ok(Message.RELEASE_OWNERSHIP)));
+            sessionRequests.releaseOwnership(id, ((ReleaseOwnership) m).session());
         } else if (m instanceof FdReady) {
             fd.fdReady(id, ((FdReady) m).buffer());
         } else if (m instanceof FdReceived) {
@@ -334,78 +323,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
                 l.maxSessionsPerConnection(), l.maxBuffersPerConnection(), l.maxBufferBytesPerConnection(), "paneld")));
     }
 
-    // ---------------------------------------------------------------- lookups
-
-    private Device device(String name) throws DeviceException {
-        Binding b = server.bus().binding(name).orElseThrow(() -> new DeviceException(Errno.ENOENT,
-                "no device named '" + name + "' is bound (LIST_DEVICES shows the bound ones)"));
-        return b.device();
-    }
-
-    // ---------------------------------------------------------------- requests
-
-    private DeviceList list() {
-        List<DeviceEntry> out = new ArrayList<>();
-        for (Binding b : server.bus().bindings()) {
-            Device d = b.device();
-            try {
-                DisplayInfo i = d.info();
-                out.add(new DeviceEntry(d.name(), i.driver(), i.width(), i.height(), flags(d, i)));
-            } catch (DeviceException e) {
-                // bound without a display yet, or gone: not listed
-            }
-        }
-        return new DeviceList(out);
-    }
-
-    private int flags(Device d, DisplayInfo i) {
-        return (i.connected() ? Message.DEVICE_CONNECTED : 0) | (server.sessions().isOwned(d) ? Message.DEVICE_OWNED : 0)
-                | (d.isUnplugged() ? Message.DEVICE_UNPLUGGED : 0);
-    }
-
-    private Info info(Device d) throws DeviceException {
-        DisplayInfo i = d.info();
-        List<Integer> fourccs = new ArrayList<>();
-        for (PixelFormat f : i.formats()) {
-            int cc = fourcc(f);
-            if (cc != 0) {
-                fourccs.add(cc);
-            }
-        }
-        List<Property> props = new ArrayList<>();
-        for (DisplayInfo.Property p : i.properties()) {
-            props.add(new Property(p.name(), p.min(), p.max(), p.value()));
-        }
-        return new Info(d.name(), i.driver(), i.width(), i.height(), i.widthMm(), i.heightMm(), i.rotation(), flags(d, i),
-                i.panelFormat(), i.updateClass(), fourccs, props);
-    }
-
-    static int fourcc(PixelFormat f) {
-        return f == PixelFormat.XRGB8888 ? Message.FOURCC_XRGB8888 : f == PixelFormat.RGB565 ? Message.FOURCC_RGB565 : 0;
-    }
-
-    static PixelFormat format(int fourcc) {
-        return fourcc == Message.FOURCC_XRGB8888 ? PixelFormat.XRGB8888 : fourcc == Message.FOURCC_RGB565 ? PixelFormat.RGB565 : null;
-    }
-
-    private void open(int id, Open o) throws DeviceException {
-        Device d = device(o.device());
-        if (!server.accessAllowed(o.device(), unix, uid, gids)) {
-            throw new DeviceException(Errno.EACCES, "uid " + (uid < 0 ? "unknown (tcp)" : uid) + " may not open " + o.device()
-                    + " (not in its allow-list)");
-        }
-        int max = server.options().limits().maxSessionsPerConnection();
-        if (table.size() >= max) {
-            throw new DeviceException(Errno.EBUSY, "this connection already has " + table.size() + " sessions open (limit " + max + ")");
-        }
-        int handle = table.nextSessionHandle();
-        Session s = server.sessions().open(d, handle, this, "session " + handle + " of " + describe(),
-                (o.flags() & Message.OPEN_OWNER) != 0);
-        table.add(handle, s);
-        DisplayInfo i = d.info();
-        out.send(new Frame(id, new Opened(handle, s.isOwner() ? Message.OPEN_OWNER : 0, i.width(), i.height())));
-    }
-
     private void checkDisplaySized(Session s, ClientBuffer b) throws DeviceException {
         DisplayInfo i = s.info();
         if (b.width() != i.width() || b.height() != i.height()) {
@@ -417,7 +334,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private void createBuffer(int id, CreateBuffer c) throws DeviceException {
         Session s = table.session(c.session());
         DisplayInfo i = s.info();
-        PixelFormat f = format(c.format());
+        PixelFormat f = InfoRequests.format(c.format());
         if (f == null || !i.formats().contains(f)) {
             throw new DeviceException(Errno.EINVAL, "format " + Message.formatName(c.format()) + " is not supported by "
                     + s.device().name() + " (supported: " + i.formats() + ")");
@@ -630,5 +547,56 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     Channel channel() {
         return channel;
+    }
+
+    // ---------------------------------------------------------------- for the parts of the connection (event loop)
+
+    ConnectionOutput out() {
+        return out;
+    }
+
+    DeviceWork work() {
+        return work;
+    }
+
+    SessionTable table() {
+        return table;
+    }
+
+    FdExchange fd() {
+        return fd;
+    }
+
+    boolean unix() {
+        return unix;
+    }
+
+    /** The peer's uid on the Unix socket, -1 when unknown (TCP). */
+    int uid() {
+        return uid;
+    }
+
+    /** The peer's groups (for allow-lists). */
+    int[] gids() {
+        return gids;
+    }
+
+    boolean helloDone() {
+        return helloDone;
+    }
+
+    /** True when HELLO asked for, and the socket allows, passing fds. */
+    boolean fdPassing() {
+        return fdPassing;
+    }
+
+    /** True when HELLO granted admin requests. */
+    boolean adminAllowed() {
+        return adminAllowed;
+    }
+
+    /** SUBSCRIBE: the events this connection wants. */
+    void subscribe(int mask) {
+        eventMask = mask;
     }
 }
