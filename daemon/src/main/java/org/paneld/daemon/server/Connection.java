@@ -54,6 +54,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private final InfoRequests info;
     private final BufferRequests buffers;
     private final FrameRequests frames;
+    private final AdminRequests admin;
     private Channel channel;
     private int uid = -1;
     private int[] gids = new int[0];
@@ -61,8 +62,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private boolean fdPassing;
     private boolean adminAllowed;
     private volatile int eventMask;
-    /** ADMIN_SNAPSHOTs of this connection in flight (bounded by {@link SnapshotSlots}). */
-    private final java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
     private ConnectionSlots.Slot slot;
     private ScheduledFuture<?> helloTimeout;
 
@@ -78,6 +77,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         this.info = new InfoRequests(this, server);
         this.buffers = new BufferRequests(this, server);
         this.frames = new FrameRequests(this);
+        this.admin = new AdminRequests(this, server);
     }
 
     @Override
@@ -268,7 +268,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         } else if (m instanceof FdReceived) {
             fd.fdReceived(id, ((FdReceived) m).buffer());
         } else if (m instanceof AdminStatus || m instanceof AdminDevice) {
-            admin(id, m);
+            admin.admin(id, m);
         } else {
             throw new DeviceException(Errno.EOPNOTSUPP, org.paneld.protocol.Codec.typeName(m.type()) + " is not a request");
         }
@@ -295,49 +295,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         int flags = (fdPassing ? Message.HELLO_FD_PASSING : 0) | (adminAllowed ? Message.HELLO_ADMIN : 0);
         out.send(new Frame(id, new HelloReply(Message.VERSION, flags, l.maxFrameBytes(), l.maxRectsPerFlush(), l.maxBufferBytes(),
                 l.maxSessionsPerConnection(), l.maxBuffersPerConnection(), l.maxBufferBytesPerConnection(), "paneld")));
-    }
-
-    private void admin(int id, Message m) throws DeviceException {
-        if (!adminAllowed) {
-            throw new DeviceException(Errno.EACCES, "admin requests are allowed to root and the daemon's uid on the Unix socket"
-                    + (unix ? " (you are uid " + uid + ")" : " (not over TCP)"));
-        }
-        boolean snapshot = m.type() == Message.ADMIN_SNAPSHOT; // bounded (the executor rejects only after server close)
-        if (snapshot) {
-            String refused = server.snapshotSlots().tryAcquire(snapshots);
-            if (refused != null) {
-                throw new DeviceException(Errno.EBUSY, refused);
-            }
-        }
-        server.adminExecutor().execute(() -> {
-            try {
-                Message reply;
-                if (m instanceof AdminStatus) {
-                    reply = new Status(server.statusLines());
-                } else {
-                    AdminDevice a = (AdminDevice) m;
-                    AdminService svc = server.admin();
-                    switch (a.type()) {
-                        case Message.ADMIN_BIND: svc.bind(a.device()); reply = new Ok(a.type()); break;
-                        case Message.ADMIN_UNBIND: svc.unbind(a.device()); reply = new Ok(a.type()); break;
-                        case Message.ADMIN_UNPLUG: svc.unplug(a.device()); reply = new Ok(a.type()); break;
-                        case Message.ADMIN_REPLUG: svc.replug(a.device()); reply = new Ok(a.type()); break;
-                        default: {
-                            org.paneld.drivers.pixel.RgbImage img = svc.snapshot(a.device());
-                            reply = new Snapshot(img.width(), img.height(), img.rgb());
-                        }
-                    }
-                }
-                out.sendLater(new Frame(id, reply));
-            } catch (Exception | InternalError e) {
-                out.sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), DeviceWork.message(e))));
-                work.logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
-            } finally {
-                if (snapshot) { // the reply is handed over: the slot is free
-                    server.snapshotSlots().release(snapshots);
-                }
-            }
-        });
     }
 
     /** Sends the SHUTDOWN event. */
