@@ -4,41 +4,32 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.paneld.daemon.session.ClientBuffer;
 import org.paneld.daemon.session.EventSink;
-import org.paneld.daemon.session.Session;
-import org.paneld.daemon.session.SharedMemory;
-import org.paneld.drivers.core.Binding;
-import org.paneld.drivers.core.Device;
-import org.paneld.drivers.core.DeviceException;
-import org.paneld.drivers.core.Errno;
-import org.paneld.drivers.display.DisplayInfo;
-import org.paneld.drivers.pixel.PixelFormat;
-import org.paneld.drivers.pixel.Rect;
+import org.paneld.drivers.core.Fatal;
 import org.paneld.protocol.ErrorCode;
 import org.paneld.protocol.Frame;
 import org.paneld.protocol.Message;
-import org.paneld.protocol.Message.*;
+import org.paneld.protocol.Message.DeviceAdded;
+import org.paneld.protocol.Message.DeviceRemoved;
+import org.paneld.protocol.Message.Hello;
+import org.paneld.protocol.Message.HelloReply;
+import org.paneld.protocol.Message.Shutdown;
 import org.paneld.protocol.ProtocolException;
-import org.paneld.protocol.WritePart;
-import org.paneld.drivers.core.Fatal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one client connection: handshake, request dispatch, its sessions and
- * buffers, per-connection limits, the output gate of the fd-passing exchange, and event
- * delivery. Lifetime: the channel's; closing the connection closes its sessions. Threads: the
- * channel's event loop; {@link #event} and replies from workers hop onto it.
+ * One client connection's lifetime on its channel's event loop: admission (a slot, the peer's
+ * credentials), the HELLO deadline and handshake, event delivery, and teardown (closing the
+ * connection closes its sessions). Its parts: {@link ConnectionOutput} (sends, the fd gate,
+ * over-share), {@link RequestDispatch} (requests to their handlers), {@link DeviceWork} (device
+ * workers, back-pressure), {@link SessionTable} (sessions, buffer accounting), {@link
+ * FdExchange}. Lifetime: the channel's. Threads: the channel's event loop; {@link #event} and
+ * replies from workers hop onto it.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -50,11 +41,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private final DeviceWork work;
     private final SessionTable table;
     private final FdExchange fd;
-    private final SessionRequests sessionRequests;
-    private final InfoRequests info;
-    private final BufferRequests buffers;
-    private final FrameRequests frames;
-    private final AdminRequests admin;
+    private final RequestDispatch dispatch;
     private Channel channel;
     private int uid = -1;
     private int[] gids = new int[0];
@@ -73,11 +60,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         this.work = new DeviceWork(this, server, out);
         this.table = new SessionTable(server);
         this.fd = new FdExchange(this, out);
-        this.sessionRequests = new SessionRequests(this, server);
-        this.info = new InfoRequests(this, server);
-        this.buffers = new BufferRequests(this, server);
-        this.frames = new FrameRequests(this);
-        this.admin = new AdminRequests(this, server);
+        this.dispatch = new RequestDispatch(this, server);
     }
 
     @Override
@@ -148,8 +131,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         ctx.close();
     }
 
-    // ---------------------------------------------------------------- output
-
     /** Runs {@code r} on the channel's event loop; dropped when the loop is gone (server closed). */
     void onLoop(Runnable r) {
         try {
@@ -177,104 +158,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
     }
 
-    // ---------------------------------------------------------------- input
+    // ---------------------------------------------------------------- input and handshake
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (out.closing()) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof ProtocolException) {
-            ProtocolException pe = (ProtocolException) msg;
-            LOG.debug("{}: {}", describe(), pe.toString());
-            int rt = pe.requestType() & 0xFFFF;
-            if (!helloDone && !pe.fatal()) { // §4: whatever the first frame's fault, not HELLO is EPROTO and close
-                pe = new ProtocolException(ErrorCode.EPROTO, pe.requestId(), rt, "the first frame must be HELLO, got "
-                        + org.paneld.protocol.Codec.typeName(rt) + " (" + pe.getMessage() + ")", true);
-            }
-            if (pe.fatal()) {
-                out.ungate(); // the error goes out at once
-                out.sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
-                out.closeAfterFlush();
-            } else {
-                out.sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
-            }
-            return;
-        }
-        if (msg instanceof WritePart) {
-            buffers.writePart((WritePart) msg);
-            return;
-        }
-        if (!(msg instanceof Frame)) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-            return;
-        }
-        Frame f = (Frame) msg;
-        server.countRequest();
-        int type = f.message().type();
-        try {
-            if (!helloDone && !(f.message() instanceof Hello)) {
-                throw new ProtocolException(ErrorCode.EPROTO, f.id(), "the first frame must be HELLO, got " + org.paneld.protocol.Codec.typeName(type), true);
-            }
-            handle(f.id(), f.message());
-        } catch (ProtocolException pe) {
-            if (pe.fatal()) {
-                out.ungate(); // the error goes out at once, then the connection closes
-            }
-            out.sendError(f.id(), type, pe.code(), pe.getMessage());
-            if (pe.fatal()) {
-                out.closeAfterFlush();
-            }
-        } catch (DeviceException e) {
-            out.sendError(f.id(), type, Errors.toWire(e), DeviceWork.message(e));
-        } catch (RuntimeException e) {
-            LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-            out.sendError(f.id(), type, ErrorCode.EIO, e.toString());
-        }
+        dispatch.read(msg);
     }
 
-    private void handle(int id, Message m) throws DeviceException {
-        if (m instanceof Hello) {
-            hello(id, (Hello) m);
-        } else if (m instanceof ListDevices) {
-            info.listDevices(id);
-        } else if (m instanceof DeviceInfo) {
-            info.deviceInfo(id, (DeviceInfo) m);
-        } else if (m instanceof Open) {
-            sessionRequests.open(id, (Open) m);
-        } else if (m instanceof Close) {
-            sessionRequests.close(id, ((Close) m).session());
-        } else if (m instanceof CreateBuffer) {
-            buffers.createBuffer(id, (CreateBuffer) m);
-        } else if (m instanceof DestroyBuffer) {
-            buffers.destroyBuffer(id, (DestroyBuffer) m);
-        } else if (m instanceof Write) {
-            buffers.write(id, (Write) m);
-        } else if (m instanceof Flush) {
-            frames.flush(id, (Flush) m);
-        } else if (m instanceof Flip) {
-            frames.flip(id, (Flip) m);
-        } else if (m instanceof SetProperty) {
-            info.setProperty(id, (SetProperty) m);
-        } else if (m instanceof Subscribe) {
-            info.subscribe(id, ((Subscribe) m).mask());
-        } else if (m instanceof AcquireOwnership) {
-            sessionRequests.acquireOwnership(id, ((AcquireOwnership) m).session());
-        } else if (m instanceof ReleaseOwnership) {
-            sessionRequests.releaseOwnership(id, ((ReleaseOwnership) m).session());
-        } else if (m instanceof FdReady) {
-            fd.fdReady(id, ((FdReady) m).buffer());
-        } else if (m instanceof FdReceived) {
-            fd.fdReceived(id, ((FdReceived) m).buffer());
-        } else if (m instanceof AdminStatus || m instanceof AdminDevice) {
-            admin.admin(id, m);
-        } else {
-            throw new DeviceException(Errno.EOPNOTSUPP, org.paneld.protocol.Codec.typeName(m.type()) + " is not a request");
-        }
-    }
-
-    private void hello(int id, Hello h) {
+    /** HELLO: the version, the deadline met, fd passing and admin granted; answers HELLO_REPLY. */
+    void hello(int id, Hello h) {
         if (helloDone) {
             throw new ProtocolException(ErrorCode.EPROTO, id, "HELLO sent twice", true);
         }
