@@ -62,17 +62,17 @@ final class InfoRequests {
     }
 
     private DeviceList list() {
-        List<DeviceEntry> out = new ArrayList<>();
+        List<DeviceEntry> entries = new ArrayList<>();
         for (Binding b : server.bus().bindings()) {
             Device d = b.device();
             try {
                 DisplayInfo i = d.info();
-                out.add(new DeviceEntry(d.name(), i.driver(), i.width(), i.height(), flags(d, i)));
+                entries.add(new DeviceEntry(d.name(), i.driver(), i.width(), i.height(), flags(d, i)));
             } catch (DeviceException e) {
                 // bound without a display yet, or gone: not listed
             }
         }
-        return new DeviceList(out);
+        return new DeviceList(entries);
     }
 
     private int flags(Device d, DisplayInfo i) {
