@@ -20,22 +20,22 @@ class AdmissionConfigTest {
     void keysAreReadBesideTheOtherLimits() throws Exception {
         ServerConfig s = with(Map.of("hello_timeout_ms", 2500L, "max_connections_per_uid", 4L, "admin_reserved_connections", 2L,
                 "max_connections", 10L));
-        assertEquals(new Admission(2500, 4, 2), Daemon.admission(s));
-        assertEquals(10, Daemon.limits(s).maxConnections());
-        assertEquals(Admission.defaults(), Daemon.admission(with(Map.of())));
+        assertEquals(new Admission(2500, 4, 2), ServerLimits.admission(s));
+        assertEquals(10, ServerLimits.limits(s).maxConnections());
+        assertEquals(Admission.defaults(), ServerLimits.admission(with(Map.of())));
     }
 
     @Test
     void badValuesNameTheKey() {
-        ConfigException e = assertThrows(ConfigException.class, () -> Daemon.limits(with(Map.of("hello_timeout_ms", 50L))));
+        ConfigException e = assertThrows(ConfigException.class, () -> ServerLimits.limits(with(Map.of("hello_timeout_ms", 50L))));
         assertEquals("[server.limits]: key 'hello_timeout_ms': must be from 100 to 600000 (milliseconds), got 50", e.getMessage());
-        e = assertThrows(ConfigException.class, () -> Daemon.admission(with(Map.of("hello_timeout_ms", 600_001L))));
+        e = assertThrows(ConfigException.class, () -> ServerLimits.admission(with(Map.of("hello_timeout_ms", 600_001L))));
         assertTrue(e.getMessage().startsWith("[server.limits]: key 'hello_timeout_ms': must be from 100"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> Daemon.limits(with(Map.of("admin_reserved_connections", 5000L))));
+        e = assertThrows(ConfigException.class, () -> ServerLimits.limits(with(Map.of("admin_reserved_connections", 5000L))));
         assertEquals("[server.limits]: key 'admin_reserved_connections': must be from 1 to 1024, got 5000", e.getMessage());
-        e = assertThrows(ConfigException.class, () -> Daemon.limits(with(Map.of("max_connections_per_uid", 1L << 40))));
+        e = assertThrows(ConfigException.class, () -> ServerLimits.limits(with(Map.of("max_connections_per_uid", 1L << 40))));
         assertTrue(e.getMessage().startsWith("[server.limits]: key 'max_connections_per_uid': must be at most"), e.getMessage());
-        e = assertThrows(ConfigException.class, () -> Daemon.limits(with(Map.of("hello_timeout", 5L))));
+        e = assertThrows(ConfigException.class, () -> ServerLimits.limits(with(Map.of("hello_timeout", 5L))));
         assertTrue(e.getMessage().contains("unknown key [hello_timeout]") && e.getMessage().contains("hello_timeout_ms, max_connections_per_uid,"
                 + " admin_reserved_connections"), e.getMessage());
     }

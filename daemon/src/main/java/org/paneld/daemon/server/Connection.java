@@ -1,59 +1,47 @@
 package org.paneld.daemon.server;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.paneld.daemon.session.ClientBuffer;
 import org.paneld.daemon.session.EventSink;
-import org.paneld.daemon.session.Session;
-import org.paneld.daemon.session.SharedMemory;
-import org.paneld.drivers.core.Binding;
-import org.paneld.drivers.core.Device;
-import org.paneld.drivers.core.DeviceException;
-import org.paneld.drivers.core.Errno;
-import org.paneld.drivers.display.DisplayInfo;
-import org.paneld.drivers.pixel.PixelFormat;
-import org.paneld.drivers.pixel.Rect;
+import org.paneld.drivers.core.Fatal;
 import org.paneld.protocol.ErrorCode;
 import org.paneld.protocol.Frame;
 import org.paneld.protocol.Message;
-import org.paneld.protocol.Message.*;
+import org.paneld.protocol.Message.DeviceAdded;
+import org.paneld.protocol.Message.DeviceRemoved;
+import org.paneld.protocol.Message.Hello;
+import org.paneld.protocol.Message.HelloReply;
+import org.paneld.protocol.Message.Shutdown;
 import org.paneld.protocol.ProtocolException;
-import org.paneld.protocol.WritePart;
-import org.paneld.drivers.core.Fatal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one client connection: handshake, request dispatch, its sessions and
- * buffers, per-connection limits, the output gate of the fd-passing exchange, and event
- * delivery. Lifetime: the channel's; closing the connection closes its sessions. Threads: the
- * channel's event loop; {@link #event} and replies from workers hop onto it.
+ * One client connection's lifetime on its channel's event loop: admission (a slot, the peer's
+ * credentials), the HELLO deadline and handshake, event delivery, and teardown (closing the
+ * connection closes its sessions). Its parts: {@link ConnectionOutput} (sends, the fd gate,
+ * over-share), {@link RequestDispatch} (requests to their handlers), {@link DeviceWork} (device
+ * workers, back-pressure), {@link SessionTable} (sessions, buffer accounting), {@link
+ * FdExchange}. Lifetime: the channel's. Threads: the channel's event loop; {@link #event} and
+ * replies from workers hop onto it.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
-    private static final long FD_EXCHANGE_TIMEOUT_MS = 10_000;
-    /** How long a refused connection waits for the client to close after the ERROR (see {@link #refuse}). */
-    private static final long REFUSAL_LINGER_MS = 1000;
-    /** How long a connection closed for its pending output may take to flush the ERROR frame before it is cut. */
-    private static final long OVER_SHARE_CLOSE_MS = 10_000;
 
     private final PaneldServer server;
     private final int number;
     private final boolean unix;
+    private final ConnectionOutput out;
+    private final DeviceWork work;
+    private final SessionTable table;
+    private final FdExchange fd;
+    private final RequestDispatch dispatch;
     private Channel channel;
     private int uid = -1;
     private int[] gids = new int[0];
@@ -61,32 +49,18 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
     private boolean fdPassing;
     private boolean adminAllowed;
     private volatile int eventMask;
-    private final Map<Integer, Session> sessions = new LinkedHashMap<>();
-    private int nextSession = 1;
-    private int nextBuffer = 1;
-    private int bufferCount;
-    private long bufferBytes;
-    // the fd-passing gate: while a shared buffer's fd is being passed, output is held back
-    private boolean gated;
-    private final ArrayDeque<Frame> held = new ArrayDeque<>();
-    private ClientBuffer fdBuffer;
-    private ScheduledFuture<?> fdTimeout;
-    private boolean closing;
-    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
-    private volatile boolean readPaused;
-    /** ADMIN_SNAPSHOTs of this connection in flight (bounded by {@link SnapshotSlots}). */
-    private final java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
     private ConnectionSlots.Slot slot;
     private ScheduledFuture<?> helloTimeout;
-    /** Encoded size (estimated) of the frames in {@link #held}. */
-    private long heldBytes;
-    /** The streamed WRITE whose pieces are arriving (event loop). */
-    private StreamedWrite streamed;
 
     Connection(PaneldServer server, int number, boolean unix) {
         this.server = server;
         this.number = number;
         this.unix = unix;
+        this.out = new ConnectionOutput(this, server);
+        this.work = new DeviceWork(this, server, out);
+        this.table = new SessionTable(server);
+        this.fd = new FdExchange(this, out);
+        this.dispatch = new RequestDispatch(this, server);
     }
 
     @Override
@@ -109,22 +83,22 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             }
         }
         ConnectionSlots.Outcome admitted = server.connectionOpened(this, unix, uid, () -> onLoop(() -> {
-            if (!closing) { // its slot is already given to a newer connection
+            if (!out.closing()) { // its slot is already given to a newer connection
                 LOG.debug("{}: evicted before its HELLO to make room", describe());
-                refuse(ErrorCode.ETIMEDOUT, "closed before its HELLO: every connection slot was taken, and this was the oldest"
+                out.refuse(ErrorCode.ETIMEDOUT, "closed before its HELLO: every connection slot was taken, and this was the oldest"
                         + " connection without HELLO");
             }
         }));
         slot = admitted.slot();
         if (slot == null) {
             LOG.debug("{}: refused: {}", describe(), admitted.refusal());
-            refuse(ErrorCode.EBUSY, admitted.refusal());
+            out.refuse(ErrorCode.EBUSY, admitted.refusal());
         } else {
             long ms = server.admission().helloTimeoutMs();
             helloTimeout = channel.eventLoop().schedule(() -> {
-                if (!helloDone && !closing) {
+                if (!helloDone && !out.closing()) {
                     LOG.debug("{}: no HELLO within {} ms; closing", describe(), ms);
-                    refuse(ErrorCode.ETIMEDOUT, "no HELLO within " + ms + " ms of connecting (hello_timeout_ms)");
+                    out.refuse(ErrorCode.ETIMEDOUT, "no HELLO within " + ms + " ms of connecting (hello_timeout_ms)");
                 }
             }, ms, TimeUnit.MILLISECONDS);
         }
@@ -133,26 +107,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        closing = true;
-        if (fdTimeout != null) {
-            fdTimeout.cancel(false);
-        }
+        out.closed();
+        fd.closed();
         if (helloTimeout != null) {
             helloTimeout.cancel(false);
         }
         if (slot != null) {
             slot.release();
         }
-        held.clear();
-        server.budget().release(heldBytes);
-        heldBytes = 0;
-        server.releaseBufferBytes(bufferBytes);
-        bufferBytes = 0;
-        bufferCount = 0;
-        for (Session s : sessions.values()) {
-            s.close(null);
-        }
-        sessions.clear();
+        table.closeAll();
         server.connectionClosed(this);
         super.channelInactive(ctx);
     }
@@ -168,56 +131,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         ctx.close();
     }
 
-    // ---------------------------------------------------------------- output
-
-    /** Sends a frame now, or holds it while an fd exchange is in progress. Event loop. */
-    private void send(Frame f) {
-        if (closing) {
-            return;
-        }
-        if (overShare()) {
-            return;
-        }
-        if (gated) {
-            long n = OutputShare.estimate(f);
-            server.budget().forceReserve(n);
-            heldBytes += n;
-            held.add(f);
-            return;
-        }
-        channel.writeAndFlush(f, channel.voidPromise());
-    }
-
-    /**
-     * True (and the connection is being closed) when the output not yet taken by the client,
-     * plus the frames held during an fd exchange, is over the connection's pending share, or over
-     * {@link OutputShare#UNDER_PRESSURE} while the daemon-wide budget is exhausted: the client
-     * gets ERROR ENOMEM (id 0) after what is already queued, reading stops, and the connection
-     * closes once that is flushed (or after {@link #OVER_SHARE_CLOSE_MS}). Event loop.
-     */
-    private boolean overShare() {
-        ChannelOutboundBuffer ob = channel.unsafe().outboundBuffer();
-        long pending = (ob == null ? 0 : ob.totalPendingWriteBytes()) + heldBytes;
-        String why = OutputShare.over(pending, server.options().limits().maxPendingBytesPerConnection(), server.budget());
-        if (why == null) {
-            return false;
-        }
-        LOG.warn("{}: {}; closing", describe(), why);
-        closing = true;
-        channel.config().setAutoRead(false);
-        held.clear();
-        server.budget().release(heldBytes);
-        heldBytes = 0;
-        gated = false;
-        channel.writeAndFlush(new Frame(0, new Message.Error(ErrorCode.ENOMEM, 0, why))).addListener(ChannelFutureListener.CLOSE);
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, OVER_SHARE_CLOSE_MS, TimeUnit.MILLISECONDS);
-        return true;
-    }
-
     /** Runs {@code r} on the channel's event loop; dropped when the loop is gone (server closed). */
-    private void onLoop(Runnable r) {
+    void onLoop(Runnable r) {
         try {
             channel.eventLoop().execute(() -> {
                 try {
@@ -232,49 +147,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
     }
 
-    /** Sends from any thread. */
-    private void sendLater(Frame f) {
-        if (channel.eventLoop().inEventLoop()) {
-            send(f);
-        } else {
-            onLoop(() -> send(f));
-        }
-    }
-
-    private void sendError(int id, int type, ErrorCode code, String message) {
-        send(new Frame(id, new Message.Error(code, type, message)));
-    }
-
-    /**
-     * Sends a connection-level ERROR (id 0), then half-closes: the client reads the ERROR and EOF
-     * even if it is still writing; the socket closes when the client closes or after
-     * {@link #REFUSAL_LINGER_MS}. (Closing at once with the client's HELLO unread would reset a TCP
-     * connection, which can destroy the ERROR before the client reads it.)
-     */
-    private void refuse(ErrorCode code, String message) {
-        sendError(0, 0, code, message);
-        if (!server.slots().startLinger()) { // a flood of refusals: do not hold their sockets open
-            closeAfterFlush();
-            return;
-        }
-        channel.closeFuture().addListener(f -> server.slots().endLinger());
-        closing = true;
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {
-            if (channel instanceof io.netty.channel.socket.DuplexChannel && channel.isActive()) {
-                ((io.netty.channel.socket.DuplexChannel) channel).shutdownOutput();
-            }
-            ScheduledFuture<?> linger = channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, REFUSAL_LINGER_MS, TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(x -> linger.cancel(false)); // nothing queued outlives the socket
-        });
-    }
-
-    private void closeAfterFlush() {
-        closing = true;
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-
     @Override
     public void event(Message ev) {
         int bit = ev instanceof DeviceAdded ? Message.SUB_DEVICE_ADDED : ev instanceof DeviceRemoved ? Message.SUB_DEVICE_REMOVED : 0;
@@ -282,224 +154,19 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
             return;
         }
         if (channel != null && channel.isActive()) {
-            sendLater(new Frame(0, ev));
+            out.sendLater(new Frame(0, ev));
         }
     }
 
-    /**
-     * Queues {@code task} on the session's device worker, counting {@code cost} bytes against the
-     * connection and the daemon-wide budget: above half the connection's pending share, or when
-     * the budget cannot take it, the connection stops reading (back-pressure instead of unbounded
-     * memory) until the workers bring it under an eighth of the share (and the budget has room,
-     * or nothing of this connection is queued any more). Event loop.
-     */
-    private void submit(Session s, long cost, Runnable task) {
-        MemoryBudget budget = server.budget();
-        boolean fits = budget.tryReserve(cost);
-        if (!fits) {
-            budget.forceReserve(cost); // already read: counted, and reading pauses until the workers caught up
-        }
-        long high = server.options().limits().maxPendingBytesPerConnection() / 2, low = high / 4;
-        if ((queued.addAndGet(cost) > high || !fits) && !readPaused) {
-            readPaused = true;
-            channel.config().setAutoRead(false);
-        }
-        s.deviceSessions().submit(() -> {
-            try {
-                task.run();
-            } finally {
-                budget.release(cost);
-                long q = queued.addAndGet(-cost);
-                if (q < low && readPaused && (q == 0 || !budget.exhausted())) {
-                    onLoop(() -> {
-                        long now = queued.get();
-                        if (readPaused && !closing && now < low && (now == 0 || !budget.exhausted())) {
-                            readPaused = false;
-                            channel.config().setAutoRead(true);
-                        }
-                    });
-                }
-            }
-        });
-    }
-
-    /** Replies from a worker: runs {@code op}, answers Ok or the error. */
-    private void replyWhenDone(int id, int type, IoOp op) {
-        try {
-            op.run();
-            sendLater(new Frame(id, new Ok(type)));
-        } catch (IllegalArgumentException e) {
-            sendLater(new Frame(id, new Message.Error(ErrorCode.EINVAL, type, message(e))));
-        } catch (RuntimeException | InternalError e) {
-            sendLater(new Frame(id, new Message.Error(ErrorCode.EIO, type, e.toString())));
-            LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-        } catch (Exception e) {
-            sendLater(new Frame(id, new Message.Error(Errors.toWire(e), type, message(e))));
-            logFailure(type, e);
-        }
-    }
-
-    private void logFailure(int type, Exception e) {
-        if (e instanceof DeviceException) {
-            LOG.debug("{}: {}: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-        } else {
-            LOG.warn("{}: {}: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-        }
-    }
-
-    private static String message(Throwable e) {
-        return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    @FunctionalInterface
-    interface IoOp {
-        void run() throws Exception;
-    }
-
-    // ---------------------------------------------------------------- input
+    // ---------------------------------------------------------------- input and handshake
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-            return;
-        }
-        if (msg instanceof ProtocolException) {
-            ProtocolException pe = (ProtocolException) msg;
-            LOG.debug("{}: {}", describe(), pe.toString());
-            int rt = pe.requestType() & 0xFFFF;
-            if (!helloDone && !pe.fatal()) { // §4: whatever the first frame's fault, not HELLO is EPROTO and close
-                pe = new ProtocolException(ErrorCode.EPROTO, pe.requestId(), rt, "the first frame must be HELLO, got "
-                        + org.paneld.protocol.Codec.typeName(rt) + " (" + pe.getMessage() + ")", true);
-            }
-            if (pe.fatal()) {
-                gated = false; // the error goes out at once
-                sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
-                closeAfterFlush();
-            } else {
-                sendError(pe.requestId(), rt, pe.code(), pe.getMessage());
-            }
-            return;
-        }
-        if (msg instanceof WritePart) {
-            writePart((WritePart) msg);
-            return;
-        }
-        if (!(msg instanceof Frame)) {
-            io.netty.util.ReferenceCountUtil.release(msg);
-            return;
-        }
-        Frame f = (Frame) msg;
-        server.countRequest();
-        int type = f.message().type();
-        try {
-            if (!helloDone && !(f.message() instanceof Hello)) {
-                throw new ProtocolException(ErrorCode.EPROTO, f.id(), "the first frame must be HELLO, got " + org.paneld.protocol.Codec.typeName(type), true);
-            }
-            handle(f.id(), f.message());
-        } catch (ProtocolException pe) {
-            if (pe.fatal()) {
-                gated = false; // the error goes out at once, then the connection closes
-            }
-            sendError(f.id(), type, pe.code(), pe.getMessage());
-            if (pe.fatal()) {
-                closeAfterFlush();
-            }
-        } catch (DeviceException e) {
-            sendError(f.id(), type, Errors.toWire(e), message(e));
-        } catch (RuntimeException e) {
-            LOG.warn("{}: {} failed unexpectedly: {}", describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
-            sendError(f.id(), type, ErrorCode.EIO, e.toString());
-        }
+        dispatch.read(msg);
     }
 
-    private void handle(int id, Message m) throws DeviceException {
-        if (m instanceof Hello) {
-            hello(id, (Hello) m);
-        } else if (m instanceof ListDevices) {
-            send(new Frame(id, list()));
-        } else if (m instanceof DeviceInfo) {
-            DeviceInfo di = (DeviceInfo) m;
-            Device d = di.session() != 0 ? session(di.session()).device() : device(di.name());
-            if (di.session() != 0) {
-                session(di.session()).checkPresent();
-            }
-            send(new Frame(id, info(d)));
-        } else if (m instanceof Open) {
-            open(id, (Open) m);
-        } else if (m instanceof Close) {
-            Session s = session(((Close) m).session());
-            sessions.remove(s.id());
-            for (ClientBuffer b : s.buffers()) {
-                forget(b);
-            }
-            s.close(() -> sendLater(new Frame(id, new Ok(Message.CLOSE))));
-        } else if (m instanceof CreateBuffer) {
-            createBuffer(id, (CreateBuffer) m);
-        } else if (m instanceof DestroyBuffer) {
-            DestroyBuffer d = (DestroyBuffer) m;
-            Session s = session(d.session());
-            ClientBuffer b = buffer(s, d.buffer());
-            s.removeBuffer(b.handle());
-            forget(b);
-            submit(s, 64, () -> {
-                b.destroyOnWorker();
-                server.sessions().bufferDestroyed();
-                sendLater(new Frame(id, new Ok(Message.DESTROY_BUFFER)));
-            });
-        } else if (m instanceof Write) {
-            write(id, (Write) m);
-        } else if (m instanceof Flush) {
-            flush(id, (Flush) m);
-        } else if (m instanceof Flip) {
-            Flip fl = (Flip) m;
-            Session s = session(fl.session());
-            ClientBuffer b = buffer(s, fl.buffer());
-            checkDisplaySized(s, b);
-            s.beginFlip();
-            send(new Frame(id, new Ok(Message.FLIP)));
-            submit(s, 64, () -> {
-                ErrorCode err = null;
-                try {
-                    s.doFlip(b);
-                } catch (Exception | InternalError e) {
-                    err = e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e);
-                    LOG.debug("{}: flip failed: {}", describe(), e.toString());
-                }
-                ErrorCode result = err;
-                onLoop(() -> { // the flip stays pending until FLIP_COMPLETE goes out (a FLIP before it is EBUSY)
-                    s.endFlip();
-                    send(new Frame(0, new FlipComplete(s.id(), b.handle(), id, result)));
-                });
-            });
-        } else if (m instanceof SetProperty) {
-            SetProperty sp = (SetProperty) m;
-            Session s = session(sp.session());
-            s.checkPresent();
-            submit(s, 64, () -> replyWhenDone(id, Message.SET_PROPERTY, () -> s.doSetProperty(sp.name(), sp.value())));
-        } else if (m instanceof Subscribe) {
-            eventMask = ((Subscribe) m).mask();
-            send(new Frame(id, new Ok(Message.SUBSCRIBE)));
-        } else if (m instanceof AcquireOwnership) {
-            session(((AcquireOwnership) m).session()).acquireOwnership();
-            send(new Frame(id, new Ok(Message.ACQUIRE_OWNERSHIP)));
-        } else if (m instanceof ReleaseOwnership) {
-            Session s = session(((ReleaseOwnership) m).session());
-            s.checkPresent(); // §9: ENODEV after unplug
-            s.releaseOwnership();
-            send(new Frame(id, new Ok(Message.RELEASE_OWNERSHIP)));
-        } else if (m instanceof FdReady) {
-            fdReady(id, ((FdReady) m).buffer());
-        } else if (m instanceof FdReceived) {
-            fdReceived(id, ((FdReceived) m).buffer());
-        } else if (m instanceof AdminStatus || m instanceof AdminDevice) {
-            admin(id, m);
-        } else {
-            throw new DeviceException(Errno.EOPNOTSUPP, org.paneld.protocol.Codec.typeName(m.type()) + " is not a request");
-        }
-    }
-
-    private void hello(int id, Hello h) {
+    /** HELLO: the version, the deadline met, fd passing and admin granted; answers HELLO_REPLY. */
+    void hello(int id, Hello h) {
         if (helloDone) {
             throw new ProtocolException(ErrorCode.EPROTO, id, "HELLO sent twice", true);
         }
@@ -518,384 +185,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         adminAllowed = server.adminAllowed(unix, uid);
         Limits l = server.options().limits();
         int flags = (fdPassing ? Message.HELLO_FD_PASSING : 0) | (adminAllowed ? Message.HELLO_ADMIN : 0);
-        send(new Frame(id, new HelloReply(Message.VERSION, flags, l.maxFrameBytes(), l.maxRectsPerFlush(), l.maxBufferBytes(),
+        out.send(new Frame(id, new HelloReply(Message.VERSION, flags, l.maxFrameBytes(), l.maxRectsPerFlush(), l.maxBufferBytes(),
                 l.maxSessionsPerConnection(), l.maxBuffersPerConnection(), l.maxBufferBytesPerConnection(), "paneld")));
-    }
-
-    // ---------------------------------------------------------------- lookups
-
-    private Session session(int handle) throws DeviceException {
-        Session s = sessions.get(handle);
-        if (s == null) {
-            throw new BadHandle("no session " + Integer.toUnsignedString(handle) + " on this connection");
-        }
-        return s;
-    }
-
-    private ClientBuffer buffer(Session s, int handle) throws DeviceException {
-        ClientBuffer b = s.buffer(handle);
-        if (b == null) {
-            throw new BadHandle("no buffer " + Integer.toUnsignedString(handle) + " in session " + s.id()
-                    + " (a buffer belongs to the session that created it)");
-        }
-        return b;
-    }
-
-    /** EBADF: the device model has no such errno, so the server carries it itself. */
-    static final class BadHandle extends DeviceException {
-        private static final long serialVersionUID = 1L;
-
-        BadHandle(String message) {
-            super(Errno.EINVAL, message);
-        }
-    }
-
-    private Device device(String name) throws DeviceException {
-        Binding b = server.bus().binding(name).orElseThrow(() -> new DeviceException(Errno.ENOENT,
-                "no device named '" + name + "' is bound (LIST_DEVICES shows the bound ones)"));
-        return b.device();
-    }
-
-    // ---------------------------------------------------------------- requests
-
-    private DeviceList list() {
-        List<DeviceEntry> out = new ArrayList<>();
-        for (Binding b : server.bus().bindings()) {
-            Device d = b.device();
-            try {
-                DisplayInfo i = d.info();
-                out.add(new DeviceEntry(d.name(), i.driver(), i.width(), i.height(), flags(d, i)));
-            } catch (DeviceException e) {
-                // bound without a display yet, or gone: not listed
-            }
-        }
-        return new DeviceList(out);
-    }
-
-    private int flags(Device d, DisplayInfo i) {
-        return (i.connected() ? Message.DEVICE_CONNECTED : 0) | (server.sessions().isOwned(d) ? Message.DEVICE_OWNED : 0)
-                | (d.isUnplugged() ? Message.DEVICE_UNPLUGGED : 0);
-    }
-
-    private Info info(Device d) throws DeviceException {
-        DisplayInfo i = d.info();
-        List<Integer> fourccs = new ArrayList<>();
-        for (PixelFormat f : i.formats()) {
-            int cc = fourcc(f);
-            if (cc != 0) {
-                fourccs.add(cc);
-            }
-        }
-        List<Property> props = new ArrayList<>();
-        for (DisplayInfo.Property p : i.properties()) {
-            props.add(new Property(p.name(), p.min(), p.max(), p.value()));
-        }
-        return new Info(d.name(), i.driver(), i.width(), i.height(), i.widthMm(), i.heightMm(), i.rotation(), flags(d, i),
-                i.panelFormat(), i.updateClass(), fourccs, props);
-    }
-
-    static int fourcc(PixelFormat f) {
-        return f == PixelFormat.XRGB8888 ? Message.FOURCC_XRGB8888 : f == PixelFormat.RGB565 ? Message.FOURCC_RGB565 : 0;
-    }
-
-    static PixelFormat format(int fourcc) {
-        return fourcc == Message.FOURCC_XRGB8888 ? PixelFormat.XRGB8888 : fourcc == Message.FOURCC_RGB565 ? PixelFormat.RGB565 : null;
-    }
-
-    private void open(int id, Open o) throws DeviceException {
-        Device d = device(o.device());
-        if (!server.accessAllowed(o.device(), unix, uid, gids)) {
-            throw new DeviceException(Errno.EACCES, "uid " + (uid < 0 ? "unknown (tcp)" : uid) + " may not open " + o.device()
-                    + " (not in its allow-list)");
-        }
-        int max = server.options().limits().maxSessionsPerConnection();
-        if (sessions.size() >= max) {
-            throw new DeviceException(Errno.EBUSY, "this connection already has " + sessions.size() + " sessions open (limit " + max + ")");
-        }
-        int handle = nextSession++;
-        Session s = server.sessions().open(d, handle, this, "session " + handle + " of " + describe(),
-                (o.flags() & Message.OPEN_OWNER) != 0);
-        sessions.put(handle, s);
-        DisplayInfo i = d.info();
-        send(new Frame(id, new Opened(handle, s.isOwner() ? Message.OPEN_OWNER : 0, i.width(), i.height())));
-    }
-
-    private void checkDisplaySized(Session s, ClientBuffer b) throws DeviceException {
-        DisplayInfo i = s.info();
-        if (b.width() != i.width() || b.height() != i.height()) {
-            throw new DeviceException(Errno.EINVAL, "buffer " + b.handle() + " is " + b.width() + "x" + b.height()
-                    + " but the display is " + i.width() + "x" + i.height());
-        }
-    }
-
-    private void createBuffer(int id, CreateBuffer c) throws DeviceException {
-        Session s = session(c.session());
-        DisplayInfo i = s.info();
-        PixelFormat f = format(c.format());
-        if (f == null || !i.formats().contains(f)) {
-            throw new DeviceException(Errno.EINVAL, "format " + Message.formatName(c.format()) + " is not supported by "
-                    + s.device().name() + " (supported: " + i.formats() + ")");
-        }
-        if (c.width() != i.width() || c.height() != i.height()) {
-            throw new DeviceException(Errno.EINVAL, "buffer size " + c.width() + "x" + c.height() + " differs from the display's "
-                    + i.width() + "x" + i.height() + " (buffers are display-sized)");
-        }
-        Limits l = server.options().limits();
-        if (bufferCount >= l.maxBuffersPerConnection()) {
-            throw new DeviceException(Errno.EBUSY, "this connection already has " + bufferCount + " buffers (limit "
-                    + l.maxBuffersPerConnection() + ")");
-        }
-        boolean shared = (c.flags() & Message.BUFFER_SHARED) != 0;
-        long size = f.lineBytes(c.width()) * c.height();
-        long cost = size; // what the daemon holds: the pixels, or a shared buffer's shadow (ClientBuffer.cost)
-        if (bufferBytes + cost > l.maxBufferBytesPerConnection()) {
-            throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer would take this connection's buffers to "
-                    + (bufferBytes + cost) + " bytes (limit " + l.maxBufferBytesPerConnection() + ", max_buffer_bytes_per_connection)");
-        }
-        if (!server.reserveBufferBytes(cost)) {
-            throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer does not fit the daemon's memory budget ("
-                    + server.budget().describe() + " by all clients)");
-        }
-        boolean reserved = true;
-        try {
-            String noRoom = server.budget().roomFor(size, shared);
-            if (noRoom != null) {
-                throw new DeviceException(Errno.ENOMEM, "a " + size + "-byte buffer fits the memory budget, but " + noRoom);
-            }
-            createReserved(id, c, s, f, shared, size);
-            reserved = false;
-        } finally {
-            if (reserved) {
-                server.releaseBufferBytes(cost);
-            }
-        }
-    }
-
-    private void createReserved(int id, CreateBuffer c, Session s, PixelFormat f, boolean shared, long size) throws DeviceException {
-        if (shared && !fdPassing) {
-            throw new DeviceException(Errno.EOPNOTSUPP, "shared buffers need a Unix socket connection whose HELLO asked for fd passing;"
-                    + " use inline WRITE");
-        }
-        if (shared && (gated || fdBuffer != null)) {
-            throw new DeviceException(Errno.EBUSY, "another shared buffer's fd exchange is in progress");
-        }
-        SharedMemory mem = null;
-        if (shared) {
-            try {
-                mem = SharedMemory.allocate(size);
-            } catch (IOException e) {
-                throw new DeviceException(Errno.ENOMEM, "cannot allocate a shared buffer of " + size + " bytes: " + e.getMessage());
-            }
-        }
-        // within the memory budget: an OutOfMemoryError here is fatal like anywhere else (Fatal)
-        ClientBuffer b = new ClientBuffer(nextBuffer++, c.width(), c.height(), f, mem);
-        s.addBuffer(b);
-        bufferCount++;
-        bufferBytes += b.cost();
-        server.sessions().bufferCreated();
-        send(new Frame(id, new BufferCreated(b.handle(), b.stride(), b.size(), shared ? Message.BUFFER_FD_FOLLOWS : 0)));
-        if (shared) {
-            // hold all other output until the client has switched its socket to fd mode, got the fd and switched back
-            gated = true;
-            fdBuffer = b;
-            fdTimeout = channel.eventLoop().schedule(() -> {
-                LOG.warn("{}: no FD_READY/FD_RECEIVED for buffer {} within {} ms; closing", describe(), b.handle(), FD_EXCHANGE_TIMEOUT_MS);
-                gated = false;
-                sendError(0, Message.FD_READY, ErrorCode.EPROTO, "fd exchange timed out");
-                closeAfterFlush();
-            }, FD_EXCHANGE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void forget(ClientBuffer b) {
-        bufferCount--;
-        bufferBytes -= b.cost();
-        server.releaseBufferBytes(b.cost());
-    }
-
-    private void fdReady(int id, int handle) {
-        if (fdBuffer == null || fdBuffer.handle() != handle) {
-            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_READY for buffer " + handle + " but "
-                    + (fdBuffer == null ? "no fd is due" : "buffer " + fdBuffer.handle() + "'s fd is due"), true);
-        }
-        FileDescriptor fd = fdBuffer.shared().takeFd();
-        if (fd == null) {
-            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_READY sent twice for buffer " + handle, true);
-        }
-        channel.writeAndFlush(fd).addListener(fut -> {
-            try {
-                fd.close();
-            } catch (IOException e) {
-                // already closed
-            }
-            if (!fut.isSuccess()) {
-                if (fut.cause() instanceof IOException) { // the client went away (Broken pipe, reset): ordinary
-                    LOG.debug("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
-                } else {
-                    LOG.warn("{}: passing the fd of buffer {} failed: {}", describe(), handle, fut.cause().toString());
-                }
-                channel.close();
-            }
-        });
-    }
-
-    private void fdReceived(int id, int handle) {
-        if (fdBuffer == null || fdBuffer.handle() != handle || fdBuffer.shared().hasFd()) {
-            throw new ProtocolException(ErrorCode.EPROTO, id, "FD_RECEIVED for buffer " + handle + " before its fd was sent", true);
-        }
-        fdBuffer = null;
-        gated = false;
-        if (fdTimeout != null) {
-            fdTimeout.cancel(false);
-            fdTimeout = null;
-        }
-        send(new Frame(id, new Ok(Message.FD_RECEIVED)));
-        while (!held.isEmpty() && !gated && !closing) {
-            Frame h = held.poll();
-            long n = OutputShare.estimate(h);
-            server.budget().release(n);
-            heldBytes -= n;
-            send(h);
-        }
-    }
-
-    private Rect checkRect(ClientBuffer b, int x, int y, int w, int h, String what) throws DeviceException {
-        Rect r = new Rect(x, y, w, h);
-        if (w <= 0 || h <= 0 || x < 0 || y < 0 || !b.contains(r)) {
-            throw new DeviceException(Errno.EINVAL, what + " " + w + "x" + h + "+" + x + "+" + y + " is "
-                    + (w <= 0 || h <= 0 ? "empty or of negative size in" : x < 0 || y < 0 ? "left of or above" : "outside")
-                    + " the " + b.width() + "x" + b.height() + " buffer " + b.handle() + " (refused, not clipped)");
-        }
-        return r;
-    }
-
-    private void write(int id, Write w) throws DeviceException {
-        Session s = session(w.session());
-        ClientBuffer b = buffer(s, w.buffer());
-        s.checkPresent();
-        checkRect(b, w.x(), w.y(), w.w(), w.h(), "WRITE rectangle");
-        long need = (long) w.w() * w.h() * b.format().bytesPerPixel();
-        if (w.data().length != need) {
-            throw new DeviceException(Errno.EINVAL, "WRITE of " + w.w() + "x" + w.h() + " " + b.format() + " pixels needs " + need
-                    + " bytes, the frame has " + w.data().length);
-        }
-        submit(s, 64 + w.data().length, () -> replyWhenDone(id, Message.WRITE, () -> s.doWrite(b, w.x(), w.y(), w.w(), w.h(), w.data())));
-    }
-
-    /**
-     * One piece of a streamed WRITE: the first is checked like a whole WRITE; each is copied
-     * into the buffer on the device worker as it arrives (counted as queued work, so a slow
-     * device pauses reading); the last one is answered (OK, or the first failure). Event loop.
-     */
-    private void writePart(WritePart p) {
-        if (p.first()) {
-            server.countRequest();
-            streamed = new StreamedWrite();
-            try {
-                if (!helloDone) {
-                    throw new ProtocolException(ErrorCode.EPROTO, p.id(), "the first frame must be HELLO, got WRITE", true);
-                }
-                if (p.id() == 0) { // the streamed path skips Codec.decodeRequest, which refuses id 0 for every other request
-                    throw new ProtocolException(ErrorCode.EPROTO, 0, "WRITE: request id 0 is reserved for events (use any other u32)", true);
-                }
-                Session s = session(p.session());
-                ClientBuffer b = buffer(s, p.buffer());
-                s.checkPresent();
-                checkRect(b, p.x(), p.y(), p.w(), p.h(), "WRITE rectangle");
-                long need = (long) p.w() * p.h() * b.format().bytesPerPixel();
-                if (p.length() != need) {
-                    throw new DeviceException(Errno.EINVAL, "WRITE of " + p.w() + "x" + p.h() + " " + b.format() + " pixels needs "
-                            + need + " bytes, the frame has " + p.length());
-                }
-                streamed.target(s, b);
-            } catch (ProtocolException pe) {
-                streamed = null;
-                gated = false;
-                sendError(p.id(), Message.WRITE, pe.code(), pe.getMessage());
-                closeAfterFlush();
-                return;
-            } catch (DeviceException e) {
-                streamed.refuse(e);
-            }
-        }
-        StreamedWrite sw = streamed;
-        if (sw == null) {
-            return;
-        }
-        if (p.last()) {
-            streamed = null;
-        }
-        if (sw.refused() != null) {
-            if (p.last()) {
-                sendError(p.id(), Message.WRITE, Errors.toWire(sw.refused()), message(sw.refused()));
-            }
-            return;
-        }
-        submit(sw.session(), 64 + p.data().length, () -> {
-            sw.copy(p);
-            if (p.last()) {
-                replyWhenDone(p.id(), Message.WRITE, sw::result);
-            }
-        });
-    }
-
-    private void flush(int id, Flush f) throws DeviceException {
-        Session s = session(f.session());
-        ClientBuffer b = buffer(s, f.buffer());
-        s.checkPresent();
-        if (f.rects().isEmpty()) {
-            throw new DeviceException(Errno.EINVAL, "FLUSH without damage rectangles");
-        }
-        // buffers are display-sized by construction (CREATE_BUFFER checks it against this device object)
-        List<Rect> rects = new ArrayList<>(f.rects().size());
-        int n = 0;
-        for (Region r : f.rects()) {
-            rects.add(checkRect(b, r.x(), r.y(), r.w(), r.h(), "FLUSH rectangle " + n++));
-        }
-        submit(s, 64 + 16L * rects.size(), () -> replyWhenDone(id, Message.FLUSH, () -> s.doFlush(b, rects)));
-    }
-
-    private void admin(int id, Message m) throws DeviceException {
-        if (!adminAllowed) {
-            throw new DeviceException(Errno.EACCES, "admin requests are allowed to root and the daemon's uid on the Unix socket"
-                    + (unix ? " (you are uid " + uid + ")" : " (not over TCP)"));
-        }
-        boolean snapshot = m.type() == Message.ADMIN_SNAPSHOT; // bounded (the executor rejects only after server close)
-        if (snapshot) {
-            String refused = server.snapshotSlots().tryAcquire(snapshots);
-            if (refused != null) {
-                throw new DeviceException(Errno.EBUSY, refused);
-            }
-        }
-        server.adminExecutor().execute(() -> {
-            try {
-                Message reply;
-                if (m instanceof AdminStatus) {
-                    reply = new Status(server.statusLines());
-                } else {
-                    AdminDevice a = (AdminDevice) m;
-                    AdminService svc = server.admin();
-                    switch (a.type()) {
-                        case Message.ADMIN_BIND: svc.bind(a.device()); reply = new Ok(a.type()); break;
-                        case Message.ADMIN_UNBIND: svc.unbind(a.device()); reply = new Ok(a.type()); break;
-                        case Message.ADMIN_UNPLUG: svc.unplug(a.device()); reply = new Ok(a.type()); break;
-                        case Message.ADMIN_REPLUG: svc.replug(a.device()); reply = new Ok(a.type()); break;
-                        default: {
-                            org.paneld.drivers.pixel.RgbImage img = svc.snapshot(a.device());
-                            reply = new Snapshot(img.width(), img.height(), img.rgb());
-                        }
-                    }
-                }
-                sendLater(new Frame(id, reply));
-            } catch (Exception | InternalError e) {
-                sendLater(new Frame(id, new Message.Error(e instanceof InternalError ? ErrorCode.EIO : Errors.toWire(e), m.type(), message(e))));
-                logFailure(m.type(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
-            } finally {
-                if (snapshot) { // the reply is handed over: the slot is free
-                    server.snapshotSlots().release(snapshots);
-                }
-            }
-        });
     }
 
     /** Sends the SHUTDOWN event. */
@@ -905,5 +196,56 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
 
     Channel channel() {
         return channel;
+    }
+
+    // ---------------------------------------------------------------- for the parts of the connection (event loop)
+
+    ConnectionOutput out() {
+        return out;
+    }
+
+    DeviceWork work() {
+        return work;
+    }
+
+    SessionTable table() {
+        return table;
+    }
+
+    FdExchange fd() {
+        return fd;
+    }
+
+    boolean unix() {
+        return unix;
+    }
+
+    /** The peer's uid on the Unix socket, -1 when unknown (TCP). */
+    int uid() {
+        return uid;
+    }
+
+    /** The peer's groups (for allow-lists). */
+    int[] gids() {
+        return gids;
+    }
+
+    boolean helloDone() {
+        return helloDone;
+    }
+
+    /** True when HELLO asked for, and the socket allows, passing fds. */
+    boolean fdPassing() {
+        return fdPassing;
+    }
+
+    /** True when HELLO granted admin requests. */
+    boolean adminAllowed() {
+        return adminAllowed;
+    }
+
+    /** SUBSCRIBE: the events this connection wants. */
+    void subscribe(int mask) {
+        eventMask = mask;
     }
 }

@@ -27,7 +27,7 @@ public final class Errors {
 
     /** The wire code of any failure: a DeviceException's errno, EINVAL for IllegalArgumentException, else EIO. */
     public static ErrorCode toWire(Throwable t) {
-        if (t instanceof Connection.BadHandle) {
+        if (t instanceof SessionTable.BadHandle) {
             return ErrorCode.EBADF;
         }
         return toWire(DeviceException.errnoOf(t));

@@ -1,0 +1,106 @@
+package org.paneld.daemon.server;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.paneld.daemon.session.Session;
+import org.paneld.drivers.core.DeviceException;
+import org.paneld.protocol.ErrorCode;
+import org.paneld.protocol.Frame;
+import org.paneld.protocol.Message;
+import org.paneld.protocol.Message.Ok;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's work on its sessions' device workers: queues each request's device operation
+ * with back-pressure (reading pauses while too much of the connection's work is queued) and
+ * answers it from the worker. Lifetime: the connection's. Threads: {@link #submit} on the
+ * channel's event loop; the tasks, {@link #replyWhenDone} and {@link #logFailure} on a device
+ * worker (or the admin thread).
+ */
+final class DeviceWork {
+    /** The connection's log: operators and tests follow one logger per connection. */
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    private final Connection conn;
+    private final PaneldServer server;
+    private final ConnectionOutput out;
+    private final AtomicLong queued = new AtomicLong();
+    private volatile boolean readPaused;
+
+    DeviceWork(Connection conn, PaneldServer server, ConnectionOutput out) {
+        this.conn = conn;
+        this.server = server;
+        this.out = out;
+    }
+
+    /**
+     * Queues {@code task} on the session's device worker, counting {@code cost} bytes against the
+     * connection and the daemon-wide budget: above half the connection's pending share, or when
+     * the budget cannot take it, the connection stops reading (back-pressure instead of unbounded
+     * memory) until the workers bring it under an eighth of the share (and the budget has room,
+     * or nothing of this connection is queued any more). Event loop.
+     */
+    void submit(Session s, long cost, Runnable task) {
+        MemoryBudget budget = server.budget();
+        boolean fits = budget.tryReserve(cost);
+        if (!fits) {
+            budget.forceReserve(cost); // already read: counted, and reading pauses until the workers caught up
+        }
+        long high = server.options().limits().maxPendingBytesPerConnection() / 2, low = high / 4;
+        if ((queued.addAndGet(cost) > high || !fits) && !readPaused) {
+            readPaused = true;
+            conn.channel().config().setAutoRead(false);
+        }
+        s.deviceSessions().submit(() -> {
+            try {
+                task.run();
+            } finally {
+                budget.release(cost);
+                long q = queued.addAndGet(-cost);
+                if (q < low && readPaused && (q == 0 || !budget.exhausted())) {
+                    conn.onLoop(() -> {
+                        long now = queued.get();
+                        if (readPaused && !out.closing() && now < low && (now == 0 || !budget.exhausted())) {
+                            readPaused = false;
+                            conn.channel().config().setAutoRead(true);
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    /** Replies from a worker: runs {@code op}, answers Ok or the error. */
+    void replyWhenDone(int id, int type, IoOp op) {
+        try {
+            op.run();
+            out.sendLater(new Frame(id, new Ok(type)));
+        } catch (IllegalArgumentException e) {
+            out.sendLater(new Frame(id, new Message.Error(ErrorCode.EINVAL, type, message(e))));
+        } catch (RuntimeException | InternalError e) {
+            out.sendLater(new Frame(id, new Message.Error(ErrorCode.EIO, type, e.toString())));
+            LOG.warn("{}: {} failed unexpectedly: {}", conn.describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
+        } catch (Exception e) {
+            out.sendLater(new Frame(id, new Message.Error(Errors.toWire(e), type, message(e))));
+            logFailure(type, e);
+        }
+    }
+
+    void logFailure(int type, Exception e) {
+        if (e instanceof DeviceException) {
+            LOG.debug("{}: {}: {}", conn.describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
+        } else {
+            LOG.warn("{}: {}: {}", conn.describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
+        }
+    }
+
+    /** The message of a failure for the wire: its message, or what it is when it has none. */
+    static String message(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    @FunctionalInterface
+    interface IoOp {
+        void run() throws Exception;
+    }
+}
