@@ -34,6 +34,7 @@ final class Panels {
     static final Ili9486Driver ILI9486 = new Ili9486Driver();
     static final Hx8357dDriver HX8357D = new Hx8357dDriver();
     static final Ili9488Driver ILI9488 = new Ili9488Driver();
+    static final Yx240qv29Driver YX240QV29 = new Yx240qv29Driver();
 
     static Driver[] allDrivers() {
         return MipiDbiDrivers.all().toArray(new Driver[0]);
@@ -44,6 +45,7 @@ final class Panels {
         List<Variant> v = new ArrayList<>();
         v.add(new Variant("mi0283qt", MI0283QT, "mi0283qt", new Object[0], VirtualDbiPanel.Model.mi0283qt()));
         v.add(new Variant("ili9341 (alias)", MI0283QT, "ili9341", new Object[0], VirtualDbiPanel.Model.ili9341()));
+        v.add(new Variant("yx240qv29", YX240QV29, "yx240qv29", new Object[0], VirtualDbiPanel.Model.yx240qv29()));
         v.add(new Variant("mi0283qt option 1", MI0283QT, "mi0283qt", new Object[] {"dbi_option", 1},
                 VirtualDbiPanel.Model.mi0283qt().toBuilder().option1(true).build()));
         v.add(new Variant("st7735r jd-t18003-t01", ST7735R, "jd-t18003-t01", new Object[0], VirtualDbiPanel.Model.st7735r()));
