@@ -132,6 +132,30 @@ public final class Pi4jHardware {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
+    /**
+     * The daemon's Pi4J context, its providers chosen explicitly: linuxfs SPI
+     * ({@value #SPI_PROVIDER}), gpiod digital lines ({@value #OUTPUT_PROVIDER},
+     * {@value #INPUT_PROVIDER}; the gpiod plugin uses the first GPIO chip whose label contains
+     * "pinctrl", never a chip number, so the Pi 5's RP1 header chip is found whether the kernel
+     * calls it gpiochip4 or gpiochip0) and linuxfs PWM ({@value #PWM_PROVIDER}, pwmchip of the
+     * RP1 on a Pi 5, else the legacy one). No auto-detection: on a Pi 0–4 Pi4J's auto-detection
+     * would prefer pigpio's SPI (priority 100 over linuxfs's 50) when its jar is present, and
+     * pigpio needs root. Threads: the starting thread; the context then lives until shutdown.
+     */
+    public static Context newContext() {
+        int pwmChip = com.pi4j.boardinfo.util.BoardInfoHelper.usesRP1()
+                ? com.pi4j.plugin.linuxfs.internal.LinuxPwm.DEFAULT_RP1_PWM_CHIP
+                : com.pi4j.plugin.linuxfs.internal.LinuxPwm.DEFAULT_LEGACY_PWM_CHIP;
+        return Pi4J.newContextBuilder().noAutoDetect()
+                .add(com.pi4j.plugin.linuxfs.provider.spi.LinuxFsSpiProvider.newInstance(),
+                        com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider.newInstance(),
+                        com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider.newInstance(),
+                        com.pi4j.plugin.linuxfs.provider.pwm.LinuxFsPwmProvider.newInstance(
+                                com.pi4j.plugin.linuxfs.internal.LinuxPwm.DEFAULT_SYSTEM_PATH, pwmChip))
+                .disableShutdownHook() // the daemon shuts the context down itself, after its panels
+                .build();
+    }
+
     /** The Pi4J context attached to the bus device by the daemon (backend = "spi"). */
     public static Context contextOf(Device device) throws DeviceException {
         return device.busDevice().attachment(Context.class).orElseThrow(() -> new DeviceException(Errno.ENODEV,
