@@ -300,8 +300,9 @@ public final class Device {
 
     /**
      * Switches the display on; when it had been switched off (disable, or property "power" 0)
-     * the last frame it was sent is sent again, whole, as the kernel does on enable (a panel
-     * re-initialised after power-off shows black otherwise, until the client's next flush).
+     * and does not keep its picture, the picture it was last sent is sent again, whole, as the
+     * kernel does on enable (a MIPI DBI panel re-initialised after power-off shows black
+     * otherwise, until the client's next flush).
      */
     public void enable() throws IOException {
         operate(d -> {
@@ -322,7 +323,9 @@ public final class Device {
     public void flush(Framebuffer source, Rect damage) throws IOException {
         operate(d -> {
             d.flush(source, damage);
-            shown.remember(source, damage);
+            if (!d.keepsPictureWhenSwitchedOff()) {
+                shown.remember(source, damage);
+            }
         });
     }
 
@@ -345,7 +348,7 @@ public final class Device {
             return;
         }
         Framebuffer f = shown.frame();
-        if (f != null) {
+        if (f != null && !d.keepsPictureWhenSwitchedOff()) {
             d.flush(f, f.bounds());
         }
         switchedOff = false;

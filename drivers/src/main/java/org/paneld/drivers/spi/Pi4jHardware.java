@@ -432,7 +432,7 @@ public final class Pi4jHardware {
             guard.enter();
             try {
                 int r = spi.transfer(tx, 0, rx, 0, len);
-                if (r != len) {
+                if (r < 0) { // linuxfs: -1 when the ioctl failed (its length otherwise; Pi4J's mock: 0)
                     throw new DeviceException(Errno.EIO, what + ": transfer of " + len + " bytes at " + clockHz
                             + " Hz returned " + r);
                 }
