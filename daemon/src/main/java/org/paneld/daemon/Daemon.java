@@ -1,6 +1,5 @@
 package org.paneld.daemon;
 
-import com.pi4j.Pi4J;
 import com.pi4j.context.Context;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -187,8 +186,8 @@ public final class Daemon {
             LOG.info("hardware: no SPI panel configured, Pi4J not started");
             return InitTable.Outcome.CONTINUE;
         }
-        pi4j = Pi4J.newContextBuilder().autoDetectPlatforms().autoDetectProviders().disableShutdownHook().build();
-        LOG.info("hardware: Pi4J context started");
+        pi4j = org.paneld.drivers.spi.Pi4jHardware.newContext(); // linuxfs SPI/PWM, gpiod lines; never pigpio
+        LOG.info("hardware: Pi4J context started (providers {})", pi4j.providers().all().keySet());
         return InitTable.Outcome.CONTINUE;
     }
 

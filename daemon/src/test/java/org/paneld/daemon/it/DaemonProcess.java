@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  */
 public final class DaemonProcess implements AutoCloseable {
     /** JVM flags for test launches: quick start, little memory. */
-    public static final List<String> TEST_JVM = List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+    public static final List<String> TEST_JVM = List.of("-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "--enable-native-access=ALL-UNNAMED");
 
     private final Process process;
     private final Path log;

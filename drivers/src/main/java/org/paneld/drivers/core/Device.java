@@ -50,6 +50,8 @@ public final class Device {
     private final LifecycleTracker.Tracked tracked;
     private volatile Display display;
     private volatile Runnable goneHandler;
+    private final ShownFrame shown = new ShownFrame(); // under opsLock
+    private boolean switchedOff;                       // under opsLock: disable/power 0 since the last enable
 
     /**
      * Creates a device object holding one reference, owned by {@code firstHolder}. Used by
@@ -296,23 +298,60 @@ public final class Device {
         }
     }
 
-    /** Switches the display on. */
+    /**
+     * Switches the display on; when it had been switched off (disable, or property "power" 0)
+     * and does not keep its picture, the picture it was last sent is sent again, whole, as the
+     * kernel does on enable (a MIPI DBI panel re-initialised after power-off shows black
+     * otherwise, until the client's next flush).
+     */
     public void enable() throws IOException {
-        operate(Display::enable);
+        operate(d -> {
+            d.enable();
+            resendAfterPowerOn(d);
+        });
     }
 
     /** Switches the display and backlight off. */
     public void disable() throws IOException {
-        operate(Display::disable);
+        operate(d -> {
+            d.disable();
+            switchedOff = true;
+        });
     }
 
-    /** Flushes {@code damage} of {@code source} to the display. */
+    /** Flushes {@code damage} of {@code source} to the display, and remembers what it shows now. */
     public void flush(Framebuffer source, Rect damage) throws IOException {
-        operate(d -> d.flush(source, damage));
+        operate(d -> {
+            d.flush(source, damage);
+            if (!d.keepsPictureWhenSwitchedOff()) {
+                shown.remember(source, damage);
+            }
+        });
     }
 
+    /** Sets a property; "power" 1 after 0 sends the last frame again (see {@link #enable()}). */
     public void setProperty(String property, long value) throws IOException {
-        operate(d -> d.setProperty(property, value));
+        operate(d -> {
+            d.setProperty(property, value);
+            if ("power".equals(property)) {
+                if (value == 0) {
+                    switchedOff = true;
+                } else if (value == 1) {
+                    resendAfterPowerOn(d);
+                }
+            }
+        });
+    }
+
+    private void resendAfterPowerOn(Display d) throws IOException {
+        if (!switchedOff) {
+            return;
+        }
+        Framebuffer f = shown.frame();
+        if (f != null && !d.keepsPictureWhenSwitchedOff()) {
+            d.flush(f, f.bounds());
+        }
+        switchedOff = false;
     }
 
     /** Runs a driver operation inside the guard and the device's operation lock. */

@@ -34,6 +34,16 @@ public interface Display {
     /** Sets a property listed in {@link DisplayInfo#properties()}; EINVAL for unknown names or out-of-range values. */
     void setProperty(String name, long value) throws IOException;
 
+    /**
+     * Whether the panel still shows its picture after {@link #disable()} (or property "power" 0)
+     * and {@link #enable()} again. When not, the device re-sends the picture it last sent on
+     * enable, as the kernel re-sends its framebuffer. Default true: a panel that keeps its picture
+     * (e-paper, a framebuffer kept by the device) gets nothing extra. No hardware access.
+     */
+    default boolean keepsPictureWhenSwitchedOff() {
+        return true;
+    }
+
     /** The driver's release: runs once at the last reference drop; must not touch hardware. */
     default void release() {
     }

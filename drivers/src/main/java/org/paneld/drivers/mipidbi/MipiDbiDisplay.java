@@ -295,6 +295,12 @@ public class MipiDbiDisplay implements Display {
         return enabled;
     }
 
+    /** No: enable after DISPOFF resets, initialises and blanks the controller (its RAM is noise). */
+    @Override
+    public boolean keepsPictureWhenSwitchedOff() {
+        return false;
+    }
+
     private static DeviceException asDeviceException(String what, Throwable e) {
         if (e instanceof DeviceException) {
             return (DeviceException) e; // keeps its errno (ENODEV after unplug, EINVAL …)

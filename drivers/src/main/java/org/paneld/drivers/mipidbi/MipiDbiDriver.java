@@ -125,7 +125,7 @@ public abstract class MipiDbiDriver implements Driver {
             DbiWiring.Lines l = wiring.open(device, cfg.maxTransfer(), cfg.dbiOption() == 1);
             bus = new DbiBus(l.spi(), l.dc(), l.reset(), l.backlight(),
                     cfg.dbiOption() == 1 ? DbiBus.Option.NINE_BIT : DbiBus.Option.D_C_GPIO, cfg.shift16(), readable(cfg),
-                    wiring.sleeper(sleeper));
+                    wiring.sleeper(sleeper)).clocks(cfg.spiSpeedHz(), cfg.spiCmdSpeedHz(), cfg.spiReadSpeedHz());
         } else {
             bus = openPi4j(device, cfg, sleeper);
         }
@@ -144,7 +144,9 @@ public abstract class MipiDbiDriver implements Driver {
 
     private DbiBus openPi4j(Device device, PanelConfig cfg, Sleeper sleeper) throws Exception {
         Pi4jHardware hw = new Pi4jHardware(device, Pi4jHardware.contextOf(device));
-        SpiPort spi = hw.openSpi(cfg.spiBus(), cfg.spiCs(), cfg.spiSpeedHz(), cfg.spiMode(), cfg.maxTransfer());
+        int max = Pi4jHardware.maxTransfer(device, cfg.maxTransferSet() ? cfg.maxTransfer() : 0);
+        SpiPort spi = hw.openSpi(cfg.spiBus(), cfg.spiCs(), cfg.spiSpeedHz(), cfg.spiMode(), max,
+                cfg.spiCmdSpeedHz(), cfg.spiReadSpeedHz());
         GpioOutput dc = cfg.dcGpio() != PanelConfig.NONE ? hw.openOutput("dc", cfg.dcGpio(), false) : null;
         GpioOutput reset = cfg.resetGpio() != PanelConfig.NONE ? hw.openOutput("reset", cfg.resetGpio(), true) : null;
         GpioOutput backlight = null;
@@ -154,7 +156,8 @@ public abstract class MipiDbiDriver implements Driver {
             backlight = hw.openOutput("backlight", cfg.backlightGpio(), false);
         }
         DbiBus.Option option = cfg.dbiOption() == 1 ? DbiBus.Option.NINE_BIT : DbiBus.Option.D_C_GPIO;
-        return new DbiBus(spi, dc, reset, backlight, option, cfg.shift16(), readable(cfg), sleeper);
+        return new DbiBus(spi, dc, reset, backlight, option, cfg.shift16(), readable(cfg), sleeper)
+                .clocks(cfg.spiSpeedHz(), cfg.spiCmdSpeedHz(), cfg.spiReadSpeedHz());
     }
 
     /** Picks the MADCTL orientation bits of a driver's table for {@code rotation} (0, 90, 180, 270). */

@@ -13,7 +13,10 @@ import org.paneld.drivers.core.DeviceConfig;
  * <p>Keys (all drivers): {@code name}, {@code driver}, {@code backend} ("spi" default |
  * "virtual"), {@code rotation} (0|90|180|270, default 0), {@code spi_bus} (0), {@code spi_cs}
  * (0), {@code spi_speed_hz} (driver default), {@code spi_mode} (0–3, default 0),
- * {@code spi_max_transfer} (default 4096, even, 16–65536), {@code dbi_option} (3 default, or 1),
+ * {@code spi_cmd_speed_hz} (commands and parameters; default min(10 MHz, spi_speed_hz), at most
+ * spi_speed_hz), {@code spi_read_speed_hz} (DCS reads; default min(2 MHz, spi_speed_hz)),
+ * {@code spi_max_transfer} (even, 16–65536; default spidev's bufsiz read at probe, 4096 for the
+ * virtual backend; more than bufsiz is refused at probe), {@code dbi_option} (3 default, or 1),
  * {@code dc_gpio} (BCM line; required for option 3 with backend "spi"), {@code reset_gpio},
  * {@code backlight_gpio}, {@code backlight_pwm} (PWM channel of pwmchip0; not together with
  * backlight_gpio), {@code bgr}, {@code invert}, {@code left_offset}, {@code top_offset} (RAM
@@ -26,12 +29,14 @@ public record PanelConfig(String name, String driver, String backend, int rotati
                           int spiBus, int spiCs, int spiSpeedHz, int spiMode, int maxTransfer, int dbiOption,
                           int dcGpio, int resetGpio, int backlightGpio, int backlightPwm,
                           boolean bgr, boolean invert, Integer leftOffset, Integer topOffset,
-                          int width, int height, Path initFile, String format, boolean shift16, boolean writeOnly) {
+                          int width, int height, Path initFile, String format, boolean shift16, boolean writeOnly,
+                          int spiCmdSpeedHz, int spiReadSpeedHz, boolean maxTransferSet) {
 
     /** Keys every MIPI DBI driver accepts. */
     public static final Set<String> COMMON_KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs",
             "spi_speed_hz", "spi_mode", "spi_max_transfer", "dbi_option", "dc_gpio", "reset_gpio", "backlight_gpio",
-            "backlight_pwm", "bgr", "invert", "left_offset", "top_offset", "write_only");
+            "backlight_pwm", "bgr", "invert", "left_offset", "top_offset", "write_only", "spi_cmd_speed_hz",
+            "spi_read_speed_hz");
 
     /** No GPIO configured. */
     public static final int NONE = -1;
@@ -68,6 +73,17 @@ public record PanelConfig(String name, String driver, String backend, int rotati
         int cs = c.intValue("spi_cs", 0, 0, 15);
         int speed = c.intValue("spi_speed_hz", d.speedHz(), 100_000, 125_000_000);
         int mode = c.intValue("spi_mode", 0, 0, 3);
+        // the kernel's mipi_dbi: commands and parameters at <= 10 MHz, reads at <= 2 MHz
+        int cmdSpeed = c.intValue("spi_cmd_speed_hz", Math.min(org.paneld.drivers.spi.DbiBus.CMD_MAX_HZ, speed),
+                100_000, 125_000_000);
+        if (cmdSpeed > speed) {
+            throw c.error("spi_cmd_speed_hz", "must not exceed spi_speed_hz (" + speed + "), got " + cmdSpeed);
+        }
+        int readSpeed = c.intValue("spi_read_speed_hz", Math.min(org.paneld.drivers.spi.DbiBus.READ_MAX_HZ, speed),
+                100_000, 125_000_000);
+        if (readSpeed > speed) {
+            throw c.error("spi_read_speed_hz", "must not exceed spi_speed_hz (" + speed + "), got " + readSpeed);
+        }
         int max = c.intValue("spi_max_transfer", 4096, 16, 65536);
         if ((max & 1) != 0) {
             throw c.error("spi_max_transfer", "must be even (the SPI controller refuses partial 16-bit words), got " + max);
@@ -133,7 +149,8 @@ public record PanelConfig(String name, String driver, String backend, int rotati
             throw c.error(left != null && left > 0 ? "left_offset" : "top_offset", "window end " + maxCoord + " exceeds 16 bits");
         }
         return new PanelConfig(name, driver, backend, rotation, bus, cs, speed, mode, max, option, dc, reset, bl, pwm,
-                bgr, invert, left, top, width, height, initFile, format, shift16, c.bool("write_only", false));
+                bgr, invert, left, top, width, height, initFile, format, shift16, c.bool("write_only", false),
+                cmdSpeed, readSpeed, c.has("spi_max_transfer"));
     }
 
     /**

@@ -2,6 +2,7 @@ package org.paneld.drivers.pixel;
 
 import java.nio.ByteOrder;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -15,18 +16,39 @@ import jdk.incubator.vector.VectorSpecies;
  * intrinsifies the loop. Stateless; any thread.
  */
 final class VectorConvert {
-    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I256 = IntVector.SPECIES_256;
     private static final VectorSpecies<Short> S128 = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Byte> B512 = ByteVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     /** Preferred vector size of this CPU, in bits. */
     static final int BITS = IntVector.SPECIES_PREFERRED.vectorBitSize();
 
     private VectorConvert() {
     }
 
+    /**
+     * Whether the SIMD loop runs here: 256-bit vectors or wider, little-endian memory (byte
+     * vectors are reinterpreted as ints in native order; {@code IntVector.fromByteArray}, which
+     * took a byte order, is gone since JDK 20), and a probe row converts like the scalar formula.
+     */
     static boolean usable() {
-        return BITS >= 256;
+        if (BITS < 256 || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            return false;
+        }
+        byte[] s = new byte[64 * 4];
+        byte[] d = new byte[64 * 2];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = (byte) (k * 37 + 11);
+        }
+        int n = row(s, 0, d, 0, 64);
+        for (int k = 0; k < n; k++) {
+            int px = (s[4 * k] & 0xFF) | (s[4 * k + 1] & 0xFF) << 8 | (s[4 * k + 2] & 0xFF) << 16;
+            int rgb565 = (px >> 8 & 0xF800) | (px >> 5 & 0x07E0) | (px >> 3 & 0x001F);
+            if ((d[2 * k] & 0xFF) != rgb565 >> 8 || (d[2 * k + 1] & 0xFF) != (rgb565 & 0xFF)) {
+                return false;
+            }
+        }
+        return n > 0;
     }
 
     /**
@@ -41,12 +63,12 @@ final class VectorConvert {
     private static int row512(byte[] s, int i, byte[] d, int o, int n) {
         int k = 0;
         for (; k + 16 <= n; k += 16, i += 64, o += 32) {
-            IntVector p = IntVector.fromByteArray(I512, s, i, ByteOrder.LITTLE_ENDIAN);
+            IntVector p = ByteVector.fromArray(B512, s, i).reinterpretAsInts();
             IntVector v = p.lanewise(VectorOperators.LSHR, 16).and(0xF8)
                     .or(p.lanewise(VectorOperators.LSHR, 13).and(0x07))
                     .or(p.lanewise(VectorOperators.LSHL, 3).and(0xE000))
                     .or(p.lanewise(VectorOperators.LSHL, 5).and(0x1F00));
-            ((ShortVector) v.castShape(S256, 0)).intoByteArray(d, o, ByteOrder.LITTLE_ENDIAN);
+            ((ShortVector) v.castShape(S256, 0)).reinterpretAsBytes().intoArray(d, o);
         }
         return k;
     }
@@ -54,12 +76,12 @@ final class VectorConvert {
     private static int row256(byte[] s, int i, byte[] d, int o, int n) {
         int k = 0;
         for (; k + 8 <= n; k += 8, i += 32, o += 16) {
-            IntVector p = IntVector.fromByteArray(I256, s, i, ByteOrder.LITTLE_ENDIAN);
+            IntVector p = ByteVector.fromArray(B256, s, i).reinterpretAsInts();
             IntVector v = p.lanewise(VectorOperators.LSHR, 16).and(0xF8)
                     .or(p.lanewise(VectorOperators.LSHR, 13).and(0x07))
                     .or(p.lanewise(VectorOperators.LSHL, 3).and(0xE000))
                     .or(p.lanewise(VectorOperators.LSHL, 5).and(0x1F00));
-            ((ShortVector) v.castShape(S128, 0)).intoByteArray(d, o, ByteOrder.LITTLE_ENDIAN);
+            ((ShortVector) v.castShape(S128, 0)).reinterpretAsBytes().intoArray(d, o);
         }
         return k;
     }

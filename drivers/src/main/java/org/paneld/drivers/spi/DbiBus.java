@@ -58,6 +58,9 @@ public final class DbiBus {
     private final byte[] params = new byte[64];
     private byte[] packBuf;
     private int dcLevel = -1; // -1 unknown, 0 low, 1 high
+    private int pixelHz;
+    private int cmdHz;
+    private int readHz;
     private long bytesOut;
 
     /**
@@ -98,6 +101,56 @@ public final class DbiBus {
         } else {
             this.maxData = max;
         }
+        clocks(spi.speedHz(), Math.min(CMD_MAX_HZ, spi.speedHz()), Math.min(READ_MAX_HZ, spi.speedHz()));
+    }
+
+    /** The kernel's mipi_dbi_spi_cmd_max_speed: commands and parameters of up to 64 bytes at no more than this. */
+    public static final int CMD_MAX_HZ = 10_000_000;
+    /** The kernel's MIPI_DBI_MAX_SPI_READ_SPEED: DCS reads at no more than this. */
+    public static final int READ_MAX_HZ = 2_000_000;
+    /** Parameter transfers longer than this go at the pixel clock (mipi_dbi_spi_cmd_max_speed). */
+    public static final int CMD_MAX_LEN = 64;
+
+    /**
+     * Sets the clocks per transfer kind (Hz): pixel data, commands with parameters of up to
+     * {@value #CMD_MAX_LEN} bytes, reads. Each becomes the nearest clock the port offers that is not
+     * faster (or the port's slowest). The constructor sets the kernel's: the port's speed,
+     * min({@value #CMD_MAX_HZ}, speed), min({@value #READ_MAX_HZ}, speed).
+     */
+    public DbiBus clocks(int pixelHz, int cmdHz, int readHz) {
+        this.pixelHz = pick(pixelHz);
+        this.cmdHz = pick(cmdHz);
+        this.readHz = pick(readHz);
+        return this;
+    }
+
+    private int pick(int wanted) {
+        if (spi.anyClock()) {
+            return wanted;
+        }
+        int best = -1, slowest = Integer.MAX_VALUE;
+        for (int hz : spi.clocks()) {
+            if (hz <= wanted && hz > best) {
+                best = hz;
+            }
+            slowest = Math.min(slowest, hz);
+        }
+        return best > 0 ? best : slowest;
+    }
+
+    /** The clock of pixel data in Hz. */
+    public int pixelHz() {
+        return pixelHz;
+    }
+
+    /** The clock of commands and their parameters (up to {@value #CMD_MAX_LEN} bytes) in Hz. */
+    public int commandHz() {
+        return cmdHz;
+    }
+
+    /** The clock of DCS reads in Hz. */
+    public int readHz() {
+        return readHz;
     }
 
     public SpiPort spi() {
@@ -172,11 +225,11 @@ public final class DbiBus {
                 w[2 * i + 1] = p[off + i];
             }
             setDc(1);
-            out(w, 0, w.length);
+            out(w, 0, w.length, cmdHz);
             return;
         }
         beginData();
-        writeData(p, off, len);
+        writeData(p, off, len, len <= CMD_MAX_LEN ? cmdHz : pixelHz);
     }
 
     /** RAMWR followed by {@code len} bytes of pixel data (split into transfers). */
@@ -202,17 +255,17 @@ public final class DbiBus {
             byte[] b = packBuf;
             java.util.Arrays.fill(b, 0, 8, (byte) 0);
             b[8] = (byte) cmd;
-            out(b, 0, 9);
+            out(b, 0, 9, cmdHz);
             return;
         }
         setDc(0);
         if (shift16) {
             small[0] = 0;
             small[1] = (byte) cmd;
-            out(small, 0, 2);
+            out(small, 0, 2, cmdHz);
         } else {
             small[0] = (byte) cmd;
-            out(small, 0, 1);
+            out(small, 0, 1, cmdHz);
         }
     }
 
@@ -229,11 +282,15 @@ public final class DbiBus {
      * multiple of 8 bytes (a shorter tail is padded with NOPs, which would end the command).
      */
     public void writeData(byte[] data, int off, int len) throws IOException {
+        writeData(data, off, len, pixelHz);
+    }
+
+    private void writeData(byte[] data, int off, int len, int hz) throws IOException {
         Objects.checkFromIndexSize(off, len, data.length);
         if (option == Option.D_C_GPIO) {
             while (len > 0) {
                 int n = Math.min(len, maxData);
-                out(data, off, n);
+                out(data, off, n, hz);
                 off += n;
                 len -= n;
             }
@@ -245,7 +302,7 @@ public final class DbiBus {
                 n &= ~7;
             }
             int packed = pack9(data, off, n, packBuf);
-            out(packBuf, 0, packed);
+            out(packBuf, 0, packed, hz);
             off += n;
             len -= n;
         }
@@ -297,8 +354,8 @@ public final class DbiBus {
         }
     }
 
-    private void out(byte[] b, int off, int len) throws IOException {
-        spi.write(b, off, len);
+    private void out(byte[] b, int off, int len, int hz) throws IOException {
+        spi.write(b, off, len, hz);
         bytesOut += len;
     }
 
@@ -336,7 +393,7 @@ public final class DbiBus {
         byte[] rx = new byte[1 + rlen];
         tx[0] = (byte) cmd;
         setDc(0);
-        spi.transfer(tx, rx, tx.length);
+        spi.transfer(tx, rx, tx.length, readHz);
         bytesOut += tx.length;
         byte[] data = new byte[len];
         if (!dummy) {

@@ -42,6 +42,7 @@ import org.paneld.drivers.core.UnplugGuard;
  * scope. Threads: the probing thread.
  */
 public final class Pi4jHardware {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Pi4jHardware.class);
     public static final String SPI_PROVIDER = "linuxfs-spi";
     public static final String OUTPUT_PROVIDER = "gpiod-digital-output";
     public static final String INPUT_PROVIDER = "gpiod-digital-input";
@@ -57,6 +58,102 @@ public final class Pi4jHardware {
         this.device = Objects.requireNonNull(device);
         this.context = Objects.requireNonNull(context);
         this.idPrefix = "paneld." + device.name().replaceAll("[^A-Za-z0-9_.-]", "_") + ".";
+    }
+
+    /**
+     * Where spidev's transfer buffer size is read (the module parameter {@code bufsiz}, default
+     * 4096, raised with {@code spidev.bufsiz=65536} on the kernel command line). The default is
+     * {@link #SYSFS}; tests attach another to the bus device. Immutable.
+     */
+    public record SpidevBufsiz(java.nio.file.Path file) {
+        public static final SpidevBufsiz SYSFS = new SpidevBufsiz(java.nio.file.Path.of("/sys/module/spidev/parameters/bufsiz"));
+
+        /** The one attached to {@code device}'s bus device, else {@link #SYSFS}. */
+        public static SpidevBufsiz of(Device device) {
+            return device.busDevice().attachment(SpidevBufsiz.class).orElse(SYSFS);
+        }
+    }
+
+    /** spidev's default bufsiz, used when the module parameter cannot be found. */
+    public static final int SPIDEV_DEFAULT_BUFSIZ = 4096;
+
+    /**
+     * The largest single transfer for {@code device}: the configured {@code spi_max_transfer}
+     * ({@code configured > 0}) or spidev's bufsiz (even, at most 65536), logged. Pi4J 2.8's
+     * linuxfs SPI sends a write as one SPI_IOC_MESSAGE, which the kernel refuses (EMSGSIZE, which
+     * Pi4J turns into "0 bytes written") when it is longer than bufsiz: so a configured value
+     * above bufsiz is refused here.
+     *
+     * @throws DeviceException EINVAL naming the file when it holds no number, or naming the key
+     *                         when the configured value exceeds bufsiz
+     */
+    public static int maxTransfer(Device device, int configured) throws DeviceException {
+        java.nio.file.Path f = SpidevBufsiz.of(device).file();
+        int bufsiz;
+        String text;
+        try {
+            text = java.nio.file.Files.readString(f).trim();
+        } catch (java.nio.file.NoSuchFileException e) {
+            LOG.warn("{}: {} does not exist (spidev not loaded?); assuming spidev's default bufsiz {}", device.name(),
+                    f, SPIDEV_DEFAULT_BUFSIZ);
+            text = null;
+        } catch (IOException e) {
+            throw new DeviceException(Errno.EIO, device.name() + ": cannot read spidev's buffer size from " + f + ": " + e);
+        }
+        if (text == null) {
+            bufsiz = SPIDEV_DEFAULT_BUFSIZ;
+        } else {
+            try {
+                bufsiz = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                bufsiz = -1;
+            }
+            if (bufsiz < 2) {
+                throw new DeviceException(Errno.EINVAL, device.name() + ": " + f + " holds '" + abbreviate(text)
+                        + "', not spidev's buffer size (a positive number of bytes)");
+            }
+        }
+        if (configured > 0) {
+            if (configured > bufsiz) {
+                throw new DeviceException(Errno.EINVAL, device.name() + ": spi_max_transfer = " + configured
+                        + " exceeds spidev's buffer (bufsiz = " + bufsiz + " in " + f + "): lower spi_max_transfer, or"
+                        + " raise the buffer with spidev.bufsiz=" + Math.max(65536, configured)
+                        + " on the kernel command line (/boot/firmware/cmdline.txt)");
+            }
+            LOG.info("{}: spidev bufsiz {} ({}), spi_max_transfer {} (configured)", device.name(), bufsiz, f, configured);
+            return configured;
+        }
+        int max = Math.min(65536, bufsiz) & ~1;
+        LOG.info("{}: spidev bufsiz {} ({}), spi_max_transfer {}", device.name(), bufsiz, f, max);
+        return max;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    /**
+     * The daemon's Pi4J context, its providers chosen explicitly: linuxfs SPI
+     * ({@value #SPI_PROVIDER}), gpiod digital lines ({@value #OUTPUT_PROVIDER},
+     * {@value #INPUT_PROVIDER}; the gpiod plugin uses the first GPIO chip whose label contains
+     * "pinctrl", never a chip number, so the Pi 5's RP1 header chip is found whether the kernel
+     * calls it gpiochip4 or gpiochip0) and linuxfs PWM ({@value #PWM_PROVIDER}, pwmchip of the
+     * RP1 on a Pi 5, else the legacy one). No auto-detection: on a Pi 0–4 Pi4J's auto-detection
+     * would prefer pigpio's SPI (priority 100 over linuxfs's 50) when its jar is present, and
+     * pigpio needs root. Threads: the starting thread; the context then lives until shutdown.
+     */
+    public static Context newContext() {
+        int pwmChip = com.pi4j.boardinfo.util.BoardInfoHelper.usesRP1()
+                ? com.pi4j.plugin.linuxfs.internal.LinuxPwm.DEFAULT_RP1_PWM_CHIP
+                : com.pi4j.plugin.linuxfs.internal.LinuxPwm.DEFAULT_LEGACY_PWM_CHIP;
+        return Pi4J.newContextBuilder().noAutoDetect()
+                .add(com.pi4j.plugin.linuxfs.provider.spi.LinuxFsSpiProvider.newInstance(),
+                        com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider.newInstance(),
+                        com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider.newInstance(),
+                        com.pi4j.plugin.linuxfs.provider.pwm.LinuxFsPwmProvider.newInstance(
+                                com.pi4j.plugin.linuxfs.internal.LinuxPwm.DEFAULT_SYSTEM_PATH, pwmChip))
+                .disableShutdownHook() // the daemon shuts the context down itself, after its panels
+                .build();
     }
 
     /** The Pi4J context attached to the bus device by the daemon (backend = "spi"). */
@@ -95,30 +192,63 @@ public final class Pi4jHardware {
         return new DeviceException(Errno.EIO, "cannot open " + what + ": " + e.getMessage(), e);
     }
 
+    /** Opens /dev/spidev{@code bus}.{@code cs} with one clock, {@code speedHz}, for every transfer. */
+    public SpiPort openSpi(int bus, int cs, int speedHz, int mode, int maxTransfer) throws Exception {
+        return openSpi(bus, cs, speedHz, mode, maxTransfer, new int[0]);
+    }
+
     /**
-     * Opens /dev/spidev{@code bus}.{@code cs}.
+     * Opens /dev/spidev{@code bus}.{@code cs}, once per distinct clock of {@code speedHz} (pixel
+     * data) and {@code slowerClocks} (commands, reads): Pi4J 2.8's linuxfs SPI puts its config's
+     * baud into {@code speed_hz} of every {@code SPI_IOC_MESSAGE} it sends, and spidev honours a
+     * transfer's own {@code speed_hz} (the {@code SPI_IOC_WR_MAX_SPEED_HZ} each open sets is only
+     * the default for transfers that carry none). So one Pi4J handle per clock on the same
+     * chip select gives per-transfer clocks, as the kernel's mipi_dbi does; the port picks the
+     * handle by the clock a transfer asks for.
      *
      * <p>Pi4J 2.8 derives an SPI device's chip select from its registry address, and its registry
      * keeps one address set for every I/O type: SPI0.CE0 (address 0) would collide with PWM
-     * channel 0 (GPIO 18, the usual backlight), with BCM line 0, and with a second panel on
-     * SPI1.CE0. So each SPI device gets a private Pi4J context (its own registry) holding a fresh
-     * instance of the shared context's SPI provider, and is created there at address = chip
-     * select. The private context is shut down with the device, in the hardware scope.
+     * channel 0 (GPIO 18, the usual backlight), with BCM line 0, with a second panel on SPI1.CE0
+     * and with this device's other handles. So each handle gets a private Pi4J context (its own
+     * registry) holding a fresh instance of the shared context's SPI provider, and is created
+     * there at address = chip select. The private contexts are shut down with the device, in the
+     * hardware scope.
      *
-     * @param maxTransfer largest single transfer (spidev bufsiz), rounded down to even
+     * @param maxTransfer  largest single transfer (spidev bufsiz), rounded down to even
+     * @param slowerClocks further clocks the port may be asked for (each at most {@code speedHz})
      */
-    public SpiPort openSpi(int bus, int cs, int speedHz, int mode, int maxTransfer) throws Exception {
+    public SpiPort openSpi(int bus, int cs, int speedHz, int mode, int maxTransfer, int... slowerClocks)
+            throws Exception {
         String what = "spi /dev/spidev" + bus + "." + cs;
-        String id = idPrefix + "spi";
+        java.util.TreeSet<Integer> distinct = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        distinct.add(speedHz);
+        for (int hz : slowerClocks) {
+            if (hz <= 0 || hz > speedHz) {
+                throw new DeviceException(Errno.EINVAL, what + ": clock " + hz + " Hz is not within 1.." + speedHz);
+            }
+            distinct.add(hz);
+        }
+        int[] clocks = new int[distinct.size()];
+        Spi[] handles = new Spi[clocks.length];
+        int i = 0;
+        for (int hz : distinct) {
+            clocks[i] = hz;
+            handles[i] = openSpiHandle(what, i == 0 ? idPrefix + "spi" : idPrefix + "spi@" + hz, bus, cs, hz, mode);
+            i++;
+        }
+        return new Pi4jSpiPort(device.guard(), handles, clocks, what, maxTransfer);
+    }
+
+    private Spi openSpiHandle(String what, String id, int bus, int cs, int hz, int mode) throws Exception {
         Context spiContext = privateSpiContext(what);
         Spi spi;
         try {
             SpiConfig config = Spi.newConfigBuilder(spiContext)
                     .id(id)
-                    .name(device.name() + " " + what)
+                    .name(device.name() + " " + what + " at " + hz + " Hz")
                     .bus(SpiBus.getByNumber(bus))
                     .chipSelect(SpiChipSelect.getByNumber(cs)) // also the registry address
-                    .baud(speedHz)
+                    .baud(hz)
                     .mode(SpiMode.getByNumber(mode))
                     .provider(spiContext.provider(IOType.SPI).id())
                     .build();
@@ -130,7 +260,7 @@ public final class Pi4jHardware {
             throw failed(what, e);
         }
         register(what, id, spi, spiContext);
-        return new Pi4jSpiPort(device.guard(), spi, what, speedHz, maxTransfer);
+        return spi;
     }
 
     /**
@@ -228,32 +358,55 @@ public final class Pi4jHardware {
         return new DeviceException(Errno.EIO, what + ": " + op + " failed: " + e.getMessage(), e);
     }
 
-    /** Our SPI port on a Pi4J {@link Spi}; every call inside the guard; writes split to maxTransfer. */
+    /**
+     * Our SPI port on Pi4J {@link Spi} handles, one per clock (the first at the pixel clock);
+     * every call inside the guard; writes split to maxTransfer; every Pi4J return value checked
+     * (linuxfs answers 0 written when the kernel refuses a transfer, e.g. EMSGSIZE over spidev's
+     * bufsiz, and only logs it).
+     */
     static final class Pi4jSpiPort implements SpiPort {
         private final UnplugGuard guard;
-        private final Spi spi;
+        private final Spi[] handles;
+        private final int[] clocks;
         private final String what;
-        private final int speedHz;
         private final int maxTransfer;
 
-        Pi4jSpiPort(UnplugGuard guard, Spi spi, String what, int speedHz, int maxTransfer) {
+        Pi4jSpiPort(UnplugGuard guard, Spi[] handles, int[] clocks, String what, int maxTransfer) {
             this.guard = guard;
-            this.spi = spi;
+            this.handles = handles;
+            this.clocks = clocks;
             this.what = what;
-            this.speedHz = speedHz;
             this.maxTransfer = Math.max(2, maxTransfer & ~1);
+        }
+
+        private Spi handle(int clockHz) throws DeviceException {
+            for (int i = 0; i < clocks.length; i++) {
+                if (clocks[i] == clockHz) {
+                    return handles[i];
+                }
+            }
+            throw new DeviceException(Errno.EINVAL, what + ": no handle at " + clockHz + " Hz (opened at "
+                    + java.util.Arrays.toString(clocks) + ")");
         }
 
         @Override
         public void write(byte[] buf, int off, int len) throws IOException {
+            write(buf, off, len, clocks[0]);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len, int clockHz) throws IOException {
             Objects.checkFromIndexSize(off, len, buf.length);
+            Spi spi = handle(clockHz);
             while (len > 0) {
                 int n = Math.min(len, maxTransfer);
                 guard.enter();
                 try {
                     int r = spi.write(buf, off, n);
-                    if (r < 0) {
-                        throw new DeviceException(Errno.EIO, what + ": write of " + n + " bytes failed (" + r + ")");
+                    if (r != n) {
+                        throw new DeviceException(Errno.EIO, what + ": write of " + n + " bytes at " + clockHz
+                                + " Hz sent " + r + " (the kernel refused the transfer; spi_max_transfer is "
+                                + maxTransfer + ", is it above spidev's bufsiz?)");
                     }
                 } catch (RuntimeException e) {
                     throw ioError(what, "write of " + n + " bytes", e);
@@ -267,14 +420,21 @@ public final class Pi4jHardware {
 
         @Override
         public void transfer(byte[] tx, byte[] rx, int len) throws IOException {
+            transfer(tx, rx, len, clocks[0]);
+        }
+
+        @Override
+        public void transfer(byte[] tx, byte[] rx, int len, int clockHz) throws IOException {
             if (len > maxTransfer) {
                 throw new DeviceException(Errno.EINVAL, what + ": transfer of " + len + " bytes exceeds " + maxTransfer);
             }
+            Spi spi = handle(clockHz);
             guard.enter();
             try {
                 int r = spi.transfer(tx, 0, rx, 0, len);
-                if (r < 0) {
-                    throw new DeviceException(Errno.EIO, what + ": transfer of " + len + " bytes failed (" + r + ")");
+                if (r < 0) { // linuxfs: -1 when the ioctl failed (its length otherwise; Pi4J's mock: 0)
+                    throw new DeviceException(Errno.EIO, what + ": transfer of " + len + " bytes at " + clockHz
+                            + " Hz returned " + r);
                 }
             } catch (RuntimeException e) {
                 throw ioError(what, "transfer of " + len + " bytes", e);
@@ -290,7 +450,12 @@ public final class Pi4jHardware {
 
         @Override
         public int speedHz() {
-            return speedHz;
+            return clocks[0];
+        }
+
+        @Override
+        public int[] clocks() {
+            return clocks.clone();
         }
 
         @Override

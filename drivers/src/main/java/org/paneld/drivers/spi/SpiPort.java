@@ -23,16 +23,47 @@ public interface SpiPort {
     void write(byte[] buf, int off, int len) throws IOException;
 
     /**
+     * {@link #write(byte[], int, int)} with each transfer clocked at {@code clockHz}, one of
+     * {@link #clocks()} (the kernel sends commands and parameters at no more than 10 MHz and
+     * pixel data at the device's speed). A port with a single clock (a recorder, an emulator
+     * without clock rules) sends at {@link #speedHz()}.
+     */
+    default void write(byte[] buf, int off, int len, int clockHz) throws IOException {
+        write(buf, off, len);
+    }
+
+    /**
      * A full-duplex transfer: clocks out {@code tx[0..len)} while reading {@code rx[0..len)};
      * {@code len <= maxTransfer()}. Used for controller reads (e.g. the DCS power mode).
      */
     void transfer(byte[] tx, byte[] rx, int len) throws IOException;
 
+    /** {@link #transfer(byte[], byte[], int)} clocked at {@code clockHz}, one of {@link #clocks()} (reads go slow). */
+    default void transfer(byte[] tx, byte[] rx, int len, int clockHz) throws IOException {
+        transfer(tx, rx, len);
+    }
+
+    /**
+     * The clocks this port can run a transfer at, in Hz: {@link #speedHz()} and any slower
+     * clocks asked for at open (commands, reads). A single-clock port answers {@code {speedHz()}}.
+     */
+    default int[] clocks() {
+        return new int[] {speedHz()};
+    }
+
     /** The largest single transfer in bytes (spidev's bufsiz, 4096 by default); even. */
     int maxTransfer();
 
-    /** The clock in Hz. */
+    /** The clock of pixel data (the configured {@code spi_speed_hz}), in Hz. */
     int speedHz();
+
+    /**
+     * Whether the port runs a transfer at whatever clock it is asked for (an emulator that checks
+     * clocks), rather than only at {@link #clocks()}.
+     */
+    default boolean anyClock() {
+        return false;
+    }
 
     /** Whether {@link #transfer} returns what the device sends (false for a write-only wiring). */
     default boolean canRead() {

@@ -93,7 +93,9 @@ public final class St7586Driver implements Driver {
             sleeper = wiring.sleeper(Sleeper.SYSTEM);
         } else {
             Pi4jHardware hw = new Pi4jHardware(device, Pi4jHardware.contextOf(device));
-            spi = hw.openSpi(c.bus(), c.cs(), c.speed(), c.mode(), c.maxTransfer());
+            // commands at min(10 MHz, speed) as the kernel's mipi_dbi (pixel data at spi_speed_hz)
+            spi = hw.openSpi(c.bus(), c.cs(), c.speed(), c.mode(), c.maxTransfer(),
+                    Math.min(DbiBus.CMD_MAX_HZ, c.speed()));
             dc = hw.openOutput("dc", c.dc(), false);
             reset = hw.openOutput("reset", c.reset(), true);
             sleeper = Sleeper.SYSTEM;

@@ -123,7 +123,7 @@ public final class DbiModelBuilder {
     /**
      * The serial interface's minimum write cycle (commands and parameters) and read cycle
      * in ns, from the datasheet; 0 turns a check off. Default 66 ns / 150 ns, the
-     * ILI9341's and the Sitronix parts' figures.
+     * Sitronix parts' figures (the ILI9341 presets set 100 ns / 150 ns).
      */
     public DbiModelBuilder cycles(int writeNs, int readNs) {
         if (writeNs < 0 || readNs < 0) {

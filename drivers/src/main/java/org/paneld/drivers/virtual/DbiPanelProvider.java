@@ -21,7 +21,7 @@ import org.paneld.drivers.spi.DbiWiring;
  * <p>Registered in META-INF/services. Stateless; any thread.
  */
 public final class DbiPanelProvider implements VirtualHardwareProvider {
-    private static final Set<String> DRIVERS = Set.of("mi0283qt", "ili9341", "st7735r", "jd-t18003-t01", "rh128128t",
+    private static final Set<String> DRIVERS = Set.of("mi0283qt", "ili9341", "yx240qv29", "st7735r", "jd-t18003-t01", "rh128128t",
             "st7789v", "st7789", "ili9486", "rpi-lcd-35", "piscreen", "hx8357d", "yx350hv15", "ili9488", "sx035hv006",
             "panel-mipi-dbi", "panel-mipi-dbi-spi");
 
@@ -60,6 +60,11 @@ public final class DbiPanelProvider implements VirtualHardwareProvider {
                 shift16 = c.bool("spi_16bit_shift", true);
                 preset = shift16 ? VirtualDbiPanel.Model.ili9486Waveshare() : VirtualDbiPanel.Model.ili9486();
                 readable = false; // these boards do not wire MISO
+                break;
+            case "yx240qv29":
+                preset = VirtualDbiPanel.Model.yx240qv29();
+                // the kernel's ili9341.c table turns the other way from DRM's counter-clockwise convention
+                view = (360 - rotation) % 360;
                 break;
             case "hx8357d":
             case "yx350hv15":

@@ -22,7 +22,7 @@ final class DbiTiming {
     private final DbiRecorder rec;
 
     private boolean timingChecks = true;
-    private boolean clockChecks;
+    private boolean clockChecks = true;
     private long skippedNanos;
     private long resetReleasedAt = Long.MIN_VALUE / 2;
     private long swresetAt = Long.MIN_VALUE / 2;

@@ -13,8 +13,8 @@ import org.paneld.drivers.spi.SpiPort;
  * {@link VirtualDbiPanel#write} with the level of the virtual D/C line (option 3) or to
  * {@link VirtualDbiPanel#writeOption1} (option 1), reset to {@link VirtualDbiPanel#setReset},
  * the backlight (with brightness) to {@link VirtualDbiPanel#setBacklight}, full-duplex
- * transfers become {@link VirtualDbiPanel#read}; each transfer carries the port's clock, which the
- * panel checks against the controller's write and read cycles. Every call runs inside the device's unplug
+ * transfers become {@link VirtualDbiPanel#read}; each transfer carries the clock the bus asked for
+ * (commands, reads and pixels each their own), which the panel checks against the controller's write and read cycles. Every call runs inside the device's unplug
  * guard, like a real backend. Waits that a test sleeper skips are declared to the panel
  * ({@link VirtualDbiPanel#elapse}) so its timing checks stay meaningful. Lifetime: the hardware
  * binding (the panel itself outlives it). Threads: one caller at a time.
@@ -54,15 +54,20 @@ public final class VirtualDbiWiring implements DbiWiring {
         SpiPort spi = new SpiPort() {
             @Override
             public void write(byte[] buf, int off, int len) throws IOException {
+                write(buf, off, len, speedHz());
+            }
+
+            @Override
+            public void write(byte[] buf, int off, int len, int clockHz) throws IOException {
                 java.util.Objects.checkFromIndexSize(off, len, buf.length);
                 while (len > 0) {
                     int n = Math.min(len, maxTransfer);
                     guard.enter();
                     try {
                         if (option1) {
-                            panel.writeOption1(buf, off, n, speedHz());
+                            panel.writeOption1(buf, off, n, clockHz);
                         } else {
-                            panel.write(dc[0], buf, off, n, speedHz());
+                            panel.write(dc[0], buf, off, n, clockHz);
                         }
                     } finally {
                         guard.exit();
@@ -74,11 +79,16 @@ public final class VirtualDbiWiring implements DbiWiring {
 
             @Override
             public void transfer(byte[] tx, byte[] rx, int len) throws IOException {
+                transfer(tx, rx, len, speedHz());
+            }
+
+            @Override
+            public void transfer(byte[] tx, byte[] rx, int len, int clockHz) throws IOException {
                 guard.enter();
                 try {
                     java.util.Arrays.fill(rx, 0, len, (byte) 0);
                     if (len > 1) {
-                        byte[] answer = panel.read(tx[0] & 0xFF, len - 1, speedHz());
+                        byte[] answer = panel.read(tx[0] & 0xFF, len - 1, clockHz);
                         System.arraycopy(answer, 0, rx, 1, Math.min(answer.length, len - 1));
                     }
                 } finally {
@@ -94,6 +104,11 @@ public final class VirtualDbiWiring implements DbiWiring {
             @Override
             public int speedHz() {
                 return 32_000_000;
+            }
+
+            @Override
+            public boolean anyClock() {
+                return true; // the panel gets each transfer's own clock and judges it
             }
 
             @Override

@@ -21,9 +21,14 @@ final class BenchPanel implements AutoCloseable {
     final Rect full;
 
     BenchPanel(DbiWiring wiring) throws Exception {
+        this(wiring, 4096);
+    }
+
+    /** @param maxTransfer spi_max_transfer (what spidev's bufsiz gives by default: 4096, or 65536 when raised) */
+    BenchPanel(DbiWiring wiring, int maxTransfer) throws Exception {
         bus.registerDriver(new Mi0283qtDriver());
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("bench", "driver", "mi0283qt",
-                "backend", "spi", "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18));
+                "backend", "spi", "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18, "spi_max_transfer", maxTransfer));
         bd.attach(DbiWiring.class, wiring);
         bd.attach(Sleeper.class, us -> { });
         binding = bus.addAndBind(bd);

@@ -72,6 +72,29 @@ class InitSequenceTest {
     }
 
     @Test
+    void yx240qv29SendsTheKernelIli9341TableByteForByte() throws Exception {
+        // drivers/gpu/drm/tiny/ili9341.c, yx240qv29_enable, then MADCTL (out_enable)
+        List<String> kernel = seq("28", "CF 00 C1 30", "ED 64 03 12 81", "E8 85 00 78", "CB 39 2C 00 34 02", "F7 20",
+                "EA 00 00", "C0 23", "C1 10", "C5 3E 28", "C7 86", "3A 55", "B1 00 1B", "F2 00", "26 01",
+                "E0 0F 31 2B 0C 0E 08 4E F1 37 07 10 03 0E 09 00",
+                "E1 00 0E 14 03 11 07 31 C1 48 08 0F 0C 31 36 0F",
+                "B7 07", "B6 08 82 27 00", "11", "29");
+        int[] madctl = {0x48, 0x28, 0x88, 0xE8}; // 0° MX, 90° MV, 180° MY, 270° MV|MY|MX, all | BGR
+        for (int r = 0; r < 4; r++) {
+            sleeps.clear();
+            VirtualDbiPanel panel = bind("yx240qv29", VirtualDbiPanel.Model.yx240qv29(), "rotation", r * 90);
+            List<String> want = new ArrayList<>(seq("read 0A -> 08", "RESET", "01"));
+            want.addAll(kernel);
+            want.add(String.format("36 %02X", madctl[r]));
+            assertEquals(want, initPart(panel), "rotation " + r * 90);
+            assertEquals(List.of(20L, 120_000L, 5_000L, 100_000L, 100_000L), sleeps);
+            panel.assertNoViolations();
+            kit.bus().unbind("lcd0");
+            kit.bus().remove("lcd0");
+        }
+    }
+
+    @Test
     void mi0283qtMadctlPerRotationIsTheReferenceTable() throws Exception {
         int[] expected = {0xE8, 0x88, 0x28, 0x48}; // 0° MV|MY|MX, 90° MY, 180° MV, 270° MX, all | BGR
         for (int r = 0; r < 4; r++) {

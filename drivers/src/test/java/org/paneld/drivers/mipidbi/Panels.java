@@ -34,13 +34,14 @@ final class Panels {
     static final Ili9486Driver ILI9486 = new Ili9486Driver();
     static final Hx8357dDriver HX8357D = new Hx8357dDriver();
     static final Ili9488Driver ILI9488 = new Ili9488Driver();
+    static final Yx240qv29Driver YX240QV29 = new Yx240qv29Driver();
 
     /**
      * The rotation at which the emulator's snapshot shows a driver's picture upright: the
      * configured one, except hx8357d, whose kernel MADCTL table turns the other way round.
      */
     static int viewRotation(MipiDbiDriver d, PanelConfig c) {
-        return d instanceof Hx8357dDriver ? (360 - c.rotation()) % 360 : c.rotation();
+        return d instanceof Hx8357dDriver || d instanceof Yx240qv29Driver ? (360 - c.rotation()) % 360 : c.rotation();
     }
 
     static Driver[] allDrivers() {
@@ -52,6 +53,7 @@ final class Panels {
         List<Variant> v = new ArrayList<>();
         v.add(new Variant("mi0283qt", MI0283QT, "mi0283qt", new Object[0], VirtualDbiPanel.Model.mi0283qt()));
         v.add(new Variant("ili9341 (alias)", MI0283QT, "ili9341", new Object[0], VirtualDbiPanel.Model.ili9341()));
+        v.add(new Variant("yx240qv29", YX240QV29, "yx240qv29", new Object[0], VirtualDbiPanel.Model.yx240qv29()));
         v.add(new Variant("mi0283qt option 1", MI0283QT, "mi0283qt", new Object[] {"dbi_option", 1},
                 VirtualDbiPanel.Model.mi0283qt().toBuilder().option1(true).build()));
         v.add(new Variant("st7735r jd-t18003-t01", ST7735R, "jd-t18003-t01", new Object[0], VirtualDbiPanel.Model.st7735r()));

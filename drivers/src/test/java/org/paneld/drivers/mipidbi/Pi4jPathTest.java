@@ -41,17 +41,35 @@ class Pi4jPathTest {
     private MockPi4jWire wire;
     private boolean withBacklight = true;
 
-    /** Hands the decoded wire to the emulator, each transfer with the clock Pi4J's SPI device was opened at. */
-    static MockPi4jWire.Target into(VirtualDbiPanel p, java.util.function.IntSupplier clockHz) {
+    /**
+     * Hands the decoded wire to the emulator, each transfer with the clock of the Pi4J SPI handle
+     * that sent it (the speed_hz linuxfs puts into its SPI_IOC_MESSAGE).
+     */
+    static MockPi4jWire.Target into(VirtualDbiPanel p) {
         return new MockPi4jWire.Target() {
             @Override
             public void write(boolean dcHigh, byte[] bytes) {
-                p.write(dcHigh, bytes, 0, bytes.length, clockHz.getAsInt());
+                p.write(dcHigh, bytes, 0, bytes.length);
             }
 
             @Override
             public void writeOption1(byte[] packed) {
-                p.writeOption1(packed, 0, packed.length, clockHz.getAsInt());
+                p.writeOption1(packed, 0, packed.length);
+            }
+
+            @Override
+            public void write(boolean dcHigh, byte[] bytes, int clockHz) {
+                p.write(dcHigh, bytes, 0, bytes.length, clockHz);
+            }
+
+            @Override
+            public void writeOption1(byte[] packed, int clockHz) {
+                p.writeOption1(packed, 0, packed.length, clockHz);
+            }
+
+            @Override
+            public byte[] read(int cmd, int len, int clockHz) {
+                return p.read(cmd, len, clockHz);
             }
 
             @Override
@@ -66,20 +84,14 @@ class Pi4jPathTest {
 
             @Override
             public byte[] read(int cmd, int len) {
-                return p.read(cmd, len, clockHz.getAsInt());
+                return p.read(cmd, len);
             }
         };
     }
 
-    /** The baud of the SPI device Pi4J opened last (0 before any). */
-    private int spiClockHz() {
-        com.pi4j.io.spi.SpiConfig c = wire == null ? null : wire.lastSpiConfig();
-        return c == null || c.baud() == null ? 0 : c.baud();
-    }
-
     private Device bind(Panels.Variant v, Object... more) throws Exception {
         panel = new VirtualDbiPanel(v.model());
-        wire = new MockPi4jWire(into(panel, this::spiClockHz));
+        wire = new MockPi4jWire(into(panel));
         wire.option1(v.model().option1());
         wire.requireGuard(() -> kit.bus().binding("lcd0").map(b -> b.device().guard()).orElse(null));
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -100,6 +112,7 @@ class Pi4jPathTest {
         }
         BusDevice bd = new BusDevice("lcd0", v.driverName(), new DeviceConfig("test '" + v.label() + "'", m));
         bd.attach(Context.class, wire.context());
+        bd.attach(org.paneld.drivers.spi.Pi4jHardware.SpidevBufsiz.class, bufsiz());
         VirtualDbiPanel p = panel;
         bd.attach(Sleeper.class, us -> p.elapse(TimeUnit.MICROSECONDS.toNanos(us)));
         kit.add(bd);
@@ -115,6 +128,17 @@ class Pi4jPathTest {
             }
             wire.shutdown();
         }
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+    private String bufsizText = "4096\n";
+
+    /** A fake /sys/module/spidev/parameters/bufsiz holding {@link #bufsizText}. */
+    private org.paneld.drivers.spi.Pi4jHardware.SpidevBufsiz bufsiz() throws java.io.IOException {
+        java.nio.file.Path f = tmp.resolve("bufsiz");
+        java.nio.file.Files.writeString(f, bufsizText);
+        return new org.paneld.drivers.spi.Pi4jHardware.SpidevBufsiz(f);
     }
 
     private Panels.Variant variant(String label) {
@@ -220,14 +244,16 @@ class Pi4jPathTest {
         assertTrue(binding.isUnbound());
         assertTrue(callsAtUnplug.get() > 0);
         List<String> after = new ArrayList<>(wire.calls().subList(callsAtUnplug.get(), wire.callCount()));
-        assertEquals(List.of("spi close"), after, "after unplug returned only the release (closing the SPI) may touch Pi4J");
-        assertEquals(1, wire.spiClosed());
+        // three SPI handles: pixels (32 MHz), commands (10 MHz), reads (2 MHz)
+        assertEquals(List.of("spi close", "spi close", "spi close"), after,
+                "after unplug returned only the release (closing the SPI handles) may touch Pi4J");
+        assertEquals(3, wire.spiClosed());
         assertTrue(dev.hardware().isReleased());
         assertEquals(dev.hardware().registeredCount(), dev.hardware().ranCount());
         assertTrue(wire.context().registry().all().isEmpty());
         DeviceException again = assertThrows(DeviceException.class, () -> dev.flush(a, a.bounds()));
         assertEquals(Errno.ENODEV, again.errno());
-        assertEquals(callsAtUnplug.get() + 1, wire.callCount());
+        assertEquals(callsAtUnplug.get() + 3, wire.callCount());
     }
 
     @Test
@@ -263,7 +289,122 @@ class Pi4jPathTest {
             dev.flush(a, a.bounds());
             assertShows(a, v, 0);
         }
-        assertEquals(3, wire.spiClosed());
+        assertEquals(3 * 3, wire.spiClosed(), "three binds, three SPI handles each");
         panel.assertNoViolations();
+    }
+
+    @Test
+    void eachTransferKindGoesAtItsOwnClock() throws Exception {
+        Panels.Variant v = variant("mi0283qt");
+        Device dev = bind(v, "spi_speed_hz", 48_000_000);
+        dev.setProperty("power", 0);
+        dev.setProperty("power", 1); // the conditional reset reads the power mode
+        Framebuffer a = Panels.framebuffer(320, 240, PixelFormat.XRGB8888, 1);
+        dev.flush(a, a.bounds());
+        assertShows(a, v, 0);
+        int commands = 0, params = 0, reads = 0, pixels = 0;
+        for (MockPi4jWire.Transfer t : wire.transfers()) {
+            if (t.op().equals("transfer")) {
+                assertEquals(2_000_000, t.hz(), "a read: " + t);
+                reads++;
+            } else if (!t.dcHigh()) {
+                assertEquals(10_000_000, t.hz(), "a command byte: " + t);
+                commands++;
+            } else if (t.len() <= 64) {
+                assertEquals(10_000_000, t.hz(), "parameters: " + t);
+                params++;
+            } else {
+                assertEquals(48_000_000, t.hz(), "pixel data: " + t);
+                pixels++;
+            }
+        }
+        assertTrue(commands > 20 && params > 20 && reads >= 1 && pixels > 30,
+                commands + " commands, " + params + " parameter writes, " + reads + " reads, " + pixels + " pixel writes");
+        panel.assertNoViolations(); // the emulator judged every clock (ILI9341: 100 ns write, 150 ns read cycle)
+    }
+
+    @Test
+    void configuredCommandAndReadClocksOverrideTheKernelsAndAreChecked() throws Exception {
+        Panels.Variant v = variant("mi0283qt");
+        Device dev = bind(v, "spi_cmd_speed_hz", 4_000_000, "spi_read_speed_hz", 1_000_000);
+        dev.setProperty("power", 0);
+        dev.setProperty("power", 1);
+        assertTrue(wire.transfers().stream().anyMatch(t -> t.op().equals("transfer") && t.hz() == 1_000_000));
+        assertTrue(wire.transfers().stream().filter(t -> !t.dcHigh() && t.op().equals("write"))
+                .allMatch(t -> t.hz() == 4_000_000));
+        org.paneld.drivers.core.ConfigException e = assertThrows(org.paneld.drivers.core.ConfigException.class,
+                () -> v.driver().validate(new DeviceConfig("test", java.util.Map.of("driver", "mi0283qt", "dc_gpio", 25,
+                        "spi_speed_hz", 8_000_000, "spi_cmd_speed_hz", 10_000_000))));
+        assertTrue(e.getMessage().contains("spi_cmd_speed_hz") && e.getMessage().contains("8000000"), e.getMessage());
+        e = assertThrows(org.paneld.drivers.core.ConfigException.class,
+                () -> v.driver().validate(new DeviceConfig("test", java.util.Map.of("driver", "mi0283qt", "dc_gpio", 25,
+                        "spi_read_speed_hz", 50))));
+        assertTrue(e.getMessage().contains("spi_read_speed_hz"), e.getMessage());
+        panel.assertNoViolations();
+        // commands faster than the ILI9341's 100 ns write cycle are flagged by the emulator
+        kit.bus().unbind("lcd0");
+        kit.bus().remove("lcd0");
+        wire.shutdown();
+        bind(v, "spi_cmd_speed_hz", 16_000_000);
+        assertTrue(panel.violations().stream().anyMatch(x -> x.contains("16.00 MHz") && x.contains("write cycle")),
+                panel.violations().toString());
+        panel.clearViolations();
+    }
+
+    @Test
+    void aZeroOrShortPi4jWriteIsEioAndTheNextFlushWorks() throws Exception {
+        Panels.Variant v = variant("mi0283qt");
+        Device dev = bind(v);
+        Framebuffer a = Panels.framebuffer(320, 240, PixelFormat.XRGB8888, 1);
+        for (int value : new int[] {0, 1000}) {
+            wire.shortWriteAt(9, value); // a pixel chunk: linuxfs returns 0 on EMSGSIZE
+            DeviceException e = assertThrows(DeviceException.class, () -> dev.flush(a, a.bounds()));
+            assertEquals(Errno.EIO, e.errno());
+            assertTrue(e.getMessage().contains("spidev0.0") && e.getMessage().contains("write of 4096 bytes")
+                    && e.getMessage().contains("sent " + value), e.getMessage());
+            assertFalse(dev.isUnplugged());
+            panel.clearViolations(); // the controller saw a memory write cut short
+            Framebuffer b = Panels.framebuffer(320, 240, PixelFormat.RGB565, 2 + value);
+            dev.flush(b, b.bounds());
+            assertShows(b, v, 0);
+            panel.assertNoViolations();
+        }
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            sb.append(t.getMessage()).append(" / ");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void spidevBufsizIsTheDefaultMaxTransferAndALargerConfiguredOneIsRefused() throws Exception {
+        Panels.Variant v = variant("mi0283qt");
+        bufsizText = "65536\n";
+        Device dev = bind(v);
+        Framebuffer a = Panels.framebuffer(320, 240, PixelFormat.XRGB8888, 1);
+        int before = wire.transfers().size();
+        dev.flush(a, a.bounds());
+        assertShows(a, v, 0);
+        List<MockPi4jWire.Transfer> flush = wire.transfers().subList(before, wire.transfers().size());
+        assertEquals(65536, flush.stream().mapToInt(MockPi4jWire.Transfer::len).max().orElse(0), flush.toString());
+        kit.bus().unbind("lcd0");
+        kit.bus().remove("lcd0");
+        wire.shutdown();
+        wire = null;
+
+        bufsizText = "4096\n";
+        Exception e = assertThrows(Exception.class, () -> bind(v, "spi_max_transfer", 8192));
+        String msg = messages(e);
+        assertTrue(msg.contains("spi_max_transfer = 8192") && msg.contains("bufsiz = 4096"), msg);
+        kit.bus().remove("lcd0");
+        wire.shutdown();
+        wire = null;
+
+        bufsizText = "lots\n";
+        msg = messages(assertThrows(Exception.class, () -> bind(v)));
+        assertTrue(msg.contains("bufsiz") && msg.contains("'lots'"), msg);
     }
 }

@@ -39,6 +39,21 @@ public final class MockPi4jWire {
 
         void writeOption1(byte[] packed);
 
+        /** {@link #write(boolean, byte[])} with the clock of the Pi4J SPI handle that sent it. */
+        default void write(boolean dcHigh, byte[] bytes, int clockHz) {
+            write(dcHigh, bytes);
+        }
+
+        /** {@link #writeOption1(byte[])} with the clock of the Pi4J SPI handle that sent it. */
+        default void writeOption1(byte[] packed, int clockHz) {
+            writeOption1(packed);
+        }
+
+        /** {@link #read(int, int)} with the clock of the Pi4J SPI handle that clocked it. */
+        default byte[] read(int cmd, int len, int clockHz) {
+            return read(cmd, len);
+        }
+
         void reset(boolean high);
 
         void backlight(int percent);
@@ -55,6 +70,33 @@ public final class MockPi4jWire {
     private final ConcurrentHashMap<String, WiredOutput> outputs = new ConcurrentHashMap<>();
     private final AtomicInteger spiWrites = new AtomicInteger();
     private volatile int failAtWrite = -1;
+    private volatile int shortAtWrite = -1;
+    private volatile int shortValue;
+    private final List<Transfer> transfers = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * One SPI transfer as Pi4J's SPI handle made it: "write" or "transfer", D/C level, length,
+     * the handle's baud (the {@code speed_hz} linuxfs puts into the SPI_IOC_MESSAGE) and the
+     * first byte.
+     */
+    public record Transfer(String op, boolean dcHigh, int len, int hz, int first) {
+    }
+
+    /** Every SPI transfer so far, with its clock. */
+    public List<Transfer> transfers() {
+        synchronized (transfers) {
+            return new ArrayList<>(transfers);
+        }
+    }
+
+    /**
+     * The {@code n}-th SPI write from now on (1 = the next) sends nothing and returns
+     * {@code value} (0: what linuxfs returns on EMSGSIZE; less than asked: a short write).
+     */
+    public void shortWriteAt(int n, int value) {
+        shortValue = value;
+        shortAtWrite = spiWrites.get() + n;
+    }
     private volatile Runnable beforeWrite;
     private final AtomicInteger closed = new AtomicInteger();
     private volatile java.util.function.Supplier<org.paneld.drivers.core.UnplugGuard> guard = () -> null;
@@ -146,15 +188,18 @@ public final class MockPi4jWire {
         return false;
     }
 
-    private void forward(byte[] b) {
+    private void forward(byte[] b, int hz) {
         Target t = target;
+        if (b.length > 0) {
+            transfers.add(new Transfer("write", dcHigh(), b.length, hz, b[0] & 0xFF));
+        }
         if (t == null || b.length == 0) {
             return;
         }
         if (option1) {
-            t.writeOption1(b);
+            t.writeOption1(b, hz);
         } else {
-            t.write(dcHigh(), b);
+            t.write(dcHigh(), b, hz);
         }
     }
 
@@ -179,9 +224,17 @@ public final class MockPi4jWire {
         @Override
         public int write(byte[] data, int offset, int length) {
             maybeFail(length);
+            if (spiWrites.get() == shortAtWrite) {
+                record("spi write " + length + " SHORT " + shortValue);
+                if (shortValue > 0) { // a short write: only the first bytes reach the wire
+                    super.write(data, offset, shortValue);
+                    forward(readEntireMockBuffer(), config().baud());
+                }
+                return shortValue;
+            }
             record("spi write " + length);
             int r = super.write(data, offset, length);
-            forward(readEntireMockBuffer());
+            forward(readEntireMockBuffer(), config().baud());
             return r;
         }
 
@@ -190,7 +243,7 @@ public final class MockPi4jWire {
             maybeFail(1);
             record("spi write 1");
             int r = super.write(b);
-            forward(readEntireMockBuffer());
+            forward(readEntireMockBuffer(), config().baud());
             return r;
         }
 
@@ -200,9 +253,10 @@ public final class MockPi4jWire {
             readEntireMockBuffer();
             int r = super.transfer(write, writeOffset, read, readOffset, numberOfBytes);
             byte[] sent = readEntireMockBuffer();
+            transfers.add(new Transfer("transfer", dcHigh(), numberOfBytes, config().baud(), sent[0] & 0xFF));
             Target t = target;
             if (t != null && numberOfBytes > 1) {
-                byte[] answer = t.read(sent[0] & 0xFF, numberOfBytes - 1);
+                byte[] answer = t.read(sent[0] & 0xFF, numberOfBytes - 1, config().baud());
                 Arrays.fill(read, readOffset, readOffset + numberOfBytes, (byte) 0);
                 System.arraycopy(answer, 0, read, readOffset + 1, Math.min(answer.length, numberOfBytes - 1));
             }

@@ -147,4 +147,20 @@ class Pi4jHardwareTest {
         assertEquals(Errno.ENODEV, assertThrows(org.paneld.drivers.core.DeviceException.class,
                 () -> Pi4jHardware.contextOf(d)).errno());
     }
+
+    @Test
+    void theDaemonsContextHasExactlyLinuxfsSpiGpiodLinesAndLinuxfsPwmNeverPigpio() throws Exception {
+        com.pi4j.context.Context c = Pi4jHardware.newContext();
+        try {
+            assertEquals(java.util.Set.of("linuxfs-spi", "gpiod-digital-output", "gpiod-digital-input", "linuxfs-pwm"),
+                    c.providers().all().keySet());
+            assertEquals("linuxfs-spi", c.provider(com.pi4j.io.IOType.SPI).id());
+            assertEquals("gpiod-digital-output", c.provider(com.pi4j.io.IOType.DIGITAL_OUTPUT).id());
+            assertEquals("gpiod-digital-input", c.provider(com.pi4j.io.IOType.DIGITAL_INPUT).id());
+            assertEquals("linuxfs-pwm", c.provider(com.pi4j.io.IOType.PWM).id());
+            assertTrue(c.providers().all().keySet().stream().noneMatch(id -> id.contains("pigpio")));
+        } finally {
+            c.shutdown();
+        }
+    }
 }

@@ -250,9 +250,15 @@ class VirtualDbiPanelStrictnessTest {
     }
 
     @Test
-    void clockChecksAreOffByDefaultAndUnknownClocksAreNotJudged() {
+    void clockChecksAreOnByDefaultCanBeSwitchedOffAndUnknownClocksAreNotJudged() {
+        VirtualDbiPanel d = new VirtualDbiPanel(Model.mi0283qt());
+        d.setTimingChecks(false);
+        d.write(false, new byte[] {0x29}, 0, 1, PIXEL_HZ);
+        d.read(0x0A, 1, PIXEL_HZ);
+        assertEquals(2, d.violations().size(), d.violations().toString()); // on by default (issue 13)
         VirtualDbiPanel p = new VirtualDbiPanel(Model.mi0283qt());
         p.setTimingChecks(false);
+        p.setClockChecks(false);
         p.write(false, new byte[] {0x29}, 0, 1, PIXEL_HZ);
         p.read(0x0A, 1, PIXEL_HZ);
         p.assertNoViolations();
