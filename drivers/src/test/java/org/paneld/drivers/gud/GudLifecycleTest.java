@@ -142,10 +142,10 @@ class GudLifecycleTest {
 
     @Test
     void surpriseRemovalWaitsForTheFlushInFlight() throws Exception {
-        VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(320, 240).withBulkMbPerS(2));
+        VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(320, 240).withBulkMbPerS(0.5));
         GudRig rig = new GudRig();
         Device d = rig.bind("gud0", dev).device();
-        Framebuffer fb = GudRig.pattern(320, 240, PixelFormat.XRGB8888, 6); // 300 KB: 150 ms at 2 MB/s
+        Framebuffer fb = GudRig.pattern(320, 240, PixelFormat.XRGB8888, 6); // 300 KB: 600 ms at 0.5 MB/s
         CountDownLatch started = new CountDownLatch(1);
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         Thread flusher = new Thread(() -> {
@@ -158,7 +158,9 @@ class GudLifecycleTest {
         });
         flusher.start();
         started.await();
-        await().atMost(Duration.ofSeconds(10)).until(() -> d.guard().activeSections() > 0);
+        // polled from the start and every millisecond: the section lasts the 600 ms of the transfer
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
+                .until(() -> d.guard().activeSections() > 0);
         rig.bus.remove("gud0"); // yank: unplug waits for the transfer, then closes the handle
         assertEquals(1, dev.frames(), "the frame in flight reached the device");
         flusher.join();
