@@ -416,7 +416,7 @@ public final class Codec {
                             u32("max_sessions"), u32("max_buffers"), u64("max_connection_bytes"), str("server"));
                 }
                 case Message.LIST_DEVICES | Message.REPLY: {
-                    int n = count("count", 18);
+                    int n = count("count", 16); // two empty strs (2 + 2) and three u32s
                     List<DeviceEntry> ds = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) {
                         ds.add(new DeviceEntry(str("name"), str("driver"), u32("width"), u32("height"), u32("flags")));

@@ -42,13 +42,13 @@ public enum ErrorCode {
         return code;
     }
 
-    /** The code for a wire number; EPROTO for numbers this version does not know. */
+    /** The code for a wire number; EIO for numbers this version does not know (PROTOCOL.md section 3). */
     public static ErrorCode of(int code) {
         for (ErrorCode c : values()) {
             if (c.code == code) {
                 return c;
             }
         }
-        return EPROTO;
+        return EIO;
     }
 }

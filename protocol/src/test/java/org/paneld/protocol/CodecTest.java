@@ -6,7 +6,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
@@ -68,7 +73,7 @@ class CodecTest {
         for (ErrorCode c : ErrorCode.values()) {
             assertEquals(c, ErrorCode.of(c.code()));
         }
-        assertEquals(ErrorCode.EPROTO, ErrorCode.of(12345));
+        assertEquals(ErrorCode.EIO, ErrorCode.of(12345), "unknown codes are EIO (PROTOCOL.md section 3)");
     }
 
     @Property(tries = 200)
@@ -81,14 +86,111 @@ class CodecTest {
         assertEquals(f, Codec.decode(b, LIMITS, 0));
     }
 
-    @Property(tries = 200)
-    void arbitraryBytesNeverThrowAnythingButProtocolException(@ForAll @Size(max = 64) byte[] payload, @ForAll @IntRange(min = 0, max = 0x8030) int type) {
+    /** The request types of PROTOCOL.md section 5. */
+    static final int[] REQUEST_TYPES = {Message.HELLO, Message.LIST_DEVICES, Message.DEVICE_INFO, Message.OPEN, Message.CLOSE,
+        Message.CREATE_BUFFER, Message.DESTROY_BUFFER, Message.WRITE, Message.FLUSH, Message.FLIP, Message.SET_PROPERTY,
+        Message.SUBSCRIBE, Message.ACQUIRE_OWNERSHIP, Message.RELEASE_OWNERSHIP, Message.FD_READY, Message.FD_RECEIVED,
+        Message.ADMIN_STATUS, Message.ADMIN_BIND, Message.ADMIN_UNBIND, Message.ADMIN_UNPLUG, Message.ADMIN_REPLUG,
+        Message.ADMIN_SNAPSHOT};
+
+    /** A valid encoded frame body (after the length field) of every message; requests are most of them. */
+    @Provide
+    Arbitrary<byte[]> validBodies() {
+        List<Message> requests = everyMessage().stream().filter(m -> Codec.isRequest(m.type())).toList();
+        List<Message> others = everyMessage().stream().filter(m -> !Codec.isRequest(m.type())).toList();
+        return Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.of(requests)), Tuple.of(1, Arbitraries.of(others))).map(m -> {
+            ByteBuf b = Unpooled.buffer();
+            Codec.encode(new Frame(9, m), b);
+            byte[] out = new byte[b.readableBytes() - 4];
+            b.getBytes(4, out);
+            return out;
+        });
+    }
+
+    /** A mutation of a valid frame's payload: flip bytes, cut it short, extend it, or change its type. */
+    record Mutation(int kind, int at, int value, int count) {
+    }
+
+    @Provide
+    Arbitrary<Mutation> mutations() {
+        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 10_000),
+                Arbitraries.integers().between(0, 255), Arbitraries.integers().between(1, 8)).as(Mutation::new);
+    }
+
+    static byte[] mutate(byte[] body, Mutation m) {
+        byte[] out = body.clone();
+        int payload = out.length - Codec.HEADER; // bytes after type, flags, id
+        switch (m.kind()) {
+            case 0, 1 -> { // flip bytes of the payload (most often: the usual way a field is wrong)
+                for (int i = 0; i < m.count() && payload > 0; i++) {
+                    out[Codec.HEADER + (m.at() + i * 7) % payload] ^= (byte) (m.value() | 1);
+                }
+            }
+            case 2 -> out = java.util.Arrays.copyOf(out, Codec.HEADER + (payload == 0 ? 0 : m.at() % payload)); // truncated
+            case 3 -> { // extended by count bytes of value
+                out = java.util.Arrays.copyOf(out, out.length + m.count());
+                java.util.Arrays.fill(out, out.length - m.count(), out.length, (byte) m.value());
+            }
+            case 4 -> { // a u32 field set to a small or huge number: counts, lengths, sizes
+                if (payload >= 4) {
+                    int off = Codec.HEADER + (m.at() % (payload - 3));
+                    int v = m.value() < 128 ? m.value() : -m.value();
+                    out[off] = (byte) v;
+                    out[off + 1] = (byte) (v >> 8);
+                    out[off + 2] = (byte) (v >> 16);
+                    out[off + 3] = (byte) (v >> 24);
+                }
+            }
+            default -> { // another request type over this payload
+                int t = REQUEST_TYPES[m.at() % REQUEST_TYPES.length];
+                out[0] = (byte) t;
+                out[1] = (byte) (t >> 8);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Valid frames mutated (bytes flipped, cut short, extended, a field set to a small or huge
+     * number, the type changed to another request's): decoding yields a message or a
+     * ProtocolException with the code PROTOCOL.md gives that fault — never another exception.
+     */
+    @Property(tries = 2000)
+    void mutatedFramesDecodeOrFailWithTheRightCode(@ForAll("validBodies") byte[] body, @ForAll("mutations") Mutation mutation) {
+        byte[] bad = mutate(body, mutation);
+        int type = (bad[0] & 0xFF) | (bad[1] & 0xFF) << 8;
+        try {
+            Frame f = Codec.decodeRequest(Unpooled.wrappedBuffer(bad), LIMITS, 0);
+            assertEquals(type, f.message().type(), "decoded as another type");
+            assertTrue(Codec.isRequest(type));
+        } catch (ProtocolException e) {
+            assertNotNull(e.getMessage());
+            assertEquals(type, e.requestType(), "the error names the request type: " + e);
+            if (!Codec.isRequest(type)) {
+                assertEquals(ErrorCode.EOPNOTSUPP, e.code(), "a non-request type is EOPNOTSUPP, skipped: " + e);
+                assertFalse(e.fatal());
+            } else if (e.fatal()) {
+                assertEquals(ErrorCode.EPROTO, e.code(), "a malformed frame is EPROTO: " + e);
+            } else {
+                // a well-formed frame with a field the decoder checks: CREATE_BUFFER size/format, FLUSH count
+                assertEquals(ErrorCode.EINVAL, e.code(), e.toString());
+                assertTrue(type == Message.CREATE_BUFFER || type == Message.FLUSH, e.toString());
+            }
+            assertEquals(9, e.requestId(), "the error carries the frame's id: " + e);
+        }
+    }
+
+    /** A few arbitrary types too (unknown ones, replies, events): EOPNOTSUPP for every non-request, never a crash. */
+    @Property(tries = 300)
+    void arbitraryTypesAreRequestsOrEopnotsupp(@ForAll @Size(max = 64) byte[] payload, @ForAll @IntRange(min = 0, max = 0xFFFF) int type) {
         ByteBuf b = Unpooled.buffer();
         b.writeShortLE(type).writeShortLE(0).writeIntLE(1).writeBytes(payload);
         try {
-            Codec.decode(b, LIMITS, 0);
+            Codec.decodeRequest(b, LIMITS, 0);
+            assertTrue(Codec.isRequest(type), "decoded a non-request type 0x" + Integer.toHexString(type));
         } catch (ProtocolException e) {
-            assertNotNull(e.code());
+            assertEquals(Codec.isRequest(type) ? e.code() : ErrorCode.EOPNOTSUPP, e.code(), e.toString());
+            assertTrue(e.code() == ErrorCode.EOPNOTSUPP || e.code() == ErrorCode.EPROTO || e.code() == ErrorCode.EINVAL, e.toString());
         }
     }
 

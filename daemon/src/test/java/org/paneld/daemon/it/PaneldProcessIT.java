@@ -279,9 +279,14 @@ class PaneldProcessIT {
             for (int i = 0; i < 40; i++) {
                 Codec.encode(new Frame(2 + i, new Message.AdminDevice(Message.ADMIN_SNAPSHOT, "lcd0")), out);
             }
+            long base = requestsServed(client);
             stalled.write(out.nioBuffer());
             out.release();
-            Thread.sleep(300); // let the daemon queue its replies (nothing to await on a client that never reads)
+            // wait until the daemon has read all 41 (HELLO + 40 snapshots: 2 in flight, the rest EBUSY at once);
+            // each status poll counts as one request more
+            int[] polls = {0};
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> requestsServed(client) - base - ++polls[0] >= 41);
 
             long t0 = System.nanoTime();
             int code = daemon.terminate(Duration.ofSeconds(30));
@@ -328,5 +333,13 @@ class PaneldProcessIT {
             }
         }
         return -1;
+    }
+
+    /** The daemon's request counter, from the {@code server … requests=N} line of ADMIN_STATUS. */
+    private static long requestsServed(PaneldClient admin) throws Exception {
+        String line = admin.status().stream().filter(l -> l.startsWith("server ")).findFirst().orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("requests=(\\d+)").matcher(line);
+        assertTrue(m.find(), line);
+        return Long.parseLong(m.group(1));
     }
 }

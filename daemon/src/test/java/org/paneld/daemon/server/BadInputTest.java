@@ -114,9 +114,32 @@ class BadInputTest {
                 (c, s, o, b) -> c.send(new FdReady(b))));
         t.add(new Case("open an unknown device", true, ErrorCode.ENOENT, false,
                 (c, s, o, b) -> c.send(new Open(0, "nope"))));
-        t.add(new Case("unknown property", true, ErrorCode.EBUSY, false, // not the owner: refused before the lookup
-                (c, s, o, b) -> c.send(new SetProperty(s, "contrast", 1))));
+        t.add(new Case("unknown property (by the owner)", true, ErrorCode.ENOENT, false, (c, s, o, b) -> {
+            Opened owner = openOwner(c, "fb1"); // the owner: the property lookup is what refuses
+            return c.send(new SetProperty(owner.session(), "contrast", 1));
+        }));
+        t.add(new Case("known property out of range (by the owner)", true, ErrorCode.EINVAL, false, (c, s, o, b) -> {
+            Opened owner = openOwner(c, "fb1");
+            return c.send(new SetProperty(owner.session(), "backlight", 101));
+        }));
+        t.add(new Case("set a property without owning the display", true, ErrorCode.EBUSY, false, // the good client owns fb0
+                (c, s, o, b) -> c.send(new SetProperty(s, "backlight", 50))));
         return t;
+    }
+
+    /** Opens {@code device} as its owner, once an earlier case's connection (closing asynchronously) has let it go. */
+    static Opened openOwner(RawClient c, String device) throws Exception {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            int id = c.send(new ListDevices());
+            Frame f = c.read();
+            assertEquals(id, f.id());
+            return ((DeviceList) f.message()).devices().stream()
+                    .anyMatch(e -> e.name().equals(device) && (e.flags() & Message.DEVICE_OWNED) == 0);
+        });
+        c.send(new Open(Message.OPEN_OWNER, device));
+        Opened owner = (Opened) c.read().message();
+        assertEquals(Message.OPEN_OWNER, owner.flags() & Message.OPEN_OWNER, "the case's session owns " + device);
+        return owner;
     }
 
     @Test

@@ -4,8 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,10 +21,12 @@ import org.paneld.client.PaneldClient;
 import org.paneld.client.PaneldException;
 import org.paneld.client.Session;
 import org.paneld.drivers.core.Device;
+import org.paneld.drivers.core.UnplugGuard;
 import org.paneld.drivers.mipidbi.Mi0283qtDriver;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.testkit.PixelOracle;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualFbDriver;
 import org.paneld.protocol.ErrorCode;
 import org.paneld.protocol.Message;
@@ -76,6 +83,13 @@ class RealPanelTest {
         }
     }
 
+    /**
+     * Surprise removal while a flush is inside the device's unplug guard: the yank waits for it
+     * (the test holds the emulated panel's lock, so the flush's next bus write — inside the guard —
+     * cannot finish; the yanking thread must be parked in {@code UnplugGuard.unplug}, not returned
+     * and not releasing the hardware); once it returns, not one more byte reaches the panel, the
+     * flushes in flight and after end in ENODEV, and the device object lives until its session closes.
+     */
     @Test
     void unplugDuringAStreamOfFlushes() throws Exception {
         PaneldClient c = d.tcp();
@@ -83,8 +97,10 @@ class RealPanelTest {
         Buffer b = s.createBuffer(Message.FOURCC_RGB565, false);
         b.fill(0x123456);
         Device dev = kit.device("lcd0");
+        VirtualDbiPanel panel = kit.hardware("lcd0", VirtualDbiPanel.class);
+        UnplugGuard guard = dev.guard();
         AtomicInteger ok = new AtomicInteger(), gone = new AtomicInteger();
-        long deadline = System.nanoTime() + 20_000_000_000L;
+        long deadline = System.nanoTime() + 120_000_000_000L;
         CompletableFuture<Void> stream = CompletableFuture.runAsync(() -> {
             // flush until 50 flushes in a row after the unplug have failed
             for (int i = 0; gone.get() < 50 && System.nanoTime() < deadline; i++) {
@@ -98,14 +114,38 @@ class RealPanelTest {
                 }
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > 20);
-        kit.bus().binding("lcd0").orElseThrow().yank();
-        stream.get();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() > 20);
+        FutureTask<Void> yank = new FutureTask<>(() -> kit.bus().binding("lcd0").orElseThrow().yank(), null);
+        Thread yanker = new Thread(yank, "yanker");
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        synchronized (panel) { // the emulator's methods are synchronized: the flush's next write waits here, inside the guard
+            await().atMost(Duration.ofSeconds(30)).until(() -> Arrays.stream(mx.getThreadInfo(mx.getAllThreadIds())).anyMatch(t ->
+                    t != null && t.getThreadState() == Thread.State.BLOCKED && t.getLockInfo() != null
+                            && t.getLockInfo().getIdentityHashCode() == System.identityHashCode(panel)));
+            assertTrue(guard.activeSections() > 0, "the blocked write is inside the guard");
+            yanker.start();
+            await().atMost(Duration.ofSeconds(30)).until(guard::isUnplugged);
+            // unplug has begun: the yanking thread must now wait, parked in unplug, for the write we hold
+            await().atMost(Duration.ofSeconds(30)).until(() -> yank.isDone() || yanker.getState() == Thread.State.WAITING
+                    || yanker.getState() == Thread.State.TIMED_WAITING || yanker.getState() == Thread.State.BLOCKED);
+            assertFalse(yank.isDone(), "yank returned while a flush was still inside the unplug guard");
+            assertFalse(dev.hardware().isReleased(), "the hardware was released under a flush in flight");
+            StackTraceElement[] stack = yanker.getStackTrace();
+            assertTrue(Arrays.stream(stack).anyMatch(f -> f.getClassName().equals(UnplugGuard.class.getName())
+                    && f.getMethodName().equals("unplug")), "the yank waits in UnplugGuard.unplug, not elsewhere: "
+                    + Arrays.toString(stack));
+        }
+        yank.get(30, TimeUnit.SECONDS); // rethrows what went wrong in the yanking thread
+        long bytesAtUnplug = panel.bytesReceived();
+        stream.get(120, TimeUnit.SECONDS); // rethrows the stream's assertion failures
         assertEquals(50, gone.get(), "flushes after the unplug fail with ENODEV");
-        await().atMost(Duration.ofSeconds(5)).until(s::isUnplugged);
+        assertEquals(bytesAtUnplug, panel.bytesReceived(), "bytes reached the panel after unplug returned");
+        assertEquals(List.of(), panel.violations().stream().filter(v -> v.contains("after")).toList(),
+                "the driver touched the emulator after release");
+        await().atMost(Duration.ofSeconds(10)).until(s::isUnplugged);
         assertFalse(dev.isReleased());
         s.close();
-        await().atMost(Duration.ofSeconds(5)).until(dev::isReleased);
+        await().atMost(Duration.ofSeconds(10)).until(dev::isReleased);
         assertEquals(1, dev.releaseCount());
         kit.assertNoFailures();
         // the panel can come back and be used again through the same connection

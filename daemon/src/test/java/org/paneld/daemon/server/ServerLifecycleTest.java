@@ -114,14 +114,22 @@ class ServerLifecycleTest {
         Socket listening = Socket.newSocketDomain(); // what systemd hands over as LISTEN_FDS
         listening.bind(new DomainSocketAddress(sock.toFile()));
         listening.listen(16);
-        try (PaneldServer s = new PaneldServer(ServerOptions.defaults().withInheritedFd(listening.intValue()), kit.bus(), null)) {
+        Path own = dir.resolve("p.sock"); // the path option, which an inherited fd overrides
+        try (PaneldServer s = new PaneldServer(options().withInheritedFd(listening.intValue()), kit.bus(), null)) {
             s.start();
+            assertFalse(Files.exists(own, java.nio.file.LinkOption.NOFOLLOW_LINKS), "with an inherited fd no socket file is created");
             try (PaneldClient c = PaneldClient.connect(sock); Session ses = c.open("fb0");
                  Buffer b = ses.createBuffer(Message.FOURCC_XRGB8888, true)) {
+                assertEquals(1, s.stats().connections(), "the client is served through the inherited fd");
                 b.fill(0xABCDEF);
                 b.flushAll();
+                assertEquals(0xABCDEF, kit.bus().device("fb0").orElseThrow().attachment(org.paneld.drivers.core.VirtualHardware.class)
+                        .orElseThrow().snapshot().get(3, 3), "what the client drew through the inherited socket is on the panel");
             }
         }
+        // the socket file is systemd's (the .socket unit made it): the daemon leaves it in place
+        assertTrue(Files.exists(sock, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the inherited socket's file was removed");
+        assertFalse(Files.exists(own, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
