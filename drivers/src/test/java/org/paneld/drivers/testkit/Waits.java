@@ -113,10 +113,15 @@ public final class Waits {
 
     /** The thread blocked on a monitor inside {@code cls}, among all threads; waits up to {@link #LONG}. */
     public static Thread awaitSomeThreadBlockedOnMonitorIn(Class<?> cls, String what) {
+        return awaitSomeThreadBlockedOnMonitorIn(cls, null, what);
+    }
+
+    /** The thread blocked on a monitor inside {@code cls}.{@code method} (any method when null), among all threads. */
+    public static Thread awaitSomeThreadBlockedOnMonitorIn(Class<?> cls, String method, String what) {
         Thread[] found = new Thread[1];
         await(what).atMost(LONG).pollInterval(Duration.ofMillis(5)).until(() -> {
             for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (isBlockedIn(t, cls, null, EnumSet.of(Thread.State.BLOCKED))) {
+                if (isBlockedIn(t, cls, method, EnumSet.of(Thread.State.BLOCKED))) {
                     found[0] = t;
                     return true;
                 }
