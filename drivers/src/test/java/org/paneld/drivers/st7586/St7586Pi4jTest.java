@@ -129,11 +129,7 @@ class St7586Pi4jTest {
         assertEquals(List.of("2a 00 01 00 01", "2b 00 03 00 04", "2c"), log);
         b.yank();
         int calls = wire.callCount();
-        try {
-            b.device().flush(fb, fb.bounds());
-        } catch (org.paneld.drivers.core.NoDeviceException expected) {
-            // ENODEV
-        }
+        assertThrows(NoDeviceException.class, () -> b.device().flush(fb, fb.bounds()), "a flush after unplug is ENODEV");
         assertEquals(calls, wire.callCount(), "no Pi4J call after unplug");
         assertTrue(!wire.context().registry().exists("paneld.lcd.spi") && !wire.context().registry().exists("paneld.lcd.dc"),
                 "the Pi4J objects left the registry with the hardware scope");
