@@ -24,6 +24,7 @@ import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.testkit.Waits;
 import org.paneld.drivers.virtual.VirtualFb;
 import org.paneld.drivers.virtual.VirtualFbDriver;
 
@@ -150,20 +151,36 @@ class DeviceLifecycleTest {
                     List<DeviceRef> mine = refs.subList(t * perThread, (t + 1) * perThread);
                     fs.add(ex.submit(() -> {
                         start.await();
-                        for (DeviceRef r : mine) {
-                            r.close();
-                            d.get();
+                        for (int i = 0; i < mine.size(); i++) {
+                            mine.get(i).close();
+                            try {
+                                d.get();
+                            } catch (IllegalStateException e) {
+                                // only a get() racing the final put sees a released device: this thread's
+                                // last close, when every other reference was gone too
+                                assertEquals(mine.size() - 1, i, "get() failed while this thread still held references: " + e);
+                                assertTrue(e.getMessage().startsWith("get() on released device " + d.id()), e.getMessage());
+                                return null;
+                            }
                             d.put();
                         }
                         return null;
                     }));
                 }
+                List<Throwable> failures = new ArrayList<>();
                 for (Future<?> f : fs) {
-                    f.get(30, TimeUnit.SECONDS);
+                    try {
+                        f.get(30, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failures.add(e.getCause());
+                    }
                 }
-            } catch (java.util.concurrent.ExecutionException e) {
-                // A get() racing the final put may legitimately see a released device.
-                assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+                if (!failures.isEmpty()) {
+                    AssertionError all = new AssertionError("round " + round + ": " + failures.size() + " of " + threads
+                            + " threads failed, first: " + failures.get(0));
+                    failures.forEach(all::addSuppressed);
+                    throw all;
+                }
             } finally {
                 ex.shutdownNow();
             }
@@ -179,28 +196,21 @@ class DeviceLifecycleTest {
         Device d = kit.bind("r0").device();
         recording.flushEntered = new CountDownLatch(1);
         recording.flushRelease = new CountDownLatch(1);
-        ExecutorService ex = Executors.newFixedThreadPool(2);
+        CountDownLatch unplugReturned = new CountDownLatch(1);
+        d.addUnplugListener(x -> unplugReturned.countDown());
+        Waits.Task<Void> flush = Waits.task("test-flush", () -> d.flush(frame(8, 8, 1), Rect.of(8, 8))).start();
+        Waits.awaitLatch(recording.flushEntered, "the flush to enter the driver");
+        Waits.Task<Void> removal = Waits.task("test-remove", () -> kit.bus().remove("r0")).start();
         try {
-            Future<?> flush = ex.submit(() -> {
-                d.flush(frame(8, 8, 1), Rect.of(8, 8));
-                return null;
-            });
-            recording.flushEntered.await();
-            Future<?> removal = ex.submit(() -> {
-                kit.bus().remove("r0");
-                return null;
-            });
-            await().atMost(Duration.ofSeconds(5)).until(d::isUnplugged);
-            Thread.sleep(30);
-            assertFalse(removal.isDone(), "surprise removal must wait for the flush in flight");
+            Waits.assertUnplugWaits(removal.thread(), d.guard(), unplugReturned, () -> d.hardware().isReleased(),
+                    "surprise removal during a flush");
             assertFalse(d.hardware().isReleased(), "hardware released under a running flush");
-            recording.flushRelease.countDown();
-            flush.get(5, TimeUnit.SECONDS);
-            removal.get(5, TimeUnit.SECONDS);
-            assertTrue(d.hardware().isReleased());
         } finally {
-            ex.shutdownNow();
+            recording.flushRelease.countDown();
         }
+        flush.get(); // the flush in flight completes normally
+        removal.get();
+        assertTrue(d.hardware().isReleased());
         recording.flushEntered = null;
         assertThrows(NoDeviceException.class, () -> d.flush(frame(8, 8, 1), Rect.of(8, 8)));
     }

@@ -103,11 +103,13 @@ class UnplugGuardSlotTest {
         }
         assertEquals(2, g.slotCount());
         assertEquals(1, g.activeSections(), "the ended thread's section is still counted");
-        Thread unplugger = new Thread(g::unplug);
-        unplugger.setDaemon(true);
-        unplugger.start();
-        unplugger.join(200);
-        assertTrue(unplugger.isAlive(), "unplug waits for the section that never exited");
+        CountDownLatch returned = new CountDownLatch(1);
+        org.paneld.drivers.testkit.Waits.Task<Void> unplugger = org.paneld.drivers.testkit.Waits.task("unplugger", () -> {
+            g.unplug();
+            returned.countDown();
+        }).start(); // a daemon thread: it waits for ever, as it should
+        org.paneld.drivers.testkit.Waits.assertUnplugWaits(unplugger.thread(), g, returned, g::isDrained,
+                "unplug waits for the section that never exited");
     }
 
     /**
@@ -210,11 +212,8 @@ class UnplugGuardSlotTest {
                     }
                 }, "unplugger");
                 unplugger.start();
-                while (!g.isUnplugged()) {
-                    Thread.onSpinWait();
-                }
-                unplugger.join(100);
-                assertTrue(unplugger.isAlive(), "unplug returned while a section was held");
+                org.paneld.drivers.testkit.Waits.assertUnplugWaits(unplugger, g, new CountDownLatch(1), unplugReturned::get,
+                        "unplug returned while a section was held");
                 assertFalse(g.isDrained());
                 release.countDown();
                 unplugger.join(10_000);

@@ -78,13 +78,17 @@ class UnplugGuardTest {
                 return null;
             });
             entered.await();
-            Future<?> unplug = ex.submit(g::unplug);
-            Thread.sleep(50);
-            assertFalse(unplug.isDone(), "unplug returned while a section was still running");
+            CountDownLatch returned = new CountDownLatch(1);
+            org.paneld.drivers.testkit.Waits.Task<Void> unplug = org.paneld.drivers.testkit.Waits.task("unplugger", () -> {
+                g.unplug();
+                returned.countDown();
+            }).start();
+            org.paneld.drivers.testkit.Waits.assertUnplugWaits(unplug.thread(), g, returned, g::isDrained,
+                    "unplug with a section running");
             assertTrue(g.isUnplugged());
             assertThrows(NoDeviceException.class, g::enter, "no new section may start once unplug began");
             release.countDown();
-            unplug.get(5, TimeUnit.SECONDS);
+            unplug.get();
             worker.get(5, TimeUnit.SECONDS);
             assertTrue(g.isDrained());
         } finally {
@@ -96,15 +100,16 @@ class UnplugGuardTest {
     void asyncSectionEndsOnAnotherThreadAndUnplugWaitsForIt() throws Exception {
         UnplugGuard g = new UnplugGuard("usb0");
         UnplugGuard.Section s = g.enterAsync();
-        Thread unplugger = new Thread(g::unplug);
-        unplugger.start();
-        unplugger.join(50);
-        assertTrue(unplugger.isAlive(), "unplug must wait for the asynchronous section");
-        Thread completer = new Thread(s::exit);
-        completer.start();
-        completer.join();
-        unplugger.join(5000);
-        assertFalse(unplugger.isAlive());
+        CountDownLatch returned = new CountDownLatch(1);
+        org.paneld.drivers.testkit.Waits.Task<Void> unplugger = org.paneld.drivers.testkit.Waits.task("unplugger", () -> {
+            g.unplug();
+            returned.countDown();
+        }).start();
+        org.paneld.drivers.testkit.Waits.assertUnplugWaits(unplugger.thread(), g, returned, g::isDrained,
+                "unplug must wait for the asynchronous section");
+        org.paneld.drivers.testkit.Waits.task("completer", s::exit).start().get();
+        unplugger.get();
+        assertTrue(g.isDrained());
         s.exit(); // a second exit is ignored
         assertEquals(0, g.activeSections());
     }

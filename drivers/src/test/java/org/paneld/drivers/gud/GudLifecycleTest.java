@@ -13,7 +13,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.testkit.Waits;
 import org.paneld.drivers.core.Binding;
+import org.paneld.drivers.core.BusDevice;
+import org.paneld.drivers.usb.UsbTransport;
+import org.paneld.drivers.usb.UsbTransportFactory;
 import org.paneld.drivers.core.ConfigException;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceConfig;
@@ -76,8 +80,7 @@ class GudLifecycleTest {
         b.unbind();
         assertFalse(dev.displayEnabled(), "orderly unbind switched the display off");
         assertFalse(pollThreadAlive(), "the poll thread is part of the hardware scope");
-        long after = dev.statusPolls();
-        Thread.sleep(60); // three poll periods: nothing may poll an unbound device
+        long after = dev.statusPolls(); // the poll thread has ended (above): nothing is left to poll
         assertEquals(after, dev.statusPolls());
         rig.close();
         assertEquals(0, dev.openTransports());
@@ -112,9 +115,11 @@ class GudLifecycleTest {
         VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(16, 16).withConnectorPoll(false));
         try (GudRig rig = new GudRig(Duration.ofMillis(5))) {
             rig.bind("gud0", dev);
+            assertFalse(pollThreadAlive(), "no poll thread is started at probe when the connector does not ask");
+            Framebuffer fb = GudRig.pattern(16, 16, PixelFormat.XRGB8888, 2);
             long polls = dev.statusPolls();
-            Thread.sleep(30);
-            assertEquals(polls, dev.statusPolls());
+            rig.bus.binding("gud0").orElseThrow().device().flush(fb, fb.bounds());
+            assertEquals(polls, dev.statusPolls(), "a flush does not poll the connector either");
             assertFalse(pollThreadAlive());
         }
     }
@@ -140,32 +145,79 @@ class GudLifecycleTest {
         assertEquals(0, dev.openTransports());
     }
 
+    /**
+     * The frame's bulk transfer is held on its way to the device (a transport wrapped around the
+     * emulator's blocks in bulkOut, inside the flush's guarded section): a yank must wait in the
+     * unplug guard with the USB handle still open; once the transfer goes on, the frame arrives
+     * whole, the flush (one piece) completes, and only then is the handle closed.
+     */
     @Test
     void surpriseRemovalWaitsForTheFlushInFlight() throws Exception {
-        VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(320, 240).withBulkMbPerS(0.5));
-        GudRig rig = new GudRig();
-        Device d = rig.bind("gud0", dev).device();
-        Framebuffer fb = GudRig.pattern(320, 240, PixelFormat.XRGB8888, 6); // 300 KB: 600 ms at 0.5 MB/s
-        CountDownLatch started = new CountDownLatch(1);
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        Thread flusher = new Thread(() -> {
-            try {
-                started.countDown();
-                d.flush(fb, fb.bounds());
-            } catch (Throwable t) {
-                outcome.set(t);
+        VirtualGudDevice dev = new VirtualGudDevice(VirtualGudDevice.Config.defaults(320, 240));
+        CountDownLatch inBulk = new CountDownLatch(1), go = new CountDownLatch(1);
+        AtomicReference<Thread> bulkThread = new AtomicReference<>();
+        UsbTransportFactory holding = new UsbTransportFactory() {
+            @Override
+            public UsbTransport open(Device device) throws java.io.IOException {
+                UsbTransport t = dev.open(device);
+                return new UsbTransport() {
+                    @Override
+                    public int controlIn(int request, int value, byte[] buffer, int length, int timeoutMs) throws java.io.IOException {
+                        return t.controlIn(request, value, buffer, length, timeoutMs);
+                    }
+
+                    @Override
+                    public void controlOut(int request, int value, byte[] data, int length, int timeoutMs) throws java.io.IOException {
+                        t.controlOut(request, value, data, length, timeoutMs);
+                    }
+
+                    @Override
+                    public void bulkOut(byte[] data, int offset, int length, int timeoutMs) throws java.io.IOException {
+                        bulkThread.set(Thread.currentThread());
+                        inBulk.countDown();
+                        try {
+                            Waits.awaitLatch(go, "the test to hold the device");
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                        t.bulkOut(data, offset, length, timeoutMs); // enters the guard, then blocks on the held device
+                    }
+
+                    @Override
+                    public String describe() {
+                        return t.describe();
+                    }
+                };
             }
-        });
-        flusher.start();
-        started.await();
-        // polled from the start and every millisecond: the section lasts the 600 ms of the transfer
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
-                .until(() -> d.guard().activeSections() > 0);
-        rig.bus.remove("gud0"); // yank: unplug waits for the transfer, then closes the handle
+
+            @Override
+            public String describe() {
+                return dev.describe();
+            }
+        };
+        GudRig rig = new GudRig();
+        Device d = rig.bus.addAndBind(new BusDevice("gud0", "gud", DeviceConfig.of("test gud0", "backend", "virtual"))
+                .attach(VirtualHardware.class, dev).attach(UsbTransportFactory.class, holding)).device();
+        Framebuffer fb = GudRig.pattern(320, 240, PixelFormat.XRGB8888, 6); // 300 KB in one bulk transfer
+        CountDownLatch unplugReturned = new CountDownLatch(1);
+        d.addUnplugListener(x -> unplugReturned.countDown());
+        Waits.Task<Void> flush = Waits.task("test-flush", () -> d.flush(fb, fb.bounds())).start();
+        Waits.awaitLatch(inBulk, "the frame's bulk transfer");
+        Waits.Task<Void> removal = Waits.task("test-remove", () -> rig.bus.remove("gud0"));
+        synchronized (dev) { // the emulator is held: the transfer blocks inside its guarded bulkOut
+            go.countDown();
+            org.awaitility.Awaitility.await("the bulk transfer enters the device").atMost(Waits.LONG)
+                    .until(() -> bulkThread.get().getState() == Thread.State.BLOCKED);
+            assertTrue(d.guard().activeSections() >= 2, "the flush and its transfer are inside the guard: " + d.guard());
+            removal.start(); // yank: unplug waits for the transfer, then closes the handle
+            Waits.assertUnplugWaits(removal.thread(), d.guard(), unplugReturned, () -> dev.openTransports() == 0,
+                    "surprise removal during a bulk transfer");
+            assertEquals(1, dev.openTransports(), "the USB handle stays open while the transfer is on it");
+        }
+        flush.get(); // the flush in flight (one piece) completes
+        removal.get();
         assertEquals(1, dev.frames(), "the frame in flight reached the device");
-        flusher.join();
         dev.assertNoViolations(); // a handle closed under the transfer would be one
-        assertNull(outcome.get(), "the flush in flight (one piece) completed: " + outcome.get());
         assertEquals(0, dev.openTransports());
         rig.close();
         rig.tracker.assertNoneLive();

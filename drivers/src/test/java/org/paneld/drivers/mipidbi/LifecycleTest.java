@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.paneld.drivers.core.Binding;
 import org.paneld.drivers.core.BusDevice;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceException;
@@ -22,6 +25,7 @@ import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.testkit.Waits;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -96,29 +100,47 @@ class LifecycleTest {
         kit.assertNoFailures();
     }
 
+    /**
+     * A flush is held on the panel's wires (the test holds the virtual panel's monitor, so the
+     * thread writing to it blocks inside its guarded transfer); a surprise removal then must wait
+     * in the unplug guard, with the hardware scope not yet released, until the transfer in flight
+     * ends; the flush ends with ENODEV at its next transfer, and nothing reaches the panel after
+     * unplug returned.
+     */
     @Test
     void unplugDuringAFlushOnTheVirtualBackend() throws Exception {
         Device dev = addAndBind("ili9486");
-        Framebuffer a = Panels.framebuffer(480, 320, PixelFormat.XRGB8888, 1);
-        Thread flusher = new Thread(() -> {
-            try {
-                for (int i = 0; i < 1000; i++) {
-                    dev.flush(a, a.bounds());
-                }
-                fail("flushes kept working after unplug");
-            } catch (DeviceException e) {
-                assertEquals(Errno.ENODEV, e.errno());
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
+        VirtualDbiPanel panel = kit.hardware("lcd0", VirtualDbiPanel.class);
+        Binding binding = kit.bus().binding("lcd0").orElseThrow();
+        CountDownLatch unplugReturned = new CountDownLatch(1);
+        AtomicLong bytesAtUnplug = new AtomicLong(-1);
+        dev.addUnplugListener(d -> {
+            bytesAtUnplug.set(panel.bytesReceived());
+            unplugReturned.countDown();
         });
-        flusher.start();
-        Thread.sleep(30);
-        kit.bus().remove("lcd0");
-        flusher.join(10_000);
-        assertFalse(flusher.isAlive());
+        Framebuffer a = Panels.framebuffer(480, 320, PixelFormat.XRGB8888, 1);
+        Waits.Task<Void> flush = Waits.task("test-flush", () -> dev.flush(a, a.bounds()));
+        Waits.Task<Void> yank = Waits.task("test-yank", binding::yank);
+        synchronized (panel) {
+            flush.start();
+            Thread writer = Waits.awaitSomeThreadBlockedOnMonitorIn(VirtualDbiPanel.class, "the flush reaches the panel's wires");
+            assertTrue(dev.guard().activeSections() > 0, "the blocked transfer is inside the guard: " + Waits.describe(writer));
+            yank.start();
+            Waits.assertUnplugWaits(yank.thread(), dev.guard(), unplugReturned, () -> dev.hardware().isReleased(),
+                    "surprise removal during the flush");
+            assertFalse(dev.hardware().isReleased(), "the hardware scope is released only after the flush in flight");
+        }
+        Throwable failure = flush.failure();
+        assertEquals(Errno.ENODEV, assertInstanceOf(DeviceException.class, failure, String.valueOf(failure)).errno(),
+                "the flush in flight ends at its next transfer with ENODEV");
+        yank.get();
+        assertEquals(0, unplugReturned.getCount());
+        assertTrue(binding.isUnbound());
         assertTrue(dev.hardware().isReleased());
         assertEquals(dev.hardware().registeredCount(), dev.hardware().ranCount());
+        assertEquals(bytesAtUnplug.get(), panel.bytesReceived(), "nothing reached the panel after unplug returned");
+        assertEquals(Errno.ENODEV, assertThrows(DeviceException.class, () -> dev.flush(a, a.bounds())).errno());
+        kit.assertNoFailures();
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.testkit.PixelOracle;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -108,7 +109,19 @@ class PanelMipiDbiTest {
                 String diff = Panels.expected(fb, wire).firstDifference(panel.snapshot(rotation));
                 assertNull(diff, format + " at " + rotation + ": " + diff);
                 Framebuffer fb2 = Panels.framebuffer(w, h, PixelFormat.RGB565, 8);
-                dev.flush(fb2, new org.paneld.drivers.pixel.Rect(5, 7, 33, 21));
+                org.paneld.drivers.pixel.Rect part = new org.paneld.drivers.pixel.Rect(5, 7, 33, 21);
+                dev.flush(fb2, part);
+                // the partial flush: the second picture inside the rectangle, the first one around it
+                // (the window math of every rotation and offset; expectations from PixelOracle)
+                var after = org.paneld.drivers.pixel.RgbImage.blank(w, h);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        boolean inside = x >= 5 && x < 5 + 33 && y >= 7 && y < 7 + 21;
+                        after.set(x, y, PixelOracle.shown(inside ? fb2 : fb, x, y, rgb666));
+                    }
+                }
+                diff = after.firstDifference(panel.snapshot(rotation));
+                assertNull(diff, format + " at " + rotation + ", after the partial flush of " + part + ": " + diff);
                 panel.assertNoViolations();
                 kit.bus().unbind("lcd0");
                 kit.bus().remove("lcd0");

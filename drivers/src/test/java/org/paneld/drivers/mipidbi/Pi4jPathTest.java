@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.pi4j.context.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +24,7 @@ import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.spi.MockPi4jWire;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.testkit.Waits;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -223,24 +225,38 @@ class Pi4jPathTest {
         Device dev = bind(v);
         Binding binding = kit.bus().binding("lcd0").orElseThrow();
         AtomicInteger callsAtUnplug = new AtomicInteger(-1);
-        dev.addUnplugListener(d -> callsAtUnplug.set(wire.callCount()));
+        CountDownLatch unplugReturned = new CountDownLatch(1);
+        dev.addUnplugListener(d -> {
+            callsAtUnplug.set(wire.callCount());
+            unplugReturned.countDown();
+        });
         Framebuffer a = Panels.framebuffer(320, 240, PixelFormat.XRGB8888, 1);
-        AtomicReference<Thread> yanker = new AtomicReference<>();
         int writesBefore = wire.spiWrites();
+        CountDownLatch inWrite = new CountDownLatch(1), go = new CountDownLatch(1);
         wire.beforeWrite(() -> {
-            if (wire.spiWrites() == writesBefore + 12 && yanker.get() == null) {
-                Thread t = new Thread(binding::yank, "test-yank");
-                yanker.set(t);
-                t.start();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (!dev.isUnplugged() && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
+            if (wire.spiWrites() == writesBefore + 12) { // the 13th SPI write of the flush is held on the wire
+                inWrite.countDown();
+                try {
+                    Waits.awaitLatch(go, "the test to let the held SPI write go");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
         });
-        DeviceException e = assertThrows(DeviceException.class, () -> dev.flush(a, a.bounds()));
-        assertEquals(Errno.ENODEV, e.errno());
-        yanker.get().join(5000);
+        Waits.Task<Void> flush = Waits.task("test-flush", () -> dev.flush(a, a.bounds())).start();
+        Waits.awaitLatch(inWrite, "the flush's 13th SPI write");
+        Waits.Task<Void> yank = Waits.task("test-yank", binding::yank).start();
+        try {
+            Waits.assertUnplugWaits(yank.thread(), dev.guard(), unplugReturned, () -> wire.spiClosed() != 0,
+                    "surprise removal during a Pi4J write");
+            assertEquals(0, wire.spiClosed(), "the SPI device stays open while a write is on it");
+        } finally {
+            go.countDown();
+        }
+        Throwable failure = flush.failure();
+        assertEquals(Errno.ENODEV, assertInstanceOf(DeviceException.class, failure, String.valueOf(failure)).errno(),
+                "the flush ends at its next transfer with ENODEV");
+        yank.get();
         assertTrue(binding.isUnbound());
         assertTrue(callsAtUnplug.get() > 0);
         List<String> after = new ArrayList<>(wire.calls().subList(callsAtUnplug.get(), wire.callCount()));

@@ -23,6 +23,7 @@ import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.testkit.PixelOracle;
+import org.paneld.drivers.testkit.Waits;
 import org.paneld.drivers.virtual.VirtualRepaper;
 
 /** The repaper driver against the virtual panel, through the lifecycle kit. */
@@ -148,15 +149,18 @@ class RepaperDriverTest {
         Framebuffer fb = TestImages.picture(128, 96, PixelFormat.XRGB8888, 3);
         b.device().flush(fb, fb.bounds());
         assertTrue(blocked.await(10, TimeUnit.SECONDS));
-        Thread yank = new Thread(b::yank, "yank");
-        yank.start();
-        org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> b.device().isUnplugged());
-        yank.join(200);
-        assertTrue(yank.isAlive(), "unplug waits for the refresh's guarded section");
-        assertTrue(v.isPowered());
-        go.countDown();
-        yank.join(10_000);
-        assertFalse(yank.isAlive());
+        CountDownLatch unplugReturned = new CountDownLatch(1);
+        b.device().addUnplugListener(d -> unplugReturned.countDown());
+        Waits.Task<Void> yank = Waits.task("test-yank", b::yank).start();
+        try {
+            Waits.assertUnplugWaits(yank.thread(), b.device().guard(), unplugReturned, () -> !v.isPowered(),
+                    "surprise removal mid-refresh");
+            assertTrue(v.isPowered(), "the refresh in flight still owns the powered panel");
+        } finally {
+            go.countDown();
+        }
+        yank.get();
+        assertTrue(b.isUnbound());
         assertClean(v);
         assertEquals(1, v.incompleteUpdates());
         assertEquals(1, display(b.device()).counters()[2], "one aborted refresh");
@@ -188,13 +192,16 @@ class RepaperDriverTest {
         assertTrue(blocked.await(10, TimeUnit.SECONDS));
         Framebuffer last = TestImages.picture(200, 96, PixelFormat.XRGB8888, 9);
         b.device().flush(last, last.bounds()); // pending while the first refresh runs
-        Thread unbind = new Thread(b::unbind, "unbind");
-        unbind.start();
-        unbind.join(200);
-        assertTrue(unbind.isAlive());
-        go.countDown();
-        unbind.join(10_000);
-        assertFalse(unbind.isAlive());
+        Waits.Task<Void> unbind = Waits.task("test-unbind", b::unbind).start();
+        try {
+            Waits.assertBlockedIn(unbind.thread(), RepaperDisplay.class, "disable", b::isUnbound,
+                    "orderly unbind waits in disable for the running and the pending update");
+            assertTrue(v.isPowered(), "the running update goes on");
+        } finally {
+            go.countDown();
+        }
+        unbind.get();
+        assertTrue(b.isUnbound());
         assertClean(v);
         assertEquals(2, v.fullUpdates() + v.partialUpdates(), "the running update ran to its end, then the pending one");
         assertNull(TestImages.mono(last, "ordered").firstDifference(v.snapshot()), "the film keeps the last flushed content");
@@ -208,8 +215,13 @@ class RepaperDriverTest {
         d.setProperty("power", 0);
         assertEquals(0, d.info().property("power").orElseThrow().value());
         Framebuffer fb = TestImages.picture(144, 128, PixelFormat.XRGB8888, 2);
+        // the worker is proven to have woken up for the flush and gone back to its idle wait without drawing
+        Thread worker = Waits.thread("repaper-" + d.id());
+        org.awaitility.Awaitility.await().atMost(Waits.LONG).until(() -> Waits.isWaitingDirectlyIn(worker, RepaperDisplay.class, "workerLoop"));
+        long waits = Waits.waitedCount(worker);
         d.flush(fb, fb.bounds());
-        Thread.sleep(50);
+        org.awaitility.Awaitility.await("the refresh worker re-checks and waits again").atMost(Waits.LONG).pollInterval(java.time.Duration.ofMillis(2))
+                .until(() -> Waits.waitedCount(worker) > waits && Waits.isWaitingDirectlyIn(worker, RepaperDisplay.class, "workerLoop"));
         assertEquals(0, v.linesLatched(), "nothing drawn while off");
         d.setProperty("power", 1);
         display(d).awaitIdle();

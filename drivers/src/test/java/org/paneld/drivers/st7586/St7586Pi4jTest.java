@@ -1,11 +1,15 @@
 package org.paneld.drivers.st7586;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pi4j.context.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +21,8 @@ import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.spi.MockPi4jWire;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.testkit.Waits;
+import org.paneld.drivers.core.NoDeviceException;
 
 /** backend = "spi": the st7586 through Pi4J (its mock plugin): the bytes on the wire, and nothing after unplug. */
 class St7586Pi4jTest {
@@ -68,26 +74,44 @@ class St7586Pi4jTest {
         kit.add(bd);
         Binding b = kit.bind("lcd");
         Framebuffer fb = Framebuffer.allocate(178, 128, PixelFormat.XRGB8888);
-        java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
-        Thread[] yank = new Thread[1];
+        CountDownLatch unplugReturned = new CountDownLatch(1);
+        AtomicInteger callsAtUnplug = new AtomicInteger(-1);
+        b.device().addUnplugListener(d -> {
+            callsAtUnplug.set(wire.callCount());
+            unplugReturned.countDown();
+        });
+        CountDownLatch inWrite = new CountDownLatch(1), go = new CountDownLatch(1);
+        AtomicInteger writes = new AtomicInteger();
         wire.beforeWrite(() -> {
-            if (writes.incrementAndGet() == 5) { // inside the pixel data (7680 bytes in 1024-byte writes)
-                yank[0] = new Thread(b::yank, "yank");
-                yank[0].start();
-                org.awaitility.Awaitility.await().until(() -> b.device().isUnplugged());
+            if (writes.incrementAndGet() == 5) { // inside the pixel data (7680 bytes in 1024-byte writes): held on the wire
                 inWrite.countDown();
+                try {
+                    Waits.awaitLatch(go, "the test to let the held SPI write go");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         });
-        org.junit.jupiter.api.Assertions.assertThrows(org.paneld.drivers.core.NoDeviceException.class,
-                () -> b.device().flush(fb, fb.bounds()));
-        assertTrue(inWrite.getCount() == 0);
-        yank[0].join(5000);
-        int calls = wire.callCount();
+        Waits.Task<Void> flush = Waits.task("test-flush", () -> b.device().flush(fb, fb.bounds())).start();
+        Waits.awaitLatch(inWrite, "the flush's fifth SPI write");
+        Waits.Task<Void> yank = Waits.task("test-yank", b::yank).start();
+        try {
+            Waits.assertUnplugWaits(yank.thread(), b.device().guard(), unplugReturned, () -> wire.spiClosed() != 0,
+                    "surprise removal during a Pi4J write");
+            assertEquals(0, wire.spiClosed(), "the SPI device stays open while a write is on it");
+        } finally {
+            go.countDown();
+        }
+        Throwable failure = flush.failure();
+        assertInstanceOf(NoDeviceException.class, failure, "the flush ends at its next write with ENODEV: " + failure);
+        yank.get();
         assertTrue(b.device().guard().isDrained());
-        Thread.sleep(20);
-        assertEquals(calls, wire.callCount(), "no Pi4J call after unplug returned");
-        assertTrue(wire.calls().stream().noneMatch(c -> c.contains("FAILED")));
+        assertTrue(b.isUnbound());
+        List<String> after = new ArrayList<>(wire.calls().subList(callsAtUnplug.get(), wire.callCount()));
+        assertEquals(List.of("spi close"), after, "after unplug returned only the release (closing the SPI) touches Pi4J");
+        assertTrue(wire.calls().stream().noneMatch(c -> c.contains("FAILED") || c.startsWith("UNGUARDED")), wire.calls().toString());
+        assertInstanceOf(NoDeviceException.class, assertThrows(Exception.class, () -> b.device().flush(fb, fb.bounds())));
+        assertEquals(callsAtUnplug.get() + 1, wire.callCount(), "no Pi4J call after unplug");
     }
 
     @Test
@@ -105,11 +129,7 @@ class St7586Pi4jTest {
         assertEquals(List.of("2a 00 01 00 01", "2b 00 03 00 04", "2c"), log);
         b.yank();
         int calls = wire.callCount();
-        try {
-            b.device().flush(fb, fb.bounds());
-        } catch (org.paneld.drivers.core.NoDeviceException expected) {
-            // ENODEV
-        }
+        assertThrows(NoDeviceException.class, () -> b.device().flush(fb, fb.bounds()), "a flush after unplug is ENODEV");
         assertEquals(calls, wire.callCount(), "no Pi4J call after unplug");
         assertTrue(!wire.context().registry().exists("paneld.lcd.spi") && !wire.context().registry().exists("paneld.lcd.dc"),
                 "the Pi4J objects left the registry with the hardware scope");
