@@ -40,10 +40,22 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin());
         cmd.addAll(TEST_JVM);
+        cmd.addAll(leakDetection());
         cmd.add("-jar");
         cmd.add(jar("paneld.jar").toString());
         cmd.addAll(List.of(args));
         return startCommand(workDir, env, cmd);
+    }
+
+    /**
+     * The test run's Netty leak detection level ({@code io.netty.leakDetection.level}, paranoid
+     * under failsafe) passed on to a paneld started by {@link #start}; {@link #close()} then fails
+     * when paneld logged a "LEAK:". Not added by {@link #startCommand} (the soak runs with the
+     * service's own flags).
+     */
+    public static List<String> leakDetection() {
+        String level = System.getProperty("io.netty.leakDetection.level");
+        return level == null ? List.of() : List.of("-Dio.netty.leakDetection.level=" + level);
     }
 
     /** Starts any command line (e.g. behind systemd-socket-activate). */
@@ -126,6 +138,7 @@ public final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills paneld if still running; fails when its log reports a Netty leak ("LEAK:"). */
     @Override
     public void close() {
         if (process.isAlive()) {
@@ -135,6 +148,9 @@ public final class DaemonProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (indexOf(lines(), "LEAK:") >= 0) {
+            throw new AssertionError("paneld reported a Netty leak; log:\n" + logText());
         }
     }
 
