@@ -34,8 +34,12 @@ for entry in "${groups[@]}"; do
   selected "$group" || continue
   reports="target/pit-reports/$group"
   echo "bench/mutation: $group ($module: $classes) ..." >&2
-  mvn -B -q -pl "$module" org.pitest:pitest-maven:mutationCoverage \
-    -DtargetClasses="$classes" -DtargetTests="$tests" -DreportsDirectory="$reports" >&2
+  if ! mvn -B -q -pl "$module" org.pitest:pitest-maven:mutationCoverage \
+      -DtargetClasses="$classes" -DtargetTests="$tests" -DreportsDirectory="$reports" >&2; then
+    echo "bench/mutation: $group: PIT failed (see above)" >&2
+    summary="$summary $group=failed"
+    continue
+  fi
   xml="$root/$module/$reports/mutations.xml"
   # Score: detected / all (PIT marks KILLED, TIMED_OUT, MEMORY_ERROR, RUN_ERROR as detected='true').
   total=$(grep -o "<mutation " "$xml" | wc -l)
