@@ -48,14 +48,20 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     /**
-     * The test run's Netty leak detection level ({@code io.netty.leakDetection.level}, paranoid
-     * under failsafe) passed on to a paneld started by {@link #start}; {@link #close()} then fails
+     * The test run's Netty leak detection settings ({@code io.netty.leakDetection.level}, paranoid
+     * under failsafe, and {@code .acquireAndReleaseOnly}) passed on to a paneld started by {@link #start}; {@link #close()} then fails
      * when paneld logged a "LEAK:". Not added by {@link #startCommand} (the soak runs with the
      * service's own flags).
      */
     public static List<String> leakDetection() {
-        String level = System.getProperty("io.netty.leakDetection.level");
-        return level == null ? List.of() : List.of("-Dio.netty.leakDetection.level=" + level);
+        List<String> flags = new ArrayList<>();
+        for (String p : List.of("io.netty.leakDetection.level", "io.netty.leakDetection.acquireAndReleaseOnly")) {
+            String v = System.getProperty(p);
+            if (v != null) {
+                flags.add("-D" + p + "=" + v);
+            }
+        }
+        return flags;
     }
 
     /** Starts any command line (e.g. behind systemd-socket-activate). */
