@@ -41,10 +41,28 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin());
         cmd.addAll(TEST_JVM);
+        cmd.addAll(leakDetection());
         cmd.add("-jar");
         cmd.add(jar("paneld.jar").toString());
         cmd.addAll(List.of(args));
         return startCommand(workDir, env, cmd);
+    }
+
+    /**
+     * The test run's Netty leak detection settings ({@code io.netty.leakDetection.level}, paranoid
+     * under failsafe, and {@code .acquireAndReleaseOnly}) passed on to a paneld started by {@link #start}; {@link #close()} then fails
+     * when paneld logged a "LEAK:". Not added by {@link #startCommand} (the soak runs with the
+     * service's own flags).
+     */
+    public static List<String> leakDetection() {
+        List<String> flags = new ArrayList<>();
+        for (String p : List.of("io.netty.leakDetection.level", "io.netty.leakDetection.acquireAndReleaseOnly")) {
+            String v = System.getProperty(p);
+            if (v != null) {
+                flags.add("-D" + p + "=" + v);
+            }
+        }
+        return flags;
     }
 
     /** Starts any command line (e.g. behind systemd-socket-activate). */
@@ -127,6 +145,7 @@ public final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills paneld if still running; fails when its log reports a Netty leak ("LEAK:"). */
     @Override
     public void close() {
         if (process.isAlive()) {
@@ -136,6 +155,9 @@ public final class DaemonProcess implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (indexOf(lines(), "LEAK:") >= 0) {
+            throw new AssertionError("paneld reported a Netty leak; log:\n" + logText());
         }
     }
 
