@@ -158,17 +158,35 @@ public final class MemoryBudget implements InputBudget {
      * heap's old generation for an inline buffer, direct memory for a shared buffer's shadow)
      * with {@link #headroom} to spare, else why not. The budget does not count the daemon's own
      * memory (the panels' frames, which a 2048x2048 panel makes 16 MiB), so this is checked too,
-     * once more after a full GC (at most one a second) when the first look says no.
+     * once more after a full GC (at most one per 100 ms) when the first look says no.
      */
     public String roomFor(long bytes, boolean direct) {
         String why = lookRoom(bytes, direct);
-        if (why != null && System.nanoTime() - lastGc > 1_000_000_000L) {
+        if (why != null && System.nanoTime() - lastGc > GC_INTERVAL_NS) {
             lastGc = System.nanoTime();
             System.gc();
             why = lookRoom(bytes, direct);
+            // Direct memory comes back when the reference handler has run the freed buffers'
+            // cleaners, just after the GC. On JDK 24+ Netty cannot free a shadow at once (no
+            // sun.misc.Unsafe), so there the GC is what frees destroyed buffers' shadows: wait a
+            // little for it instead of refusing a buffer that fits.
+            for (long end = System.nanoTime() + CLEANER_WAIT_NS; direct && why != null && System.nanoTime() < end; ) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                why = lookRoom(bytes, direct);
+            }
         }
         return why;
     }
+
+    /** At most one full GC per this interval for {@link #roomFor}. */
+    private static final long GC_INTERVAL_NS = 100_000_000L;
+    /** How long {@link #roomFor} waits after a GC for cleaners to give direct memory back. */
+    private static final long CLEANER_WAIT_NS = 250_000_000L;
 
     private volatile long lastGc = System.nanoTime() - 2_000_000_000L;
 
