@@ -44,6 +44,14 @@ public interface Display {
         return true;
     }
 
+    /**
+     * The display's touch controller, when one is configured ({@code [panel.touch]}). No hardware
+     * access; the same object for the display's whole life. Default: none.
+     */
+    default java.util.Optional<TouchInput> touch() {
+        return java.util.Optional.empty();
+    }
+
     /** The driver's release: runs once at the last reference drop; must not touch hardware. */
     default void release() {
     }
