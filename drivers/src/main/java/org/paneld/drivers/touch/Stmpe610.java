@@ -35,8 +35,8 @@ final class Stmpe610 implements TouchChip {
     private final SpiArbiter arbiter;
     private final IrqLine irq;
     private final boolean backlight;
-    private final byte[] tx = new byte[5];
-    private final byte[] rx = new byte[5];
+    private final byte[] tx = new byte[2];
+    private final byte[] rx = new byte[2];
     private final int[] xs = new int[MAX_SAMPLES], ys = new int[MAX_SAMPLES], zs = new int[MAX_SAMPLES];
     private boolean have;
     private int lastX, lastY, lastZ;
@@ -147,13 +147,14 @@ final class Stmpe610 implements TouchChip {
         boolean down = arbiter.transaction(() -> {
             int size = readReg(FIFO_SIZE);
             for (int i = 0; i < size; i++) {
-                Arrays.fill(tx, (byte) 0);
-                tx[0] = (byte) (TSC_DATA_XYZ | 0x80);
-                spi.transfer(tx, rx, 5);
+                // byte by byte, as stmpe-spi.c and Adafruit's library read it: each read of the
+                // non-incrementing data port pops the next FIFO byte
+                int b0 = readReg(TSC_DATA_XYZ), b1 = readReg(TSC_DATA_XYZ), b2 = readReg(TSC_DATA_XYZ);
+                int b3 = readReg(TSC_DATA_XYZ);
                 int k = n[0] % MAX_SAMPLES; // keeps the newest when the FIFO held more
-                xs[k] = (rx[1] & 0xFF) << 4 | (rx[2] & 0xFF) >> 4;
-                ys[k] = (rx[2] & 0x0F) << 8 | rx[3] & 0xFF;
-                zs[k] = rx[4] & 0xFF;
+                xs[k] = b0 << 4 | b1 >> 4;
+                ys[k] = (b1 & 0x0F) << 8 | b2;
+                zs[k] = b3;
                 n[0]++;
             }
             int sta = readReg(FIFO_STA);

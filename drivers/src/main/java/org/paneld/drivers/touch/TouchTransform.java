@@ -114,7 +114,8 @@ public record TouchTransform(int nativeWidth, int nativeHeight, int rotation, bo
     /**
      * The calibration that takes each raw sample of {@code displayPoints} to its display
      * coordinates through this transform (what {@code panelctl calibrate} measures: crosshairs
-     * in display pixels). 3 points are solved exactly, more by least squares.
+     * in display pixels). 3 points are solved exactly, more by least squares; the result rounds to
+     * the nearest pixel (half a pixel is added to c and f, since the map floors).
      */
     public TouchCalibration fit(List<TouchCalibration.Point> displayPoints) {
         List<TouchCalibration.Point> inCalibrationSpace = new ArrayList<>();
@@ -122,6 +123,8 @@ public record TouchTransform(int nativeWidth, int nativeHeight, int rotation, bo
             int[] uv = fromDisplay(p.x(), p.y());
             inCalibrationSpace.add(new TouchCalibration.Point(p.rawX(), p.rawY(), uv[0], uv[1]));
         }
-        return TouchCalibration.fit(inCalibrationSpace);
+        TouchCalibration c = TouchCalibration.fit(inCalibrationSpace);
+        // the map floors (tslib's integer division): half a pixel added makes it round to the nearest pixel
+        return new TouchCalibration(c.a(), c.b(), c.c() + c.scale() / 2, c.d(), c.e(), c.f() + c.scale() / 2, c.scale());
     }
 }

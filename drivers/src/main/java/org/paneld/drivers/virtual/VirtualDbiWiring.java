@@ -63,6 +63,8 @@ public final class VirtualDbiWiring implements DbiWiring {
                 while (len > 0) {
                     int n = Math.min(len, maxTransfer);
                     guard.enter();
+                    VirtualSpiBus bus = panel.spiBus();
+                    bus.begin(name);
                     try {
                         if (option1) {
                             panel.writeOption1(buf, off, n, clockHz);
@@ -70,6 +72,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                             panel.write(dc[0], buf, off, n, clockHz);
                         }
                     } finally {
+                        bus.end(name);
                         guard.exit();
                     }
                     off += n;
@@ -85,6 +88,8 @@ public final class VirtualDbiWiring implements DbiWiring {
             @Override
             public void transfer(byte[] tx, byte[] rx, int len, int clockHz) throws IOException {
                 guard.enter();
+                VirtualSpiBus bus = panel.spiBus();
+                bus.begin(name);
                 try {
                     java.util.Arrays.fill(rx, 0, len, (byte) 0);
                     if (len > 1) {
@@ -92,6 +97,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                         System.arraycopy(answer, 0, rx, 1, Math.min(answer.length, len - 1));
                     }
                 } finally {
+                    bus.end(name);
                     guard.exit();
                 }
             }
