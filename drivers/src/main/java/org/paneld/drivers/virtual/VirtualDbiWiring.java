@@ -64,7 +64,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                     int n = Math.min(len, maxTransfer);
                     guard.enter();
                     VirtualSpiBus bus = panel.spiBus();
-                    bus.begin(name);
+                    bus.begin(name, n);
                     try {
                         if (option1) {
                             panel.writeOption1(buf, off, n, clockHz);
@@ -89,7 +89,7 @@ public final class VirtualDbiWiring implements DbiWiring {
             public void transfer(byte[] tx, byte[] rx, int len, int clockHz) throws IOException {
                 guard.enter();
                 VirtualSpiBus bus = panel.spiBus();
-                bus.begin(name);
+                bus.begin(name, len);
                 try {
                     java.util.Arrays.fill(rx, 0, len, (byte) 0);
                     if (len > 1) {

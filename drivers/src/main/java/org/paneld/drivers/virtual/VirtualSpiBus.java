@@ -20,8 +20,14 @@ public final class VirtualSpiBus {
         this.name = name;
     }
 
-    /** {@code chip} asserts its chip select for one transfer. */
-    public void begin(String chip) {
+    /** Transfers at least this long count as bulk (pixel chunks) for {@link #sandwiches()}. */
+    public static final int BULK = 1024;
+    private String bulkChip;      // chip whose last transfer was bulk, before others took the bus
+    private boolean othersSince;
+    private long sandwiches;
+
+    /** {@code chip} asserts its chip select for one transfer of {@code len} bytes. */
+    public void begin(String chip, int len) {
         if (!busy.compareAndSet(null, chip)) {
             synchronized (this) {
                 violations.add(name + ": " + chip + " started a transfer while " + busy.get()
@@ -30,7 +36,26 @@ public final class VirtualSpiBus {
         }
         synchronized (this) {
             transfers++;
+            if (chip.equals(bulkChip) && othersSince && len >= BULK) {
+                sandwiches++;
+            }
+            if (len >= BULK) {
+                bulkChip = chip;
+                othersSince = false;
+            } else if (!chip.equals(bulkChip)) {
+                othersSince = true;
+            } else {
+                bulkChip = null;
+            }
         }
+    }
+
+    /**
+     * How often another chip's transfers came between two bulk transfers (pixel chunks of at
+     * least {@value #BULK} bytes) of one chip: touch samples taken in the middle of a frame.
+     */
+    public synchronized long sandwiches() {
+        return sandwiches;
     }
 
     /** {@code chip} releases its chip select. */

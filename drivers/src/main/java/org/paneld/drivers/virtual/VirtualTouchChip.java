@@ -269,7 +269,7 @@ public abstract class VirtualTouchChip implements TouchWiring, TouchSimulator {
                     }
                     VirtualSpiBus b = bus();
                     if (b != null) {
-                        b.begin(chip);
+                        b.begin(chip, len);
                     }
                     try {
                         synchronized (VirtualTouchChip.this) {
