@@ -21,18 +21,18 @@ final class Ft6236 implements TouchChip {
     static final int TD_STATUS = 0x02, TH_GROUP = 0x80, CHIP_ID = 0xA3, G_MODE = 0xA4, VENDOR_ID = 0xA8;
     static final int THRESHOLD = 128;
     static final int PERIOD_MS = 4;
-    static final int POLL_MS = 20;
-    static final long IDLE_WAIT_NS = 250_000_000L;
 
     private final String name;
     private final I2cPort i2c;
     private final IrqLine irq;
+    private final Pacing pacing;
     private final byte[] buf = new byte[13];
 
     Ft6236(String name, I2cPort i2c, IrqLine irq) {
         this.name = name;
         this.i2c = i2c;
         this.irq = irq;
+        this.pacing = new Pacing(irq, PERIOD_MS);
     }
 
     @Override
@@ -74,18 +74,7 @@ final class Ft6236 implements TouchChip {
 
     @Override
     public boolean await(boolean touched) throws IOException, InterruptedException {
-        if (touched) {
-            Thread.sleep(PERIOD_MS);
-            return true;
-        }
-        if (irq == null) {
-            Thread.sleep(POLL_MS);
-            return true;
-        }
-        if (irq.isActive()) {
-            return true;
-        }
-        return irq.awaitActive(IDLE_WAIT_NS);
+        return pacing.await(touched);
     }
 
     @Override

@@ -28,12 +28,11 @@ final class Stmpe610 implements TouchChip {
     static final int GPIO2 = 0x04;
     static final int MAX_SAMPLES = 16;
     static final int PERIOD_MS = 3;
-    static final int POLL_MS = 20;
-    static final long IDLE_WAIT_NS = 250_000_000L;
 
     private final SpiPort spi;
     private final SpiArbiter arbiter;
     private final IrqLine irq;
+    private final Pacing pacing;
     private final boolean backlight;
     private final byte[] tx = new byte[2];
     private final byte[] rx = new byte[2];
@@ -45,6 +44,7 @@ final class Stmpe610 implements TouchChip {
         this.spi = spi;
         this.arbiter = arbiter;
         this.irq = irq;
+        this.pacing = new Pacing(irq, PERIOD_MS);
         this.backlight = backlight;
     }
 
@@ -127,18 +127,7 @@ final class Stmpe610 implements TouchChip {
 
     @Override
     public boolean await(boolean touched) throws IOException, InterruptedException {
-        if (touched) {
-            Thread.sleep(PERIOD_MS);
-            return true;
-        }
-        if (irq == null) {
-            Thread.sleep(POLL_MS);
-            return true;
-        }
-        if (irq.isActive()) {
-            return true;
-        }
-        return irq.awaitActive(IDLE_WAIT_NS);
+        return pacing.await(touched);
     }
 
     @Override

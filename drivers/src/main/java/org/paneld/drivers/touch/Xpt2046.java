@@ -14,24 +14,23 @@ import org.paneld.drivers.spi.SpiPort;
  * (x-plate {@value #X_PLATE_OHMS} Ω) decides whether the pen is down and gives the pressure;
  * pen-down and pen-up are debounced over {@value #DEBOUNCE} reads. Idle, the thread waits for
  * PENIRQ (active low); while touched it samples every {@value #PERIOD_MS} ms. Without a PENIRQ
- * line it polls every {@value #POLL_MS} ms. Lifetime: the hardware binding. Threads: the
+ * line it polls every {@value Pacing#POLL_MS} ms. Lifetime: the hardware binding. Threads: the
  * sampling thread.
  */
 final class Xpt2046 implements TouchChip {
     /** Control bytes: start | channel | 12-bit | differential | PD 00. */
     static final int CMD_X = 0xD0, CMD_Y = 0x90, CMD_Z1 = 0xB0, CMD_Z2 = 0xC0;
-    static final int SAMPLES = 5;
+    static final int SAMPLES = 7;
     static final int X_PLATE_OHMS = 400;
     /** Touch resistance above which the pen is taken as up (a light brush, or no contact). */
     static final int RT_MAX = 2000;
     static final int DEBOUNCE = 2;
     static final int PERIOD_MS = 3;
-    static final int POLL_MS = 20;
-    static final long IDLE_WAIT_NS = 250_000_000L;
 
     private final String name;
     private final SpiPort spi;
     private final IrqLine irq;
+    private final Pacing pacing;
     private final byte[] tx = new byte[4 * SAMPLES * 3];
     private final byte[] rx = new byte[tx.length];
     private final int[] v = new int[SAMPLES];
@@ -40,6 +39,7 @@ final class Xpt2046 implements TouchChip {
         this.name = name;
         this.spi = spi;
         this.irq = irq;
+        this.pacing = new Pacing(irq, PERIOD_MS);
         int[] cmds = {CMD_X, CMD_Y, CMD_Z1, CMD_Z2};
         for (int c = 0; c < 4; c++) {
             for (int s = 0; s < SAMPLES; s++) {
@@ -82,18 +82,7 @@ final class Xpt2046 implements TouchChip {
 
     @Override
     public boolean await(boolean touched) throws IOException, InterruptedException {
-        if (touched) {
-            Thread.sleep(PERIOD_MS);
-            return true;
-        }
-        if (irq == null) {
-            Thread.sleep(POLL_MS);
-            return true;
-        }
-        if (irq.isActive()) {
-            return true;
-        }
-        return irq.awaitActive(IDLE_WAIT_NS);
+        return pacing.await(touched);
     }
 
     @Override
@@ -123,6 +112,6 @@ final class Xpt2046 implements TouchChip {
             v[s] = ((rx[i + 1] & 0xFF) << 8 | rx[i + 2] & 0xFF) >> 3 & 0xFFF;
         }
         Arrays.sort(v);
-        return (v[1] + v[2] + v[3] + 1) / 3;
+        return (v[SAMPLES / 2 - 1] + v[SAMPLES / 2] + v[SAMPLES / 2 + 1] + 1) / 3;
     }
 }

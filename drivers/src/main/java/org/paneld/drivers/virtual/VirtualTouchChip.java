@@ -227,6 +227,20 @@ public abstract class VirtualTouchChip implements TouchWiring, TouchSimulator {
         throw new UnsupportedOperationException();
     }
 
+    /**
+     * One transfer on the chip's own SPI wire from outside the virtual wiring (a test's mock of
+     * another backend, e.g. Pi4J's MockSpi on chip select 1); the line is updated after it.
+     */
+    public void wire(byte[] tx, byte[] rx, int len, int clockHz) {
+        if (!hasSpi()) {
+            throw new UnsupportedOperationException("the virtual " + chip + " is not on SPI");
+        }
+        synchronized (this) {
+            spiTransfer(tx, rx, len, clockHz);
+        }
+        updateLine();
+    }
+
     /** Whether the chip has an SPI face. */
     protected boolean hasSpi() {
         return false;
