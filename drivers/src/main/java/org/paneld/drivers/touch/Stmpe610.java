@@ -89,8 +89,17 @@ final class Stmpe610 implements TouchChip {
                         + Integer.toHexString(id) + ", not 0x811 (wrong chip select, wiring or SPI mode?)");
             }
             writeReg(SYS_CTRL1, 0x02); // soft reset
+            return null;
+        });
+        try {
+            Thread.sleep(10); // Adafruit's library and stmpe.c wait after the soft reset; the bus is free meanwhile
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("stmpe610 init interrupted");
+        }
+        arbiter.transaction(() -> {
             writeReg(SYS_CTRL2, 0x00); // ADC, TSC, GPIO and temperature clocks on
-            writeReg(ADC_CTRL1, 0x60 | 0x08); // 80 clocks sample time, 12-bit
+            writeReg(ADC_CTRL1, 0x60 | 0x08); // sample time code 6 (as Adafruit), 12-bit
             writeReg(ADC_CTRL2, 0x02); // ADC clock 6.5 MHz
             writeReg(TSC_CFG, 0x80 | 0x20 | 0x04); // 4 samples averaged, 1 ms touch detect delay, 5 ms settling
             writeReg(TSC_FRACTION_Z, 0x06);

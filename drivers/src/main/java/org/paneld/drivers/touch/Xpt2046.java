@@ -12,7 +12,7 @@ import org.paneld.drivers.spi.SpiPort;
  * the chip powers down between conversions with PENIRQ enabled. Per channel the median three of
  * the samples are averaged (the chip's noise and its outliers); the touch resistance from Z1/Z2
  * (x-plate {@value #X_PLATE_OHMS} Ω) decides whether the pen is down and gives the pressure;
- * pen-down and pen-up are debounced over {@value #DEBOUNCE} reads. Idle, the thread waits for
+ * pen-up is debounced over {@value #DEBOUNCE} reads, pen-down too when there is no PENIRQ line. Idle, the thread waits for
  * PENIRQ (active low); while touched it samples every {@value #PERIOD_MS} ms. Without a PENIRQ
  * line it polls every {@value Pacing#POLL_MS} ms. Lifetime: the hardware binding. Threads: the
  * sampling thread.
@@ -63,9 +63,14 @@ final class Xpt2046 implements TouchChip {
         return 4095;
     }
 
+    /**
+     * With PENIRQ wired, one read decides (the line says the plates touch, the seven-sample median
+     * and the touch resistance say where and how firmly): the DOWN comes without a sampling
+     * period's delay. Polled without the line, two reads in a row must agree.
+     */
     @Override
     public int downDebounce() {
-        return DEBOUNCE;
+        return irq != null ? 1 : DEBOUNCE;
     }
 
     @Override

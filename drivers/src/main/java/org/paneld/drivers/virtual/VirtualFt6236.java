@@ -47,7 +47,7 @@ public final class VirtualFt6236 extends VirtualTouchChip {
         return true;
     }
 
-    /** A second finger at display (x, y) of the rotation-0 picture ... given in picture coordinates at rotation 0. */
+    /** A second finger at ({@code px}, {@code py}) of the rotation-0 picture (the simulator has one finger). */
     public void pressSecond(int px, int py) {
         synchronized (this) {
             if (px < 0 || py < 0 || px >= viewWidth() || py >= viewHeight()) {
