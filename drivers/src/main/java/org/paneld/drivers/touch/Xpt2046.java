@@ -12,10 +12,10 @@ import org.paneld.drivers.spi.SpiPort;
  * the chip powers down between conversions with PENIRQ enabled. Per channel the median three of
  * the samples are averaged (the chip's noise and its outliers); the touch resistance from Z1/Z2
  * (x-plate {@value #X_PLATE_OHMS} Ω) decides whether the pen is down and gives the pressure;
- * pen-up is debounced over {@value #DEBOUNCE} reads, pen-down too when there is no PENIRQ line. Idle, the thread waits for
- * PENIRQ (active low); while touched it samples every {@value #PERIOD_MS} ms. Without a PENIRQ
- * line it polls every {@value Pacing#POLL_MS} ms. Lifetime: the hardware binding. Threads: the
- * sampling thread.
+ * pen-up is debounced over {@value #DEBOUNCE} reads, pen-down too when there is no PENIRQ line.
+ * Idle, the thread waits for PENIRQ (active low); while touched it samples every
+ * {@value #PERIOD_MS} ms. Without a PENIRQ line it polls every {@value Pacing#POLL_MS} ms.
+ * Lifetime: the hardware binding. Threads: the sampling thread.
  */
 final class Xpt2046 implements TouchChip {
     /** Control bytes: start | channel | 12-bit | differential | PD 00. */
