@@ -44,6 +44,7 @@ public final class TouchSampleBenchmark {
         TouchSimulator sim = input.simulator().orElseThrow();
         LinkedBlockingQueue<long[]> events = new LinkedBlockingQueue<>();
         input.addListener(e -> events.add(new long[] {e.kind().ordinal(), System.nanoTime()}));
+        taps(sim, events, 40); // warm-up (JIT), not counted
         double[] idle = taps(sim, events, TAPS / 2);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger frames = new AtomicInteger();
