@@ -96,16 +96,18 @@ class TouchControllersTest {
         chip.assertNoViolations();
     }
 
-    @ParameterizedTest(name = "two fingers at {0}")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 90})
-    void ft6236ReportsTwoContacts(int rotation) throws Exception {
-        kit.addVirtual("lcd0", "mi0283qt", "rotation", rotation, "touch.driver", "ft6236", "touch.irq_gpio", 24)
+    @ParameterizedTest(name = "two fingers on the {0} at {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"ft6236, 0", "ft6236, 90", "ft6206, 270"})
+    void ft62x6ReportsTwoContacts(String driver, int rotation) throws Exception {
+        kit.addVirtual("lcd0", "mi0283qt", "rotation", rotation, "touch.driver", driver, "touch.irq_gpio", 24)
                 .attach(Sleeper.class, us -> { });
         kit.bind("lcd0");
         Device dev = kit.device("lcd0");
         org.paneld.drivers.virtual.VirtualFt6236 chip = (org.paneld.drivers.virtual.VirtualFt6236)
                 kit.hardware("lcd0", VirtualDbiPanel.class).touch().orElseThrow();
+        assertEquals(driver.equals("ft6206") ? 0x06 : 0x36, chip.chipId());
         TouchInput input = dev.display().touch().orElseThrow();
+        assertEquals(driver, input.driver());
         assertEquals(2, input.maxContacts());
         TouchRig rig = new TouchRig(input, null);
         input.simulator().orElseThrow().press(10, 10);
