@@ -15,9 +15,11 @@ import java.util.Arrays;
 /**
  * The floors of the drivers module (DESIGN.md; issue 11), as rules over the compiled main classes:
  * {@code pixel} knows nothing of ours, {@code display} only {@code pixel}, {@code core} only
- * {@code pixel}/{@code display}; the buses ({@code spi}, {@code usb}) only those three; the chip
- * drivers only buses and the floors below, never an emulator or another chip driver; the
- * emulators ({@code virtual}) never a chip driver; nothing here knows {@code protocol} or
+ * {@code pixel}/{@code display}; the buses ({@code spi}, {@code usb}) only those three, the input
+ * buses ({@code input}: I2C, touch wiring) those and {@code spi}; the chip drivers only buses and
+ * the floors below, never an emulator or another chip driver — except that a panel driver
+ * ({@code mipidbi}) opens the touch controller on its board ({@code touch}); the emulators
+ * ({@code virtual}) never a chip driver; nothing here knows {@code protocol} or
  * {@code daemon}. A violation fails {@code mvn verify} naming the class, the dependency and the
  * line. Drivers and emulators meet only through {@code core.VirtualHardwareRegistry}.
  */
