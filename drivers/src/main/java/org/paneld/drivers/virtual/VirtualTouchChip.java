@@ -241,6 +241,28 @@ public abstract class VirtualTouchChip implements TouchWiring, TouchSimulator {
         updateLine();
     }
 
+    /** A register read on the chip's own I2C wire from outside the virtual wiring (a test's Pi4J mock). */
+    public void registerRead(int register, byte[] buf, int off, int len) {
+        if (!hasI2c()) {
+            throw new UnsupportedOperationException("the virtual " + chip + " is not on I2C");
+        }
+        synchronized (this) {
+            i2cRead(register, buf, off, len);
+        }
+        updateLine();
+    }
+
+    /** A register write on the chip's own I2C wire from outside the virtual wiring. */
+    public void registerWrite(int register, int value) {
+        if (!hasI2c()) {
+            throw new UnsupportedOperationException("the virtual " + chip + " is not on I2C");
+        }
+        synchronized (this) {
+            i2cWrite(register, value);
+        }
+        updateLine();
+    }
+
     /** Whether the chip has an SPI face. */
     protected boolean hasSpi() {
         return false;

@@ -115,10 +115,16 @@ public final class MockPi4jWire {
     }
 
     public MockPi4jWire(Target target) {
+        this(target, new com.pi4j.provider.Provider[0]);
+    }
+
+    /** With further providers in the context (a test's I2C provider wired to an emulator). */
+    public MockPi4jWire(Target target, com.pi4j.provider.Provider... extra) {
         this.target = target;
         this.context = Pi4J.newContextBuilder().noAutoDetect()
                 .add(new WiredSpiProvider(), new WiredOutputProvider(), MockDigitalInputProvider.newInstance(),
                         new WiredPwmProvider())
+                .add(extra)
                 .build();
     }
 

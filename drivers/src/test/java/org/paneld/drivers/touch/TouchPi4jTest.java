@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import com.pi4j.plugin.mock.provider.i2c.MockI2C;
+import com.pi4j.plugin.mock.provider.i2c.MockI2CProviderImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import org.paneld.drivers.spi.Pi4jHardware;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
+import org.paneld.drivers.virtual.VirtualFt6236;
 import org.paneld.drivers.virtual.VirtualXpt2046;
 
 /**
@@ -34,7 +37,9 @@ import org.paneld.drivers.virtual.VirtualXpt2046;
  * (mock plugin) with the pull-up, edges through Pi4J's listener; Pi4J's MockSpi on CE1 is wired
  * to the XPT2046 emulator and the mock input follows its PENIRQ. Taps arrive where the finger
  * is, frames still arrive intact, every Pi4J call runs inside the device's guard, and unbind
- * takes the Pi4J objects out of the registry so a rebind opens them again.
+ * takes the Pi4J objects out of the registry so a rebind opens them again. And the PiTFT
+ * capacitive's FT6236 through Pi4J's I2C (a mock I2C device answering from the FT6236 emulator's
+ * registers) on /dev/i2c-1 at 0x38.
  */
 class TouchPi4jTest {
     @RegisterExtension
@@ -154,5 +159,98 @@ class TouchPi4jTest {
         }
         chip.assertNoViolations();
         panel.assertNoViolations();
+    }
+
+    @Test
+    void thePitftCapacitiveFt6236OnI2c1() throws Exception {
+        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualFt6236 chip = new VirtualFt6236(0x36, 320, 240, 1, 9);
+        int[] opened = {-1, -1};
+        MockI2CProviderImpl i2cProvider = new MockI2CProviderImpl() {
+            @Override
+            public com.pi4j.io.i2c.I2C create(com.pi4j.io.i2c.I2CConfig config) {
+                opened[0] = config.bus();
+                opened[1] = config.device();
+                MockI2C i2c = new MockI2C(this, config) {
+                    @Override
+                    public int readRegister(int register, byte[] buffer, int offset, int length) {
+                        chip.registerRead(register, buffer, offset, length);
+                        return length;
+                    }
+
+                    @Override
+                    public int writeRegister(int register, byte b) {
+                        chip.registerWrite(register, b & 0xFF);
+                        return 1;
+                    }
+                };
+                this.context.registry().add(i2c);
+                return i2c;
+            }
+        };
+        wire = new MockPi4jWire(new MockPi4jWire.Target() {
+            @Override
+            public void write(boolean dcHigh, byte[] bytes) {
+                panel.write(dcHigh, bytes, 0, bytes.length);
+            }
+
+            @Override
+            public void writeOption1(byte[] packed) {
+                panel.writeOption1(packed, 0, packed.length);
+            }
+
+            @Override
+            public void reset(boolean high) {
+                panel.setReset(!high);
+            }
+
+            @Override
+            public void backlight(int percent) {
+                panel.setBacklight(percent);
+            }
+
+            @Override
+            public byte[] read(int cmd, int len) {
+                return panel.read(cmd, len);
+            }
+        }, i2cProvider);
+        Context ctx = wire.context();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("driver", "mi0283qt");
+        m.put("dc_gpio", 25);
+        m.put("touch.driver", "ft6236");
+        m.put("touch.irq_gpio", 24);
+        BusDevice bd = new BusDevice("lcd0", "mi0283qt", new DeviceConfig("test pitft capacitive", m));
+        bd.attach(Context.class, ctx);
+        Path bufsiz = tmp.resolve("bufsiz");
+        Files.writeString(bufsiz, "4096\n");
+        bd.attach(Pi4jHardware.SpidevBufsiz.class, new Pi4jHardware.SpidevBufsiz(bufsiz));
+        bd.attach(Sleeper.class, us -> panel.elapse(us * 1000));
+        kit.add(bd);
+        kit.bind("lcd0");
+        assertArrayEquals(new int[] {1, 0x38}, opened, "/dev/i2c-1, address 0x38 by default");
+        MockDigitalInput irq = (MockDigitalInput) ctx.registry().get("paneld.lcd0.touch-irq");
+        Runnable mirror = () -> irq.mockState(chip.lineActive() ? DigitalState.LOW : DigitalState.HIGH);
+        mirror.run();
+        TouchInput input = kit.device("lcd0").display().touch().orElseThrow();
+        TouchRig rig = new TouchRig(input, new TouchRig.Finger() {
+            @Override
+            public void press(int x, int y) {
+                chip.press(x, y);
+                mirror.run();
+            }
+
+            @Override
+            public void lift() {
+                chip.release();
+                mirror.run();
+            }
+        });
+        rig.calibrate(new int[][] {{30, 30}, {290, 120}, {160, 210}});
+        rig.tap(100, 200);
+        rig.swipe(300, 10, 10, 230, 4);
+        kit.bus().unbind("lcd0");
+        assertFalse(ctx.registry().exists("paneld.lcd0.touch-i2c"), "the I2C device left Pi4J's registry");
+        chip.assertNoViolations();
     }
 }
