@@ -333,15 +333,10 @@ public final class PaneldClient implements AutoCloseable {
 
     /** Replaces the display's touch calibration {@code [a, b, c, d, e, f, scale]} at once (admin). */
     public void calibrate(String device, long[] calibration) throws PaneldException {
-        List<Long> v = new java.util.ArrayList<>();
-        for (long x : calibration) {
-            v.add(x);
+        if (calibration.length != 7) {
+            throw new PaneldException(ErrorCode.EINVAL, "a calibration has 7 numbers, got " + calibration.length);
         }
-        PaneldException bad = v.size() == 7 ? null : new PaneldException(ErrorCode.EINVAL, "a calibration has 7 numbers, got " + v.size());
-        if (bad != null) {
-            throw bad;
-        }
-        await(request(new AdminCalibrate(device, v)));
+        await(request(new AdminCalibrate(device, java.util.Arrays.stream(calibration).boxed().toList())));
     }
 
     // ---------------------------------------------------------------- shared buffers
