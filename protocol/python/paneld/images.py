@@ -24,7 +24,7 @@ def require_pillow(what: str):
 def is_image(obj: Any) -> bool:
     """True for a Pillow image (without importing Pillow when the caller did not)."""
     mod = sys.modules.get("PIL.Image")
-    return mod is not None and isinstance(obj, mod.Image)
+    return mod is not None and isinstance(obj, getattr(mod, "Image", ()))
 
 
 def format_code(fmt: str) -> int:
@@ -95,7 +95,7 @@ def as_bytes(data: Any, size: int, fmt: str, width: int, height: int) -> memoryv
         view = memoryview(data)
     except TypeError:
         raise TypeError("expected a Pillow image, bytes or a memoryview of %s pixels, got %s%s"
-                        % (fmt, type(data).__name__, "" if "PIL.Image" in sys.modules else "; " + PILLOW_HINT)) from None
+                        % (fmt, type(data).__name__, "" if sys.modules.get("PIL.Image") is not None else "; " + PILLOW_HINT)) from None
     if view.ndim != 1 or view.format != "B":
         view = view.cast("B")
     if len(view) != size:
