@@ -33,6 +33,8 @@ class Paneld:
 
     def __init__(self) -> None:
         jar = os.environ.get("PANELD_JAR") or os.path.join(REPO, "daemon", "target", "paneld.jar")
+        if os.environ.get("PANELD_JAR") and not os.path.isfile(jar):
+            raise AssertionError("PANELD_JAR=%s: no such file" % jar)
         if not os.path.isfile(jar):
             raise unittest.SkipTest("no paneld jar at %s: build it (mvn -B -q package -DskipTests) or set PANELD_JAR" % jar)
         java = os.environ.get("PANELD_JAVA") or shutil.which("java")
