@@ -127,11 +127,13 @@ class Buffer:
         self._closed = True
         self.display._buffers.discard(self)
         client = self.display.client
-        if not client.closed and not self.display.closed:
-            if self._pending_flip is not None:
-                client._flips.pop(self._pending_flip, None)
-            client._call(_wire.DESTROY_BUFFER, struct.pack("<II", self.display.session, self.handle))
-        self._unmap()
+        try:
+            if not client.closed and not self.display.closed:
+                if self._pending_flip is not None:
+                    client._flips.pop(self._pending_flip, None)
+                client._call(_wire.DESTROY_BUFFER, struct.pack("<II", self.display.session, self.handle))
+        finally:
+            self._unmap()
 
     def _unmap(self) -> None:
         self._closed = True
@@ -384,9 +386,11 @@ class Display:
         if self.closed:
             return
         client = self.client
-        if not client.closed:
-            client._call(_wire.CLOSE, struct.pack("<I", self.session))
-        self._forget()
+        try:
+            if not client.closed:
+                client._call(_wire.CLOSE, struct.pack("<I", self.session))
+        finally:
+            self._forget()
 
     def _forget(self) -> None:
         self.closed = True
