@@ -64,11 +64,11 @@ def main() -> int:
     ap.add_argument("--seconds", type=int, default=0, help="stop after N seconds (default: never)")
     a = ap.parse_args()
     with paneld.connect(a.socket) as client:
-        left = a.seconds
+        left = a.seconds  # an unplug starts the count again
         while True:
             try:
                 with client.open(a.device) as display:
-                    ticks = run(display, left)
+                    run(display, left)
                     return 0
             except paneld.UnpluggedError:
                 print("clock: %s is gone, waiting for it to come back" % a.device, flush=True)

@@ -5,7 +5,7 @@ Internal module: stateless helpers used by :mod:`paneld.client`. All integers li
 from __future__ import annotations
 
 import struct
-from typing import List, Tuple
+from typing import Any, List, Tuple
 
 MAGIC = 0x444C4E50  # 'P' 'N' 'L' 'D'
 VERSION = 1
@@ -117,7 +117,7 @@ class Reader:
         self.data = data
         self.pos = 0
 
-    def take(self, fmt: str) -> Tuple:
+    def take(self, fmt: str) -> Tuple[Any, ...]:
         s = struct.calcsize(fmt)
         if self.pos + s > len(self.data):
             raise ValueError("payload ends at byte %d, %d more wanted" % (len(self.data), self.pos + s - len(self.data)))
@@ -126,16 +126,16 @@ class Reader:
         return out
 
     def u16(self) -> int:
-        return self.take("<H")[0]
+        return int(self.take("<H")[0])
 
     def u32(self) -> int:
-        return self.take("<I")[0]
+        return int(self.take("<I")[0])
 
     def u64(self) -> int:
-        return self.take("<Q")[0]
+        return int(self.take("<Q")[0])
 
     def i64(self) -> int:
-        return self.take("<q")[0]
+        return int(self.take("<q")[0])
 
     def str(self) -> str:
         n = self.u16()

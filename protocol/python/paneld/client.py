@@ -14,8 +14,8 @@ import socket
 import struct
 import time
 from dataclasses import dataclass, field
-from typing import (TYPE_CHECKING, Callable, Deque, Dict, Iterator, List, Optional, Tuple,
-                    Union)
+from typing import (TYPE_CHECKING, Any, Callable, Deque, Dict, Iterator, List, Mapping, NoReturn,
+                    Optional, Tuple, Union)
 
 from . import _wire
 from .errors import PaneldError, ProtocolError, from_error
@@ -28,12 +28,13 @@ DEFAULT_TIMEOUT = 10.0
 EVENT_QUEUE_LIMIT = 1024  # events kept for events() when nobody reads them: the oldest go first
 
 
-def default_socket(env: Optional[Dict[str, str]] = None) -> str:
+def default_socket(env: Optional[Mapping[str, str]] = None) -> str:
     """The socket ``connect()`` uses when none is named, resolved like ``panelctl``'s:
     ``$PANELD_SOCKET`` when set; ``/run/paneld/paneld.sock`` when it exists; else the per-user
     path (``$XDG_RUNTIME_DIR/paneld.sock``, or ``/tmp/paneld-$USER/paneld.sock``) when it exists;
     else the path a daemon started now would use (so that the error names it)."""
-    env = os.environ if env is None else env
+    if env is None:
+        env = os.environ
     explicit = env.get("PANELD_SOCKET")
     if explicit:
         return explicit
@@ -47,7 +48,7 @@ def default_socket(env: Optional[Dict[str, str]] = None) -> str:
     return SYSTEM_SOCKET if usable else user
 
 
-def _per_user_socket(env) -> str:
+def _per_user_socket(env: Mapping[str, str]) -> str:
     xdg = env.get("XDG_RUNTIME_DIR")
     if xdg and os.path.isdir(xdg):
         return os.path.join(xdg, "paneld.sock")
@@ -123,7 +124,7 @@ class Snapshot:
         b, g, r = self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]
         return r, g, b
 
-    def to_image(self):
+    def to_image(self) -> Any:
         """A Pillow ``RGB`` image of the snapshot (needs Pillow)."""
         from .images import require_pillow
         Image = require_pillow("Snapshot.to_image()")
@@ -192,7 +193,7 @@ class Client:
     def __enter__(self) -> "Client":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -546,11 +547,11 @@ class Client:
         if self._closed:
             raise ProtocolError("this paneld client is closed")
 
-    def _fail(self, message: str):
+    def _fail(self, message: str) -> NoReturn:
         self.close()
         raise ProtocolError(message)
 
-    def _fail_with_reason(self, message: str):
+    def _fail_with_reason(self, message: str) -> NoReturn:
         try:
             self._sock.settimeout(0.5)
             while True:
@@ -588,7 +589,7 @@ def _parse_info(payload: bytes) -> DeviceInfo:
                       update_class=update_class, formats=formats, properties=props)
 
 
-def connect(path: Optional[str] = None, tcp: Union[str, Tuple[str, int], None] = None,
+def connect(path: Union[str, "os.PathLike[str]", None] = None, tcp: Union[str, Tuple[str, int], None] = None,
             timeout: Optional[float] = DEFAULT_TIMEOUT, client_name: str = "paneld-python") -> Client:
     """Connects to paneld and says HELLO.
 
@@ -612,7 +613,7 @@ def connect(path: Optional[str] = None, tcp: Union[str, Tuple[str, int], None] =
         except OSError as e:
             raise ConnectionError("cannot connect to paneld at tcp %s: %s" % (address, e)) from e
     else:
-        address = path if path is not None else default_socket()
+        address = os.fspath(path) if path is not None else default_socket()
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
         try:

@@ -46,14 +46,14 @@ class Buffer:
     def __enter__(self) -> "Buffer":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
         return "<paneld.Buffer %d of %s %dx%d %s %s>" % (self.handle, self.display.name, self.width, self.height,
                                                          self.format, "shared" if self.shared else "inline")
 
-    def array(self):
+    def array(self) -> Any:
         """A numpy view of ``memory`` shaped (height, width): dtype ``<u4`` (0x00RRGGBB) for
         XRGB8888, ``<u2`` for RGB565. Writes go straight into the buffer. Needs numpy."""
         try:
@@ -233,7 +233,7 @@ class Display:
     def __enter__(self) -> "Display":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
@@ -286,7 +286,7 @@ class Display:
         if share:
             if not flags & _wire.FD_FOLLOWS:
                 raise PaneldError(71, "CREATE_BUFFER reply without FD_FOLLOWS for a shared buffer", "CREATE_BUFFER")
-            mapping = client._receive_fd(handle, size)
+            mapping: Any = client._receive_fd(handle, size)
         else:
             mapping = bytearray(size)
         b = Buffer(self, handle, fmt, stride, size, share, mapping)

@@ -1,7 +1,7 @@
 """Exceptions raised by the paneld client."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional, Tuple
 
 from . import _wire
 
@@ -24,7 +24,7 @@ class PaneldError(OSError):
         prefix = self.request + ": " if self.request else ""
         return "%s%s: %s" % (prefix, self.name, self.message)
 
-    def __reduce__(self):  # keep pickling (multiprocessing) working with the extra argument
+    def __reduce__(self) -> Tuple[Any, ...]:  # keep pickling (multiprocessing) working with the extra argument
         return (self.__class__, (self.errno, self.message, self.request))
 
 

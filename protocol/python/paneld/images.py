@@ -12,7 +12,7 @@ PILLOW_HINT = ("Pillow is not installed (pip install pillow, or apt install pyth
                "without it, pass bytes or a memoryview of XRGB8888 or RGB565 pixels")
 
 
-def require_pillow(what: str):
+def require_pillow(what: str) -> Any:
     """``PIL.Image``, or ImportError saying that ``what`` needs Pillow."""
     try:
         from PIL import Image
@@ -49,7 +49,7 @@ def fit_box(sw: int, sh: int, width: int, height: int) -> Tuple[int, int, int, i
     return (width - w) // 2, (height - h) // 2, w, h
 
 
-def to_rgb(img: Any, width: int, height: int, fit: bool = True):
+def to_rgb(img: Any, width: int, height: int, fit: bool = True) -> Any:
     """``img`` (any mode) as an ``RGB`` image of exactly ``width x height``: transparency is
     laid over black; with ``fit`` another size is scaled to fit, centred and letterboxed in
     black (an image of the exact size is taken pixel for pixel); without, a ValueError names
@@ -79,13 +79,13 @@ def encode(rgb: Any, fmt: str) -> bytes:
     (little-endian u16 ``RRRRRGGGGGGBBBBB``)."""
     code = format_code(fmt)
     if code == _wire.XRGB8888:
-        return rgb.tobytes("raw", "BGRX")
+        return bytes(rgb.tobytes("raw", "BGRX"))
     Image = require_pillow("RGB565 encoding")
     from PIL import ImageChops
     r, g, b = rgb.split()
     low = ImageChops.add(g.point(lambda v: (v << 3) & 0xE0), b.point(lambda v: v >> 3))
     high = ImageChops.add(r.point(lambda v: v & 0xF8), g.point(lambda v: v >> 5))
-    return Image.merge("LA", (low, high)).tobytes()
+    return bytes(Image.merge("LA", (low, high)).tobytes())
 
 
 def as_bytes(data: Any, size: int, fmt: str, width: int, height: int) -> memoryview:
