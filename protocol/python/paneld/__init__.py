@@ -7,7 +7,8 @@ protocol is specified in PROTOCOL.md of the paneld repository.
     with paneld.connect() as client, client.open("lcd0") as display:
         display.show(image)            # a Pillow image, or bytes of XRGB8888/RGB565
 """
-from .client import (Client, DeviceInfo, Event, Limits, Property, Snapshot, connect, default_socket)
+from .client import Client, connect
+from .model import DeviceInfo, Event, Limits, Property, Snapshot, default_socket
 from .display import Buffer, Display, StreamStats
 from .errors import PaneldError, ProtocolError, UnpluggedError
 

@@ -14,7 +14,8 @@ from . import _wire, images
 from .errors import PaneldError, from_error
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .client import Client, DeviceInfo
+    from .client import Client
+    from .model import DeviceInfo
 
 Rect = Tuple[int, int, int, int]
 WRITE_CHUNK = 1 << 20  # bytes of pixels per WRITE frame at most (under max_frame)
@@ -242,7 +243,7 @@ class Display:
 
     def info(self) -> "DeviceInfo":
         """DEVICE_INFO of this session's device (ENODEV after unplug)."""
-        from .client import _parse_info
+        from .model import _parse_info
         self._check()
         return _parse_info(self.client._call(_wire.DEVICE_INFO, struct.pack("<I", self.session) + _wire.pack_str("")))
 
