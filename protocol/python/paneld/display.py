@@ -81,7 +81,8 @@ class Buffer:
         """Makes this buffer the scanout buffer: the whole buffer goes to the display. With
         ``wait`` returns when FLIP_COMPLETE came (raising its error); without, returns the flip's
         id at once (see :meth:`wait_flip`, :meth:`flip_done`). One flip per session may be
-        pending (EBUSY)."""
+        pending (EBUSY). ``timeout``: seconds to wait; the default (-1) is the client's timeout,
+        None waits forever."""
         self._check()
         client = self.display.client
         ids = self._send_writes([(0, 0, self.width, self.height)])
@@ -111,8 +112,8 @@ class Buffer:
         return True
 
     def wait_flip(self, timeout: Optional[float] = -1.0) -> None:
-        """Waits for the pending flip's FLIP_COMPLETE (default: the client's timeout) and raises
-        its error, if any."""
+        """Waits for the pending flip's FLIP_COMPLETE (``timeout`` seconds; -1, the default: the
+        client's timeout; None: forever) and raises its error, if any."""
         fid = self._pending_flip
         if fid is None:
             return
