@@ -148,7 +148,6 @@ class TouchDeliveryTest {
             assertEquals(List.of(Message.TOUCH_DOWN, Message.TOUCH_MOVE, Message.TOUCH_UP), a.stream().map(Touch::kind).toList(),
                     "the contact is finished where it began: " + kinds(a));
             List<Message> b = exchange(next, new ListDevices());
-            assertTrue(b.contains(new Ownership(s2, true)), b.toString());
             assertEquals(List.of(), b.stream().filter(m -> m instanceof Touch).toList(), "no MOVE or UP without its DOWN");
 
             ok(admin, new AdminTouch("tp0", Message.TOUCH_PRESS, 5, 6));
@@ -165,15 +164,20 @@ class TouchDeliveryTest {
             ok(owner, new Subscribe(Message.SUB_TOUCH));
             ok(admin, new AdminTouch("tp0", Message.TOUCH_PRESS, 7, 8));
             ok(admin, new AdminDevice(Message.ADMIN_UNPLUG, "tp0"));
-            List<Message> seen = exchange(owner, new SetProperty(s, "backlight", 10));
-            assertEquals(List.of(Message.TOUCH_DOWN), seen.stream().filter(m -> m instanceof Touch).map(m -> ((Touch) m).kind()).toList());
-            int unplugged = seen.indexOf(new Unplugged(s, "tp0"));
-            assertTrue(unplugged > 0, "UNPLUGGED after the DOWN: " + seen);
-            Message.Error e = (Message.Error) seen.get(seen.size() - 1);
-            assertEquals(ErrorCode.ENODEV, e.code());
-            // the finger lifts after unplug: nothing reaches the session, and the device is not bound any more
+            List<Message> seen = new ArrayList<>();
+            while (!seen.contains(new Unplugged(s, "tp0"))) { // the event may come after the admin's reply
+                seen.add(owner.read().message());
+            }
+            assertEquals(List.of(new Unplugged(s, "tp0")), seen.subList(seen.size() - 1, seen.size()));
+            assertEquals(List.of(Message.TOUCH_DOWN), seen.stream().filter(m -> m instanceof Touch).map(m -> ((Touch) m).kind()).toList(),
+                    "the DOWN, then UNPLUGGED: " + seen);
+            List<Message> after = exchange(owner, new SetProperty(s, "backlight", 10));
+            assertEquals(1, after.size(), "nothing but the answer: " + after);
+            assertEquals(ErrorCode.ENODEV, ((Message.Error) after.get(0)).code());
+            // the finger lifts after unplug (the device may still be on its way out, or gone: Ok or ENOENT): no UP
             List<Message> lift = exchange(admin, new AdminTouch("tp0", Message.TOUCH_RELEASE, 0, 0));
-            assertEquals(ErrorCode.ENOENT, ((Message.Error) lift.get(lift.size() - 1)).code());
+            Message answer = lift.get(lift.size() - 1);
+            assertTrue(answer.equals(new Ok(Message.ADMIN_TOUCH)) || ((Message.Error) answer).code() == ErrorCode.ENOENT, answer.toString());
             assertEquals(List.of(), touches(owner));
             ok(owner, new Close(s));
         }
