@@ -86,6 +86,8 @@ class CalibrateTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Calibrate.fit(targets, row));
         assertTrue(e.getMessage().contains("on one line"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Calibrate.targets(64, 48, 4));
+        assertEquals(2, PanelCtl.run("--socket", "/nonexistent/paneld.sock", "calibrate", "lcd0", "--points", "4"),
+                "a bad --points is a usage error, found before connecting");
     }
 
     @Test
