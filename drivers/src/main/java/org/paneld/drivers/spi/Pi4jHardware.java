@@ -329,6 +329,34 @@ public final class Pi4jHardware {
         return new Pi4jGpioInput(device.guard(), in, what);
     }
 
+    /**
+     * Opens BCM line {@code bcm} as a time-stamped input for a controller's TE output: a Pi4J
+     * listener (gpiod edge events on a Pi; the mock plugin's {@code mockState} in tests) stamps
+     * each edge with {@link System#nanoTime()}.
+     */
+    public EdgeInput openEdgeInput(String role, int bcm) throws Exception {
+        String what = "gpio " + bcm + " (" + role + ")";
+        String id = idPrefix + role;
+        DigitalInput in;
+        try {
+            DigitalInputConfig config = DigitalInput.newConfigBuilder(context)
+                    .id(id)
+                    .name(device.name() + " " + what)
+                    .address(bcm)
+                    .pull(PullResistance.OFF)
+                    .debounce(0L)
+                    .provider(provider(INPUT_PROVIDER, IOType.DIGITAL_INPUT))
+                    .build();
+            in = context.create(config);
+        } catch (RuntimeException e) {
+            throw failed(what, e);
+        }
+        register(what, id, in);
+        Pi4jEdgeInput edge = new Pi4jEdgeInput(device.guard(), in, what);
+        in.addListener(edge::changed);
+        return edge;
+    }
+
     /** Opens hardware PWM channel {@code channel} (pwmchip0/pwmN), initially off. */
     public GpioOutput openPwm(String role, int channel) throws Exception {
         String what = "pwm " + channel + " (" + role + ")";
@@ -504,6 +532,89 @@ public final class Pi4jHardware {
             this.guard = guard;
             this.in = in;
             this.what = what;
+        }
+
+        @Override
+        public boolean isHigh() throws IOException {
+            guard.enter();
+            try {
+                return in.state() == DigitalState.HIGH;
+            } catch (RuntimeException e) {
+                throw ioError(what, "read", e);
+            } finally {
+                guard.exit();
+            }
+        }
+
+        @Override
+        public String describe() {
+            return what;
+        }
+    }
+
+    /**
+     * Our edge input on a Pi4J {@link DigitalInput}: its listener keeps the last few edges of
+     * each direction with their time; {@link #awaitEdge} waits on them (not inside the guard: it
+     * makes no hardware call, and unplug must not wait for a TE timeout).
+     */
+    static final class Pi4jEdgeInput implements EdgeInput {
+        private static final int KEEP = 8;
+        private final UnplugGuard guard;
+        private final DigitalInput in;
+        private final String what;
+        private final long[][] edges = {new long[KEEP], new long[KEEP]}; // [0] falling, [1] rising
+        private final int[] count = new int[2];
+
+        Pi4jEdgeInput(UnplugGuard guard, DigitalInput in, String what) {
+            this.guard = guard;
+            this.in = in;
+            this.what = what;
+        }
+
+        void changed(com.pi4j.io.gpio.digital.DigitalStateChangeEvent<?> e) {
+            long t = System.nanoTime();
+            int dir = e.state() == DigitalState.HIGH ? 1 : 0;
+            synchronized (edges) {
+                edges[dir][count[dir]++ % KEEP] = t;
+                edges.notifyAll();
+            }
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public long awaitEdge(boolean rising, long after, long timeoutNanos) throws IOException {
+            guard.enter(); // fails fast after unplug
+            guard.exit();
+            int dir = rising ? 1 : 0;
+            long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+            synchronized (edges) {
+                while (true) {
+                    long first = NO_EDGE;
+                    for (int i = Math.max(0, count[dir] - KEEP); i < count[dir]; i++) {
+                        long t = edges[dir][i % KEEP];
+                        if (t - after > 0 && (first == NO_EDGE || t - first < 0)) {
+                            first = t;
+                        }
+                    }
+                    if (first != NO_EDGE) {
+                        return first;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return NO_EDGE;
+                    }
+                    try {
+                        edges.wait(left / 1_000_000, (int) (left % 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException(what + ": interrupted while waiting for an edge");
+                    }
+                }
+            }
         }
 
         @Override
