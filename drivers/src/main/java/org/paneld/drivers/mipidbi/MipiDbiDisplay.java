@@ -48,6 +48,7 @@ public class MipiDbiDisplay implements Display {
     private volatile boolean enabled;
     private volatile boolean initialised;
     private volatile int backlight = 100;
+    private TearingSync tearing;
 
     MipiDbiDisplay(MipiDbiDriver driver, PanelConfig cfg, DbiBus bus, TransferPipeline pipeline, int chunkBytes) {
         this.driver = driver;
@@ -89,6 +90,16 @@ public class MipiDbiDisplay implements Display {
         return a / x * b;
     }
 
+    /** Set at probe when {@code te_gpio} is configured. */
+    void tearing(TearingSync t) {
+        this.tearing = t;
+    }
+
+    /** The TE synchronisation, or null without {@code te_gpio}. */
+    public TearingSync tearing() {
+        return tearing;
+    }
+
     public PanelConfig config() {
         return cfg;
     }
@@ -128,6 +139,9 @@ public class MipiDbiDisplay implements Display {
                 blank(); // the RAM holds noise after a reset: show black until the first flush
             }
             initialised = true;
+            if (tearing != null) {
+                tearing.enable(bus);
+            }
             bus.backlight(backlight);
             enabled = true;
         } catch (IOException | RuntimeException e) {
@@ -185,10 +199,20 @@ public class MipiDbiDisplay implements Display {
             throw new DeviceException(Errno.EIO, "the controller is not initialised (enable has not succeeded)");
         }
         try {
-            int x0 = damage.x() + left, y0 = damage.y() + top;
-            bus.setWindow(x0, x0 + damage.width() - 1, y0, y0 + damage.height() - 1);
-            bus.writeMemoryStart();
-            stream(source, damage);
+            if (tearing == null) {
+                int x0 = damage.x() + left, y0 = damage.y() + top;
+                bus.setWindow(x0, x0 + damage.width() - 1, y0, y0 + damage.height() - 1);
+                bus.writeMemoryStart();
+                stream(source, damage);
+            } else {
+                for (Rect w : tearing.windows(damage)) {
+                    int x0 = w.x() + left, y0 = w.y() + top;
+                    tearing.beforeWindow(x0, x0 + w.width() - 1, y0, y0 + w.height() - 1);
+                    bus.setWindow(x0, x0 + w.width() - 1, y0, y0 + w.height() - 1);
+                    bus.writeMemoryStart();
+                    stream(source, w);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             bus.resync();
             throw asDeviceException("flush", e);
