@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * of its lines; without ML a mirrored write runs against the scan): a block must be written while
  * the scan is elsewhere, so {@link #windows} cuts a large one into bands that each fit, in scan
  * order. Write time is estimated from the pixel clock (at least the clock's time, at most
- * {@value #SLOW_WIRE} times it).
+ * {@value #SLOW_WIRE} times it); each allowance keeps two line times plus 20 us from the scan on
+ * either side, and its end moves earlier by the line's stamp latency (an edge stamped late makes
+ * every planned start late by as much).
  *
  * <p>A TE edge that does not come (line not wired, controller asleep) never hangs a flush: the
  * window goes out unsynchronised, the timeout is counted ({@link #timeouts()}) and logged once,
@@ -251,7 +253,7 @@ public final class TearingSync {
             long n = h;
             double wMin = w * bpp * nsPerByte, wMax = wMin * SLOW_WIRE;
             long lower = vblank + m + Math.max(a * line, Math.round((a + n - 1) * line - (n - 1) * wMin));
-            long upper = period + vblank - m + Math.min(Math.round(a * line - wMax),
+            long upper = period + vblank - m - te.stampLatencyNanos() + Math.min(Math.round(a * line - wMax),
                     Math.round((a + n - 1) * line - n * wMax));
             return new Plan(lower, upper, lower <= upper);
         }
@@ -260,7 +262,7 @@ public final class TearingSync {
         long a = Math.min(p0, p1), b = Math.max(p0, p1);
         long total = Math.round((long) w * h * bpp * nsPerByte * SLOW_WIRE);
         long lower = vblank + m + (b + 1) * line;
-        long upper = period + vblank - m + a * line - total;
+        long upper = period + vblank - m - te.stampLatencyNanos() + a * line - total;
         return new Plan(lower, upper, lower <= upper);
     }
 

@@ -26,4 +26,12 @@ public interface EdgeInput extends GpioInput {
      *         the timeout by more than the platform's scheduling delay)
      */
     long awaitEdge(boolean rising, long after, long timeoutNanos) throws IOException;
+
+    /**
+     * How late a stamp may be after the real edge (event delivery): the edge happened at most this
+     * long before the time {@link #awaitEdge} answers. 0 for a line that knows its exact times.
+     */
+    default long stampLatencyNanos() {
+        return 0;
+    }
 }

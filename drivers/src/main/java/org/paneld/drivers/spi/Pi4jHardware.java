@@ -559,6 +559,8 @@ public final class Pi4jHardware {
      */
     static final class Pi4jEdgeInput implements EdgeInput {
         private static final int KEEP = 8;
+        /** An allowance for the listener's delay on a slow Pi (a Zero 2 W under load), not a measurement. */
+        static final long STAMP_LATENCY_NS = 300_000;
         private final UnplugGuard guard;
         private final DigitalInput in;
         private final String what;
@@ -583,6 +585,12 @@ public final class Pi4jHardware {
         @Override
         public long nanoTime() {
             return System.nanoTime();
+        }
+
+        /** gpiod's event thread and Pi4J's dispatch stand between the edge and the stamp. */
+        @Override
+        public long stampLatencyNanos() {
+            return STAMP_LATENCY_NS;
         }
 
         @Override
