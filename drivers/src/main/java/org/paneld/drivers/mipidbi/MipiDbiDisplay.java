@@ -20,12 +20,14 @@ import org.paneld.drivers.spi.DbiBus;
  * <li>{@link #enable()}: conditional reset like mipi_dbi_poweron_conditional_reset (where the
  *     driver asks for it and reads are wired: skip the init sequence when the power mode reads
  *     back "display on"), else hardware reset, SWRESET, the wait, the driver's init sequence
- *     and a black frame; then the backlight.</li>
+ *     and a black frame; then TEON (with {@code te_gpio}) and the backlight.</li>
  * <li>{@link #disable()}: backlight off (or, without a backlight, a black frame), then DISPOFF.</li>
  * <li>{@link #flush}: the damage rectangle becomes CASET/RASET (RAM offsets added) and RAMWR with
  *     the converted pixels, streamed in chunks through the device's transfer thread so that
  *     conversion overlaps the wire; returns when the last chunk is written, with the first
- *     error.</li>
+ *     error. With {@code te_gpio}, {@link TearingSync#windows} may cut the rectangle into bands
+ *     and {@link TearingSync#beforeWindow} starts each window's write behind the scan; without
+ *     it the bytes are exactly as before.</li>
  * <li>Properties "backlight" (0–100; PWM brightness where configured, else on/off) and "power".</li>
  * </ul>
  * Lifetime: made at probe, lives as long as the device object; its bus and transfer thread are in
