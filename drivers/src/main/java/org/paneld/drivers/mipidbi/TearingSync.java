@@ -305,6 +305,22 @@ public final class TearingSync {
         return bands;
     }
 
+    /**
+     * {@code windows} (visible coordinates) in the order the scan meets them (by the first scan
+     * line each one covers): the order in which a flush of several windows trails the scan with the
+     * fewest waits. A new list; the input is not changed.
+     */
+    public List<Rect> order(List<Rect> windows) {
+        List<Rect> out = new ArrayList<>(windows);
+        out.sort(java.util.Comparator.comparingInt(this::firstScanLine));
+        return out;
+    }
+
+    private int firstScanLine(Rect r) {
+        int c0 = mv ? r.x() : r.y(), c1 = mv ? r.x() + r.width() - 1 : r.y() + r.height() - 1;
+        return Math.min(scanPos(glassLine(c0)), scanPos(glassLine(c1)));
+    }
+
     private boolean fitsBand(Rect r, int band, boolean alongX) {
         // the worst band of this size: the first one (placement does not change the allowance's length)
         return alongX ? plan(r.x(), r.x() + band - 1, r.y(), r.y() + r.height() - 1).fits

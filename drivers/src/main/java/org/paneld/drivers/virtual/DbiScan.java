@@ -147,7 +147,7 @@ final class DbiScan {
         if (phase < vb) {
             return true;
         }
-        return teMode == 1 && (phase - vb) % line >= line - line / 8;
+        return teMode == 1 && (phase - vb) / line < lines - 1 && (phase - vb) % line >= line - line / 8;
     }
 
     /**
@@ -163,25 +163,19 @@ final class DbiScan {
         long k = Math.floorDiv(after - anchor, periodNs);
         for (long j = k; j <= k + 1; j++) {
             long a = anchor + j * periodNs;
-            if (teMode == 0) {
-                long e = rising ? a : a + vb;
-                if (e > after) {
-                    return e;
-                }
-                continue;
-            }
-            // mode 1: the V-blank pulse and one short pulse at the end of each line
             long e = rising ? a : a + vb;
             if (e > after) {
                 return e;
             }
-            long into = after - (a + vb);
-            long n = Math.max(0, into / line);
-            for (long m = n; m <= n + 1 && m < lines; m++) {
-                long pulse = a + vb + m * line + line - line / 8;
-                long edge = rising ? pulse : a + vb + (m + 1) * line;
-                if (edge > after && !(m == lines - 1 && !rising)) {
-                    return edge;
+            if (teMode == 1) {
+                // a pulse of 1/8 line at the end of every line but the last (whose end is the blanking)
+                long m = Math.max(0, (after - (a + vb)) / line);
+                for (long q = m; q <= m + 1 && q < lines - 1; q++) {
+                    long end = a + vb + (q + 1) * line;
+                    long edge = rising ? end - line / 8 : end;
+                    if (edge > after) {
+                        return edge;
+                    }
                 }
             }
         }

@@ -54,6 +54,9 @@ class VirtualDbiScanTest {
         p.setTeWired(false);
         assertEquals(Long.MIN_VALUE, p.nextTeEdge(true, p.nanoTime()), "a TE pad not wired never moves");
         p.setTeWired(true);
+        cmd(p, 0x35, 0x01); // V- and H-blanking: a short pulse at the end of every line as well
+        long r = p.nextTeEdge(true, fall);
+        assertTrue(r - fall < line && p.nextTeEdge(false, r) - r == line / 8, (r - fall) + " " + line);
         cmd(p, 0x34);
         assertFalse(p.isTeOn());
         p.assertNoViolations();

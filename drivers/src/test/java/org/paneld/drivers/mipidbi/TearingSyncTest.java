@@ -1,0 +1,56 @@
+package org.paneld.drivers.mipidbi;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.paneld.drivers.pixel.Rect;
+import org.paneld.drivers.spi.EdgeInput;
+
+/**
+ * TearingSync's write order without a panel: windows go in the order the scan meets their lines,
+ * which depends on MV, MY and whether ML may turn the refresh.
+ */
+class TearingSyncTest {
+    private static final EdgeInput SILENT = new EdgeInput() {
+        @Override
+        public long nanoTime() {
+            return 0;
+        }
+
+        @Override
+        public long awaitEdge(boolean rising, long after, long timeoutNanos) {
+            return NO_EDGE;
+        }
+
+        @Override
+        public boolean isHigh() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "silent";
+        }
+    };
+
+    private static TearingSync sync(int madctl, boolean ml) {
+        return new TearingSync(SILENT, us -> { }, "lcd0", 0, 0, 320, 240, madctl, ml, 2, 62_500_000);
+    }
+
+    @Test
+    void windowsGoInTheOrderTheScanMeetsThem() {
+        Rect a = new Rect(0, 0, 10, 10), b = new Rect(100, 50, 10, 10), c = new Rect(200, 120, 10, 10);
+        List<Rect> mixed = List.of(b, c, a);
+        // no MV, no MY: rows are scan lines, top first
+        assertEquals(List.of(a, b, c), sync(0x00, true).order(mixed));
+        // MY with ML: the refresh runs bottom to top like the rows, so logical top first still
+        assertEquals(List.of(a, b, c), sync(0x80, true).order(mixed));
+        // MY without ML: the scan meets the logical bottom first
+        assertEquals(List.of(c, b, a), sync(0x80, false).order(mixed));
+        // MV|MY|MX (mi0283qt at 0°) without ML: columns are scan lines, the rightmost first
+        assertEquals(List.of(c, b, a), sync(0xE0, false).order(mixed));
+        assertEquals(List.of(a, b, c), sync(0xE0, true).order(mixed));
+        assertEquals(List.of(b, c, a), mixed, "the input is not changed");
+    }
+}
