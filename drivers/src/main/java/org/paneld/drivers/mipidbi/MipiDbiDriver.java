@@ -147,7 +147,7 @@ public abstract class MipiDbiDriver implements Driver {
         if (te != null) {
             display.tearing(new TearingSync(te, bus.sleeper(), device.name(), leftOffset(cfg), topOffset(cfg),
                     cfg.visibleWidth(), cfg.visibleHeight(), madctlOrUnknown(cfg), refreshOrderBit(cfg),
-                    wire.bytesPerPixel(), bus.pixelHz()));
+                    scanLines(cfg), wire.bytesPerPixel(), bus.pixelHz()));
         }
         return display;
     }
@@ -159,6 +159,17 @@ public abstract class MipiDbiDriver implements Driver {
         } catch (UnsupportedOperationException e) {
             return -1;
         }
+    }
+
+    /**
+     * The gate lines the controller scans per refresh (for {@link TearingSync}'s scan model): by
+     * default the visible lines along the scan axis plus that axis's RAM offset, which is right when
+     * the glass covers the controller's lines; a driver whose glass shows fewer says how many.
+     */
+    protected int scanLines(PanelConfig c) {
+        int m = madctlOrUnknown(c);
+        boolean mv = m >= 0 && (m & MV) != 0;
+        return mv ? c.visibleWidth() + leftOffset(c) : c.visibleHeight() + topOffset(c);
     }
 
     /**

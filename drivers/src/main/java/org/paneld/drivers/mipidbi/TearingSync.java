@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * or wholly new.
  *
  * <p>The scan is learnt from the line: the time between rising edges is the refresh period, the
- * pulse is the vertical blanking, and the visible lines share the rest evenly. It is re-anchored on
+ * pulse is the vertical blanking, and the controller's gate lines (the driver's
+ * {@code scanLines}: its GRAM rows, of which the glass may show fewer) share the rest evenly. It is re-anchored on
  * a fresh rising edge when the last is more than {@value #REANCHOR_PERIODS} periods old. A window
  * is either a <em>sweep</em> (its rows are glass lines in scan order: it may start right behind
  * the scan and take almost two refreshes) or a <em>block</em> (with MV each written row crosses all
@@ -58,6 +59,7 @@ public final class TearingSync {
     private final boolean mv, my, mlAllowed;
     private final int madctl;
     private final int lines;
+    private final int off;       // RAM offset along the scan axis
     private final int bpp;
     private final double nsPerByte;
 
@@ -72,9 +74,10 @@ public final class TearingSync {
      * @param madctl    the MADCTL the driver sends for this rotation, or -1 when unknown (the
      *                  panel-mipi-dbi init file carries it: rows are assumed in scan order)
      * @param mlAllowed whether the driver may set MADCTL's ML bit on this controller
+     * @param scanLines the gate lines the controller scans (its GRAM rows), at least the glass's
      */
     TearingSync(EdgeInput te, Sleeper sleeper, String device, int left, int top, int width, int height,
-                int madctl, boolean mlAllowed, int bytesPerPixel, int pixelHz) {
+                int madctl, boolean mlAllowed, int scanLines, int bytesPerPixel, int pixelHz) {
         this.te = te;
         this.sleeper = sleeper;
         this.device = device;
@@ -86,7 +89,8 @@ public final class TearingSync {
         this.mv = madctl >= 0 && (madctl & MV) != 0;
         this.my = madctl >= 0 && (madctl & MY) != 0;
         this.mlAllowed = mlAllowed && madctl >= 0;
-        this.lines = mv ? width : height;
+        this.lines = Math.max(scanLines, mv ? width + left : height + top);
+        this.off = mv ? left : top;
         this.bpp = bytesPerPixel;
         this.nsPerByte = 8e9 / pixelHz;
     }
@@ -101,9 +105,12 @@ public final class TearingSync {
         return bottomUp() ? lines - 1 - row : row;
     }
 
-    /** Glass line of logical coordinate {@code c} along the scan axis (y without MV, x with MV). */
+    /**
+     * The controller's gate line of visible coordinate {@code c} along the scan axis (y without MV,
+     * x with MV): its RAM coordinate, mirrored over all gate lines by MY.
+     */
     private int glassLine(int c) {
-        return my ? lines - 1 - c : c;
+        return my ? lines - 1 - (c + off) : c + off;
     }
 
     /**

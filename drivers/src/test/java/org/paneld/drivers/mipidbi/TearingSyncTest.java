@@ -35,7 +35,8 @@ class TearingSyncTest {
     };
 
     private static TearingSync sync(int madctl, boolean ml) {
-        return new TearingSync(SILENT, us -> { }, "lcd0", 0, 0, 320, 240, madctl, ml, 2, 62_500_000);
+        return new TearingSync(SILENT, us -> { }, "lcd0", 0, 0, 320, 240, madctl, ml, (madctl & 0x20) != 0 ? 320 : 240,
+                2, 62_500_000);
     }
 
     @Test

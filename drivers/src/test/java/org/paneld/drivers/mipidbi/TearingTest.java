@@ -111,6 +111,31 @@ class TearingTest {
         assertEquals(panel.refreshPeriodNanos(), sync.periodNanos(), "the period learnt from the TE line");
     }
 
+    /** A 240x240 glass on the ST7789V's 320 scan lines, and the Okaya 128x128 on a 162-line ST7735R. */
+    @ParameterizedTest(name = "small glass at {0}°")
+    @ValueSource(ints = {0, 90, 180, 270})
+    void aGlassSmallerThanTheScanDoesNotTearEither(int rotation) throws Exception {
+        Object[][] cases = {
+            {VirtualDbiPanel.Model.st7789v240x240(), "st7789v", new Object[] {"height", 240}},
+            {VirtualDbiPanel.Model.rh128128t(), "rh128128t", new Object[0]},
+        };
+        for (Object[] c : cases) {
+            Object[] more = java.util.Arrays.copyOf((Object[]) c[2], ((Object[]) c[2]).length + 4);
+            more[more.length - 4] = "te_gpio";
+            more[more.length - 3] = 27;
+            more[more.length - 2] = "spi_speed_hz";
+            more[more.length - 1] = 16_000_000; // slow enough that a frame takes most of a refresh
+            Device dev = bind((VirtualDbiPanel.Model) c[0], (String) c[1], rotation, more);
+            int view = rotation; // both drivers turn the DRM way
+            Framebuffer last = animate(dev, 5 + rotation);
+            assertEquals(0, panel.tornFrameCount(), c[1] + " at " + rotation + ": " + panel.tornFrames());
+            assertNull(Panels.expected(last, WireFormat.RGB565_BE).firstDifference(panel.snapshot(view)));
+            panel.assertNoViolations();
+            kit.bus().unbind("lcd0");
+            kit.bus().remove("lcd0");
+        }
+    }
+
     @Test
     void partialDamageStaysBehindTheScanToo() throws Exception {
         Device dev = bind(VirtualDbiPanel.Model.st7789v(), "st7789v", 0, "te_gpio", 27);
