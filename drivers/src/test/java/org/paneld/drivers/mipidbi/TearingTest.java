@@ -153,6 +153,30 @@ class TearingTest {
         panel.assertNoViolations();
     }
 
+    /** As the daemon serves a virtual panel: wall clock, real waits; TE paces the flushes and never hangs. */
+    @Test
+    void onTheWallClockAVirtualPanelsTeLinePacesFlushes() throws Exception {
+        panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("test", "driver", "mi0283qt", "backend",
+                "virtual", "rotation", 270, "te_gpio", 27));
+        bd.attach(VirtualHardware.class, panel); // no Sleeper attached: real waits, as in the daemon
+        kit.add(bd);
+        kit.bind("lcd0");
+        Device dev = kit.device("lcd0");
+        TearingSync sync = ((MipiDbiDisplay) dev.display()).tearing();
+        long t0 = System.nanoTime();
+        for (int i = 1; i <= 3; i++) {
+            Framebuffer fb = bars(240, 320, i);
+            dev.flush(fb, fb.bounds());
+            assertNull(Panels.expected(fb, WireFormat.RGB565_BE).firstDifference(panel.snapshot(270)));
+        }
+        assertTrue(System.nanoTime() - t0 < java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+        assertEquals(0, sync.timeouts());
+        assertTrue(sync.synced() >= 3, "windows synced: " + sync.synced()); // at 32 MHz a full frame goes in bands
+        assertEquals(panel.refreshPeriodNanos(), sync.periodNanos());
+        panel.assertNoViolations();
+    }
+
     @Test
     void teonGoesOutOnlyWhenConfigured() throws Exception {
         Device dev = bind(VirtualDbiPanel.Model.mi0283qt(), "mi0283qt", 90, "te_gpio", 27);
