@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * either side, and its end moves earlier by the line's stamp latency (an edge stamped late makes
  * every planned start late by as much).
  *
- * <p>A TE edge that does not come (line not wired, controller asleep) never hangs a flush: the
- * window goes out unsynchronised, the timeout is counted ({@link #timeouts()}) and logged once,
+ * <p>A TE edge that does not come (line not wired, controller asleep), or edges that are no TE
+ * signal (a period outside 4–60 ms), never hang a flush: the window goes out unsynchronised, the timeout is counted ({@link #timeouts()}) and logged once,
  * and waits are skipped for {@value #BACKOFF_MS} ms before the line is tried again.
  *
  * <p>Lifetime: the hardware binding (made at probe with the TE line opened into the hardware
@@ -51,6 +51,8 @@ public final class TearingSync {
     static final long BACKOFF_MS = 1000;
     /** Longest refresh period the calibration waits for (20 Hz) plus slack. */
     private static final long MAX_PERIOD_NS = 60_000_000L;
+    /** Shortest plausible refresh period (250 Hz). */
+    private static final long MIN_PERIOD_NS = 4_000_000L;
 
     private final EdgeInput te;
     private final Sleeper sleeper;
@@ -203,6 +205,9 @@ public final class TearingSync {
             if (r2 == EdgeInput.NO_EDGE) {
                 return timedOut("second");
             }
+            if (r2 - r1 < MIN_PERIOD_NS || r2 - r1 > MAX_PERIOD_NS || f - r1 >= (r2 - r1) / 2) {
+                return timedOut("plausible"); // not a TE signal: 17–250 Hz, blanking under half the period
+            }
             period = r2 - r1;
             vblank = f - r1;
             rise = r2;
@@ -228,6 +233,8 @@ public final class TearingSync {
             timeoutLogged = true;
             LOG.warn("{}: no {} edge on the TE line {} (is te_gpio wired to the controller's TE pin?); writing "
                     + "without tear sync, retrying every {} ms (logged once)", device, which, te.describe(), BACKOFF_MS);
+        } else {
+            LOG.debug("{}: no {} edge on the TE line {}", device, which, te.describe());
         }
         return false;
     }

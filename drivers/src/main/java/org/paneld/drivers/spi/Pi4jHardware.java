@@ -330,9 +330,9 @@ public final class Pi4jHardware {
     }
 
     /**
-     * Opens BCM line {@code bcm} as a time-stamped input for a controller's TE output: a Pi4J
-     * listener (gpiod edge events on a Pi; the mock plugin's {@code mockState} in tests) stamps
-     * each edge with {@link System#nanoTime()}.
+     * Opens BCM line {@code bcm} as a time-stamped input for a controller's TE output (pull-down,
+     * no debounce): a Pi4J listener (gpiod edge events on a Pi; the mock plugin's
+     * {@code mockState} in tests) stamps each edge with {@link System#nanoTime()}.
      */
     public EdgeInput openEdgeInput(String role, int bcm) throws Exception {
         String what = "gpio " + bcm + " (" + role + ")";
@@ -343,7 +343,7 @@ public final class Pi4jHardware {
                     .id(id)
                     .name(device.name() + " " + what)
                     .address(bcm)
-                    .pull(PullResistance.OFF)
+                    .pull(PullResistance.PULL_DOWN) // an unwired pin stays low instead of floating into false edges
                     .debounce(0L)
                     .provider(provider(INPUT_PROVIDER, IOType.DIGITAL_INPUT))
                     .build();

@@ -39,6 +39,72 @@ class TearingSyncTest {
                 2, 62_500_000);
     }
 
+    /** A square wave on a clock of its own: high for {@code high} ns every {@code period} ns. */
+    private static final class Wave implements EdgeInput {
+        final long period, high;
+        long now = 1_000_000_000L;
+
+        Wave(long period, long high) {
+            this.period = period;
+            this.high = high;
+        }
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public long awaitEdge(boolean rising, long after, long timeoutNanos) {
+            long k = Math.floorDiv(after, period);
+            long e = k * period + (rising ? 0 : high);
+            while (e <= after) {
+                e += period;
+            }
+            if (e - now > timeoutNanos) {
+                now += timeoutNanos;
+                return NO_EDGE;
+            }
+            now = Math.max(now, e);
+            return e;
+        }
+
+        @Override
+        public boolean isHigh() {
+            return Math.floorMod(now, period) < high;
+        }
+
+        @Override
+        public String describe() {
+            return "wave";
+        }
+    }
+
+    private static TearingSync on(Wave w) {
+        return new TearingSync(w, us -> w.now += us * 1000, "lcd0", 0, 0, 240, 320, 0x00, true, 320, 2, 62_500_000);
+    }
+
+    @Test
+    void theScanIsLearntFromTheEdgesAndNoiseIsNoTeSignal() throws Exception {
+        Wave tv = new Wave(16_666_667, 400_000);
+        TearingSync sync = on(tv);
+        sync.beforeWindow(0, 239, 0, 319);
+        assertEquals(16_666_667, sync.periodNanos());
+        assertEquals(0, sync.timeouts());
+        assertEquals(1, sync.synced());
+        long phase = Math.floorMod(tv.now, tv.period);
+        assertTrue(phase > tv.high && phase < tv.period / 4, "a full frame starts right behind the scan: " + phase);
+
+        Wave noise = new Wave(1_000_000, 300_000); // 1 kHz: a floating pin or the wrong line
+        TearingSync confused = on(noise);
+        long t0 = noise.now;
+        confused.beforeWindow(0, 239, 0, 319);
+        assertEquals(1, confused.timeouts());
+        assertEquals(0, confused.periodNanos());
+        assertEquals(0, confused.synced());
+        assertTrue(noise.now - t0 < 10_000_000, "no long wait on noise: " + (noise.now - t0));
+    }
+
     @Test
     void windowsGoInTheOrderTheScanMeetsThem() {
         Rect a = new Rect(0, 0, 10, 10), b = new Rect(100, 50, 10, 10), c = new Rect(200, 120, 10, 10);
