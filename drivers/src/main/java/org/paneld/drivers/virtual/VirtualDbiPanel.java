@@ -88,6 +88,20 @@ import org.paneld.drivers.pixel.RgbImage;
  * reads faster than its read cycle ({@link Model#readCycleNs}) are violations too (pixel data may
  * go faster, as it does on every Raspberry Pi setup); on by default.
  *
+ * <h2>Display scan, TE and torn frames</h2>
+ * The controller refreshes the glass from GRAM line by line ({@code DbiScan}): a vertical
+ * blanking of {@link Model#vblankLines()} line times, then every gate line, top to bottom or, with
+ * MADCTL's ML bit, bottom to top; the period comes from the frame-rate register where the part has
+ * one (ILI9341 FRMCTR1 B1h: 70.3 Hz after reset; ST7789V FRCTRL2 C6h: 60 Hz) or from the model.
+ * TEON (35h, one parameter, M bit 0) drives the TE output high in the blanking (M = 1 adds a short
+ * pulse at the end of each line); TEOFF, reset, SWRESET and sleep keep it low; a board may leave
+ * it unwired ({@link #setTeWired}). With {@link #setWireTiming} on, the panel's clock is logical
+ * and moved only by the wire (each transfer at its SPI clock) and declared waits, and every memory
+ * write that changes the glass is judged against the scan: a refresh that shows some of its
+ * changed lines new and some old, or a line caught mid-write, is a {@link TornFrame}
+ * ({@link #tornFrames()}, {@link #tornFrameCount()}). FRMCTR1 with fewer than 16 clocks per line
+ * and TEON without its parameter are violations.
+ *
  * <p>{@link #commandLog()} records the commands with their parameters (memory writes summarised
  * as a byte count), the hardware reset pulses, and reads — the last
  * {@link #commandLogCapacity()} of them (512 unless changed), so a panel that runs for weeks
