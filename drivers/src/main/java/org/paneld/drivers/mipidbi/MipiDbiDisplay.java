@@ -50,7 +50,7 @@ public class MipiDbiDisplay implements Display {
     private volatile boolean enabled;
     private volatile boolean initialised;
     private volatile int backlight = 100;
-    private TearingSync tearing;
+    private volatile TearingSync tearing; // set once at probe, before the display is published
 
     MipiDbiDisplay(MipiDbiDriver driver, PanelConfig cfg, DbiBus bus, TransferPipeline pipeline, int chunkBytes) {
         this.driver = driver;
