@@ -24,6 +24,8 @@ import java.util.List;
  */
 final class DbiScan {
     private static final int KEEP = 64;
+    /** Refreshes judged per memory write at most (a write left open for minutes is judged on its first ones). */
+    private static final int MAX_REFRESHES = 4096;
 
     private final VirtualDbiPanel.Model model;
     private final int lines;
@@ -222,7 +224,7 @@ final class DbiScan {
         long line = lineNanos();
         long vb = model.vblankLines * line;
         long k0 = Math.floorDiv(begin - anchor, periodNs) - 1;
-        long k1 = Math.floorDiv(end - anchor, periodNs) + 1;
+        long k1 = Math.min(Math.floorDiv(end - anchor, periodNs) + 1, k0 + MAX_REFRESHES); // bounded work
         for (long k = k0; k <= k1; k++) {
             long a = anchor + k * periodNs;
             int nNew = 0, nOld = 0, nSplit = 0;

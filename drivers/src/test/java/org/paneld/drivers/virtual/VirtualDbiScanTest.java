@@ -6,6 +6,7 @@ import static org.paneld.drivers.virtual.VirtualDbiPanelTest.awake;
 import static org.paneld.drivers.virtual.VirtualDbiPanelTest.cmd;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
@@ -132,6 +133,23 @@ class VirtualDbiScanTest {
         frame(p, 0x0000);
         assertEquals(0, p.tornFrameCount(), p.tornFrames().toString());
         p.assertNoViolations();
+    }
+
+    @Test
+    void tornFramesAreCountedAllButKeptOnlyTheLast64() {
+        VirtualDbiPanel p = timed();
+        for (int i = 0; i < 70; i++) {
+            long rise = p.nextTeEdge(true, p.nanoTime());
+            p.elapse(rise - p.nanoTime());
+            frame(p, (i & 1) == 0 ? 0xFFFF : 0x0000);
+        }
+        assertTrue(p.tornFrameCount() >= 70, "count " + p.tornFrameCount());
+        List<TornFrame> kept = p.tornFrames();
+        assertEquals(64, kept.size());
+        assertEquals(70, kept.get(63).write(), "the newest are kept");
+        p.clearTornFrames();
+        assertEquals(0, p.tornFrameCount());
+        assertTrue(p.tornFrames().isEmpty());
     }
 
     @Test
