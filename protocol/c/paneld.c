@@ -41,6 +41,7 @@ enum {
 #define MAGIC 0x444C4E50u
 #define EVENT_QUEUE 256
 #define MSG_LEN 256
+#define PANELD_MAX_IN_FLIGHT 16
 #define SERVER_MAX_FRAME (64u * 1024u * 1024u + 64u)
 
 struct paneld_client {
@@ -61,6 +62,14 @@ struct paneld_client {
     /* scratch for requests */
     unsigned char *wbuf;
     size_t wbuf_cap;
+    /* requests sent by paneld_flush_async whose answers have not all come */
+    struct pending {
+        uint32_t first, last; /* the request ids of the group (WRITEs then the FLUSH) */
+        uint32_t left;        /* answers still to come */
+        int used;             /* from paneld_flush_async to paneld_wait */
+        int result;           /* the first error among the answers, or 0 */
+        char msg[MSG_LEN];
+    } pending[PANELD_MAX_IN_FLIGHT];
     int broken; /* the stream is out of step or closed: every call fails */
     int err;
     char msg[MSG_LEN];
@@ -384,6 +393,29 @@ static int take_event(paneld_client *c, const frame *f) {
     return 0;
 }
 
+static struct pending *pending_of(paneld_client *c, uint32_t id) {
+    for (int i = 0; i < PANELD_MAX_IN_FLIGHT; i++) {
+        struct pending *p = &c->pending[i];
+        if (p->used && p->left > 0 && id - p->first <= p->last - p->first) return p;
+    }
+    return NULL;
+}
+
+/* an answer to a request of a flush_async group: count it, keep its error */
+static void record_answer(paneld_client *c, const frame *f) {
+    struct pending *p = pending_of(c, f->id);
+    if (!p) return; /* an answer nobody waits for */
+    p->left--;
+    if (f->type == T_ERROR && p->result == 0) {
+        cursor k = {f->p, f->n, 0, 0};
+        uint32_t code = rd32(&k);
+        rd16(&k);
+        rd16(&k);
+        rdstr(&k, p->msg, sizeof p->msg);
+        p->result = -errno_of(code);
+    }
+}
+
 /*
  * Reads frames until the answer to request id; events on the way are queued, answers to other
  * (abandoned) ids dropped. Returns 0 with *f the reply (its payload valid until the next read),
@@ -398,7 +430,10 @@ static int wait_reply(paneld_client *c, uint32_t id, uint16_t type, frame *f) {
             if (e < 0) return e;
             continue;
         }
-        if (f->id != id) continue;
+        if (f->id != id) {
+            record_answer(c, f);
+            continue;
+        }
         if (f->type == T_ERROR) {
             cursor k = {f->p, f->n, 0, 0};
             uint32_t code = rd32(&k);
@@ -896,12 +931,18 @@ static long write_rect(paneld_client *c, paneld_session *s, paneld_buffer *b, co
     return id;
 }
 
-int paneld_flush(paneld_session *s, paneld_buffer *b, const paneld_rect *rects, int n) {
+long paneld_flush_async(paneld_session *s, paneld_buffer *b, const paneld_rect *rects, int n) {
     paneld_client *c = s->client;
     if (n < 1 || (c->max_rects && (uint32_t) n > c->max_rects)) {
         return fail(c, EINVAL, "FLUSH of %d rectangles: 1..%u allowed", n, c->max_rects);
     }
+    struct pending *p = NULL;
+    for (int i = 0; i < PANELD_MAX_IN_FLIGHT && !p; i++) {
+        if (!c->pending[i].used) p = &c->pending[i];
+    }
+    if (!p) return fail(c, EAGAIN, "%d flushes in flight already: paneld_wait for one first", PANELD_MAX_IN_FLIGHT);
     uint32_t first = 0;
+    uint32_t writes = 0;
     if (!b->shared) { /* pipelined: every WRITE, then the FLUSH; answers come in that order */
         for (int i = 0; i < n; i++) {
             if (!rect_inside(b, &rects[i])) {
@@ -910,36 +951,66 @@ int paneld_flush(paneld_session *s, paneld_buffer *b, const paneld_rect *rects, 
             }
         }
         for (int i = 0; i < n; i++) {
+            uint32_t before = c->next_id;
             long id = write_rect(c, s, b, &rects[i], &first);
-            if (id < 0) return (int) id;
+            if (id < 0) return (int) id; /* the connection broke: nothing more will come */
+            writes += (uint32_t) id - before + 1;
         }
     }
     size_t len = 12 + (size_t) n * 16;
-    unsigned char *p = scratch(c, len);
-    if (!p) return fail(c, ENOMEM, "out of memory");
-    put32(p, s->handle);
-    put32(p + 4, b->handle);
-    put32(p + 8, (uint32_t) n);
+    unsigned char *q = scratch(c, len);
+    if (!q) return fail(c, ENOMEM, "out of memory");
+    put32(q, s->handle);
+    put32(q + 4, b->handle);
+    put32(q + 8, (uint32_t) n);
     for (int i = 0; i < n; i++) {
-        put32(p + 12 + i * 16, (uint32_t) rects[i].x);
-        put32(p + 16 + i * 16, (uint32_t) rects[i].y);
-        put32(p + 20 + i * 16, (uint32_t) rects[i].width);
-        put32(p + 24 + i * 16, (uint32_t) rects[i].height);
+        put32(q + 12 + i * 16, (uint32_t) rects[i].x);
+        put32(q + 16 + i * 16, (uint32_t) rects[i].y);
+        put32(q + 20 + i * 16, (uint32_t) rects[i].width);
+        put32(q + 24 + i * 16, (uint32_t) rects[i].height);
     }
-    long fid = send_frame(c, T_FLUSH, p, len);
-    if (fid < 0) return (int) fid;
-    int result = 0;
-    frame f;
-    for (uint32_t id = first; first && id != (uint32_t) fid; id = id + 1 ? id + 1 : 1) { /* the WRITEs' answers */
-        int e = wait_reply(c, id, T_WRITE, &f);
-        if (e < 0 && result == 0) result = e;
-        if (c->broken) return result;
+    long fid = send_frame(c, T_FLUSH, q, len);
+    if (fid < 0) return fid;
+    p->first = first ? first : (uint32_t) fid;
+    p->last = (uint32_t) fid;
+    p->left = writes + 1;
+    p->used = 1;
+    p->result = 0;
+    p->msg[0] = 0;
+    return (long) p->first;
+}
+
+int paneld_wait(paneld_client *c, long ticket) {
+    struct pending *p = NULL;
+    for (int i = 0; i < PANELD_MAX_IN_FLIGHT && !p; i++) {
+        if (c->pending[i].used && (long) c->pending[i].first == ticket) p = &c->pending[i];
     }
-    int e = wait_reply(c, (uint32_t) fid, T_FLUSH, &f);
-    if (result < 0) { /* report the first failure, with its message */
-        return result;
+    if (!p) return fail(c, EINVAL, "no flush in flight with ticket %ld (already waited for?)", ticket);
+    while (p->left > 0) {
+        frame f;
+        int e = read_frame(c, &f);
+        if (e < 0) {
+            p->used = 0;
+            return e;
+        }
+        if (f.id == 0) {
+            e = take_event(c, &f);
+            if (e < 0) {
+                p->used = 0;
+                return e;
+            }
+        } else {
+            record_answer(c, &f);
+        }
     }
-    return e;
+    p->used = 0;
+    if (p->result < 0) return fail(c, -p->result, "%s", p->msg);
+    return 0;
+}
+
+int paneld_flush(paneld_session *s, paneld_buffer *b, const paneld_rect *rects, int n) {
+    long t = paneld_flush_async(s, b, rects, n);
+    return t < 0 ? (int) t : paneld_wait(s->client, t);
 }
 
 int paneld_flip(paneld_session *s, paneld_buffer *b, int wait) {
@@ -983,6 +1054,8 @@ int paneld_flip(paneld_session *s, paneld_buffer *b, int wait) {
         if (f.id == 0) {
             e = take_event(c, &f);
             if (e < 0) return e;
+        } else {
+            record_answer(c, &f);
         }
     }
 }
@@ -1050,6 +1123,8 @@ int paneld_next_event(paneld_client *c, paneld_event *ev, int timeout_ms) {
             e = take_event(c, &f);
             release_payload(c);
             if (e < 0) return e;
+        } else {
+            record_answer(c, &f);
         }
     }
 }

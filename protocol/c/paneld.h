@@ -171,6 +171,18 @@ int paneld_buffer_destroy(paneld_buffer *b);
 int paneld_flush(paneld_session *s, paneld_buffer *b, const paneld_rect *rects, int n);
 
 /**
+ * paneld_flush without waiting: sends the request(s) and returns a ticket (> 0) for paneld_wait,
+ * or a negative errno value (-EAGAIN when 16 are in flight). Up to 16 may be in flight; they are
+ * carried out in order. With two buffers, draw into one while the other's flush is in flight
+ * (and wait for a buffer's flush before drawing into it again): the daemon reads a shared
+ * buffer's pixels when it carries the flush out. Every ticket must be waited for.
+ */
+long paneld_flush_async(paneld_session *s, paneld_buffer *b, const paneld_rect *rects, int n);
+
+/** Waits for the flush of ticket: 0 or its negative errno value (the first error of its requests). */
+int paneld_wait(paneld_client *c, long ticket);
+
+/**
  * Makes b the scanout buffer (the whole buffer is sent). wait = 0: returns when the flip is
  * queued (a PANELD_EV_FLIP_COMPLETE follows; a second flip before it is -EBUSY); wait = 1:
  * returns when the display has it, with the flip's own error (other events are kept for

@@ -201,6 +201,23 @@ int main(int argc, char **argv) {
     CHECK(strstr(paneld_errmsg(c), "rectangle") != NULL, "message '%s'", paneld_errmsg(c));
     CHECK(paneld_flush(s, b, &full, 0) == -EINVAL, "zero rectangles");
 
+    /* ---- two buffers, two flushes in flight: carried out in order, the second one shows */
+    paneld_buffer *bb = paneld_buffer_create(s, 320, 240, PANELD_FORMAT_XRGB8888, 1);
+    REQUIRE(bb != NULL, "second shared buffer: %s", paneld_errmsg(c));
+    draw(b, 8);
+    draw(bb, 9);
+    long t1 = paneld_flush_async(s, b, &full, 1);
+    long t2 = paneld_flush_async(s, bb, &full, 1);
+    long t3 = paneld_flush_async(s, bb, &out, 1); /* refused: its error comes with its own ticket */
+    CHECK(t1 > 0 && t2 > 0 && t3 > 0 && t1 != t2, "tickets %ld %ld %ld: %s", t1, t2, t3, paneld_errmsg(c));
+    CHECK(paneld_set_property(s, "backlight", 90) == 0, "a request between: %s", paneld_errmsg(c));
+    CHECK(paneld_wait(c, t3) == -EINVAL, "third: %s", paneld_errmsg(c));
+    CHECK(paneld_wait(c, t1) == 0 && paneld_wait(c, t2) == 0, "async flushes: %s", paneld_errmsg(c));
+    CHECK(paneld_wait(c, t2) == -EINVAL, "a ticket is waited for once");
+    memcpy(want, bb->pixels, 320 * 240 * 4);
+    CHECK(differences(admin, "lcd0", 320, 240, want, "two in flight") == 0, "the panel shows the second flush");
+    CHECK(paneld_buffer_destroy(bb) == 0, "destroy: %s", paneld_errmsg(c));
+
     /* ---- EBUSY: the second session does not own the display */
     paneld_buffer *b2 = paneld_buffer_create(s2, 320, 240, PANELD_FORMAT_XRGB8888, 1);
     REQUIRE(b2 != NULL, "buffer of the waiting session: %s", paneld_errmsg(other));
