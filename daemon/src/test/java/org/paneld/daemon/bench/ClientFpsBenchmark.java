@@ -27,8 +27,9 @@ import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualDbiWiring;
 
 /**
- * {@code bench/run client-fps [FRAMES]}: full 320x240 frames per second that each client pushes,
- * one after the other in the same run, into "lcd0", an mi0283qt on the virtual backend (its
+ * {@code bench/run client-fps [FRAMES [ROUNDS]]}: full 320x240 frames per second that each client
+ * pushes (150 frames), one after the other, in 3 interleaved rounds of the same run (the median is
+ * reported), into "lcd0", an mi0283qt on the virtual backend (its
  * emulator decodes every byte) whose SPI wire takes {@code bytes × 8 / clock} of wall time at
  * {@code spi_speed_hz = 62.5 MHz} (commands at the driver's 10 MHz), served by an in-process
  * paneld on a Unix socket. Clients, each its own process with the same loop (every pixel changes,
@@ -38,7 +39,7 @@ import org.paneld.drivers.virtual.VirtualDbiWiring;
  * file is absent) and libpaneld ({@code protocol/c/examples/push_frames.c}, built by make,
  * shared buffer). The limit is the wire alone: 62.5e6 / (320 × 240 × 16) = 50.86 fps. Last line:
  * {@code client-fps: java=X python_shm=Y python_inline=Z c=W limit=50.86 java_1buf=A c_1buf=B
- * driver_only=V}. java and c draw the next frame into a second buffer while the previous flush is
+ * driver_only=V rounds=3}. java and c draw the next frame into a second buffer while the previous flush is
  * carried out; java_1buf and c_1buf use one buffer (draw, flush, wait for the answer, repeat);
  * driver_only is the baseline of the same run: the same frames handed to the driver in-process
  * (no socket, no client). Test scope; run from
@@ -132,6 +133,7 @@ public final class ClientFpsBenchmark {
 
     public static void main(String[] args) throws Exception {
         int frames = args.length > 0 ? Integer.parseInt(args[0]) : 150;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         BenchRig.quietLogs();
         Path root = Path.of("").toAbsolutePath();
         Path cDir = root.resolve("protocol/c");
@@ -157,40 +159,40 @@ public final class ClientFpsBenchmark {
         Path socket = dir.resolve("paneld.sock");
         PaneldServer server = new PaneldServer(ServerOptions.defaults().withSocketPath(socket), bus, AdminService.unsupported());
         server.start();
-        Map<String, String> results = new LinkedHashMap<>();
-        Map<String, String> extra = new LinkedHashMap<>();
+        // key -> command line (null: the driver-only baseline, in-process); python keys absent when the file is
+        Map<String, List<String>> clients = new LinkedHashMap<>();
+        Map<String, Map<String, String>> envs = new LinkedHashMap<>();
+        List<String> common = List.of("--socket", socket.toString(), "--device", "lcd0", "--frames", Integer.toString(frames));
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"), PushFrames.class.getName()));
+        java.addAll(common);
+        clients.put("java", concat(java, "--mode", "shm"));
+        for (String mode : List.of("shm", "inline")) {
+            if (Files.isRegularFile(pyScript)) {
+                clients.put("python_" + mode, concat(concat(List.of("python3", pyScript.toString()), common), "--mode", mode));
+                envs.put("python_" + mode, Map.of("PYTHONPATH", root.resolve("protocol/python").toString()));
+            }
+        }
+        if (make.code == 0) {
+            clients.put("c", concat(concat(List.of(cBuild.resolve("push_frames").toString()), common), "--mode", "shm"));
+        }
+        clients.put("java_1buf", concat(clients.get("java"), "--buffers", "1"));
+        if (make.code == 0) {
+            clients.put("c_1buf", concat(clients.get("c"), "--buffers", "1"));
+        }
+        clients.put("driver_only", null);
+        Map<String, List<Double>> got = new LinkedHashMap<>();
         try {
-            String n = Integer.toString(frames);
-            List<String> common = List.of("--socket", socket.toString(), "--device", "lcd0", "--frames", n);
-            List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"), PushFrames.class.getName()));
-            java.addAll(common);
-            java.addAll(List.of("--mode", "shm"));
-            results.put("java", fps("java", run(root, Map.of(), 120, java)));
-            java.addAll(List.of("--buffers", "1"));
-            extra.put("java_1buf", fps("java_1buf", run(root, Map.of(), 120, java)));
-            for (String mode : List.of("shm", "inline")) {
-                String key = "python_" + mode;
-                if (!Files.isRegularFile(pyScript)) {
-                    results.put(key, "NA");
-                    continue;
+            for (int round = 1; round <= rounds; round++) { // interleaved, so that load changes hit every client alike
+                for (Map.Entry<String, List<String>> e : clients.entrySet()) {
+                    double v = e.getValue() == null ? driverOnly(binding.device(), frames)
+                            : fps(e.getKey(), run(root, envs.getOrDefault(e.getKey(), Map.of()), 300, e.getValue()));
+                    System.out.printf(Locale.ROOT, "round %d %s: %.2f fps%n", round, e.getKey(), v);
+                    if (v > 0) {
+                        got.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(v);
+                    }
                 }
-                List<String> py = new ArrayList<>(List.of("python3", pyScript.toString()));
-                py.addAll(common);
-                py.addAll(List.of("--mode", mode));
-                results.put(key, fps(key, run(root, Map.of("PYTHONPATH", root.resolve("protocol/python").toString()), 300, py)));
             }
-            if (make.code == 0) {
-                List<String> c = new ArrayList<>(List.of(cBuild.resolve("push_frames").toString()));
-                c.addAll(common);
-                c.addAll(List.of("--mode", "shm"));
-                results.put("c", fps("c", run(root, Map.of(), 120, c)));
-                c.addAll(List.of("--buffers", "1"));
-                extra.put("c_1buf", fps("c_1buf", run(root, Map.of(), 120, c)));
-            } else {
-                results.put("c", "ERR");
-            }
-            extra.put("driver_only", String.format(Locale.ROOT, "%.2f", driverOnly(binding.device(), frames)));
             System.out.println("panel: " + panel.describe() + "; protocol violations: " + panel.violations().size());
         } finally {
             server.close();
@@ -200,10 +202,36 @@ public final class ClientFpsBenchmark {
         }
         double limit = CLOCK_HZ / (W * H * 16.0);
         StringBuilder line = new StringBuilder("client-fps:");
-        results.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        for (String k : List.of("java", "python_shm", "python_inline", "c")) {
+            line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) ? "ERR" : "NA"));
+        }
         line.append(String.format(Locale.ROOT, " limit=%.2f", limit));
-        extra.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        for (String k : List.of("java_1buf", "c_1buf", "driver_only")) {
+            line.append(' ').append(k).append('=').append(median(got.get(k), "ERR"));
+        }
+        line.append(" rounds=").append(rounds);
         System.out.println(line);
+    }
+
+    static List<String> concat(List<String> a, String... more) {
+        return concat(a, List.of(more));
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+
+    static String median(List<Double> vs, String none) {
+        if (vs == null || vs.isEmpty()) {
+            return none;
+        }
+        List<Double> s = new ArrayList<>(vs);
+        s.sort(null);
+        int n = s.size();
+        double m = n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+        return String.format(Locale.ROOT, "%.2f", m);
     }
 
     /**
@@ -252,15 +280,14 @@ public final class ClientFpsBenchmark {
         }
     }
 
-    /** The client's "fps=X" last line, or ERR (its output on stderr). */
-    static String fps(String who, Run r) {
+    /** The client's "fps=X" last line, or -1 (its output on stderr). */
+    static double fps(String who, Run r) {
         String[] lines = r.out.strip().split("\n");
         String last = lines[lines.length - 1].strip();
         if (r.code == 0 && last.startsWith("fps=")) {
-            System.out.println(who + ": " + String.join(" | ", lines));
-            return String.format(Locale.ROOT, "%.2f", Double.parseDouble(last.substring(4)));
+            return Double.parseDouble(last.substring(4));
         }
         System.err.println("client-fps: " + who + " failed (exit " + r.code + "):\n" + r.out);
-        return "ERR";
+        return -1;
     }
 }
