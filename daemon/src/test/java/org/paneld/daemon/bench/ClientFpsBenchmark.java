@@ -38,9 +38,10 @@ import org.paneld.drivers.virtual.VirtualDbiWiring;
  * ({@code protocol/python/examples/push_frames.py}, shared buffer and inline WRITE; NA when the
  * file is absent) and libpaneld ({@code protocol/c/examples/push_frames.c}, built by make,
  * shared buffer). The limit is the wire alone: 62.5e6 / (320 × 240 × 16) = 50.86 fps. Last line:
- * {@code client-fps: java=X python_shm=Y python_inline=Z c=W limit=50.86 java_1buf=A c_1buf=B
- * driver_only=V rounds=3}. java and c draw the next frame into a second buffer while the previous flush is
- * carried out; java_1buf and c_1buf use one buffer (draw, flush, wait for the answer, repeat);
+ * {@code client-fps: java=X python_shm=Y python_inline=Z c=W limit=50.86 java_2buf=A c_2buf=B
+ * driver_only=V rounds=3}. java and c run the same loop as the Python script: one buffer, draw,
+ * flush, wait for the answer, repeat; java_2buf and c_2buf draw the next frame into a second
+ * buffer while the previous flush is carried out (two flushes in flight);
  * driver_only is the baseline of the same run: the same frames handed to the driver in-process
  * (no socket, no client). Test scope; run from
  * the repository root (bench/run does).
@@ -166,7 +167,7 @@ public final class ClientFpsBenchmark {
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"), PushFrames.class.getName()));
         java.addAll(common);
-        clients.put("java", concat(java, "--mode", "shm"));
+        clients.put("java", concat(java, "--mode", "shm", "--buffers", "1"));
         for (String mode : List.of("shm", "inline")) {
             if (Files.isRegularFile(pyScript)) {
                 clients.put("python_" + mode, concat(concat(List.of("python3", pyScript.toString()), common), "--mode", mode));
@@ -174,11 +175,11 @@ public final class ClientFpsBenchmark {
             }
         }
         if (make.code == 0) {
-            clients.put("c", concat(concat(List.of(cBuild.resolve("push_frames").toString()), common), "--mode", "shm"));
+            clients.put("c", concat(concat(List.of(cBuild.resolve("push_frames").toString()), common), "--mode", "shm", "--buffers", "1"));
         }
-        clients.put("java_1buf", concat(clients.get("java"), "--buffers", "1"));
+        clients.put("java_2buf", concat(java, "--mode", "shm", "--buffers", "2"));
         if (make.code == 0) {
-            clients.put("c_1buf", concat(clients.get("c"), "--buffers", "1"));
+            clients.put("c_2buf", concat(concat(List.of(cBuild.resolve("push_frames").toString()), common), "--mode", "shm", "--buffers", "2"));
         }
         clients.put("driver_only", null);
         Map<String, List<Double>> got = new LinkedHashMap<>();
@@ -206,7 +207,7 @@ public final class ClientFpsBenchmark {
             line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) ? "ERR" : "NA"));
         }
         line.append(String.format(Locale.ROOT, " limit=%.2f", limit));
-        for (String k : List.of("java_1buf", "c_1buf", "driver_only")) {
+        for (String k : List.of("java_2buf", "c_2buf", "driver_only")) {
             line.append(' ').append(k).append('=').append(median(got.get(k), "ERR"));
         }
         line.append(" rounds=").append(rounds);
