@@ -4,6 +4,7 @@
  * must be allowed admin requests (unplug, replug, snapshot): root or paneld's own uid.
  *
  *     paneld_test [SOCKET]                     the checks below; exit 0 when all pass
+ *                                              (PANELD_TCP=tcp:HOST:PORT adds the TCP checks)
  *     paneld_test check-snapshot SOCKET DEVICE FILE
  *                                              the panel shows FILE (raw XRGB8888, its size), in
  *                                              the bits of each colour an RGB565 panel keeps
@@ -307,6 +308,29 @@ int main(int argc, char **argv) {
     /* ---- a buffer that is not display-sized, an unknown format */
     CHECK(paneld_buffer_create(u, w1 + 1, h1, PANELD_FORMAT_XRGB8888, 1) == NULL && errno == EINVAL, "errno %d", errno);
     CHECK(paneld_buffer_create(u, w1, h1, 0x12345678u, 0) == NULL && errno == EINVAL, "errno %d", errno);
+
+    /* ---- TCP (when PANELD_TCP=tcp:HOST:PORT is given): no fd passing, shared falls back to inline WRITE */
+    const char *tcp = getenv("PANELD_TCP");
+    if (tcp && *tcp) {
+        paneld_client *t = paneld_connect(tcp);
+        REQUIRE(t != NULL, "connect %s: %s", tcp, paneld_errmsg(NULL));
+        CHECK(!paneld_can_share(t), "no fd passing over TCP");
+        paneld_session *ts = paneld_open(t, "lcd0", PANELD_OPEN_OWNER);
+        REQUIRE(ts != NULL && ts->owner, "open lcd0 over TCP: %s", paneld_errmsg(t));
+        paneld_buffer *tb = paneld_buffer_create(ts, 320, 240, PANELD_FORMAT_XRGB8888, 1);
+        REQUIRE(tb != NULL, "buffer over TCP: %s", paneld_errmsg(t));
+        CHECK(tb->shared == 0, "a shared buffer over TCP falls back to inline");
+        draw(tb, 10);
+        memcpy(want, tb->pixels, 320 * 240 * 4);
+        CHECK(paneld_flush(ts, tb, &full, 1) == 0, "flush over TCP: %s", paneld_errmsg(t));
+        CHECK(differences(admin, "lcd0", 320, 240, want, "tcp") == 0, "the panel shows the TCP client's frame");
+        draw(tb, 11);
+        memcpy(want, tb->pixels, 320 * 240 * 4);
+        CHECK(paneld_flip(ts, tb, 1) == 0, "flip over TCP: %s", paneld_errmsg(t));
+        CHECK(differences(admin, "lcd0", 320, 240, want, "tcp flip") == 0, "the panel shows the TCP flip");
+        paneld_disconnect(t);
+        printf("paneld_test: TCP %s checked\n", tcp);
+    }
 
     free(want);
     paneld_disconnect(c); /* closes u and ub */

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * panels (lcd0: an mi0283qt through its emulator, lcd1: a 240x240 virtual-fb): {@code make test}
  * builds libpaneld, its examples, and the test program and the SDL2 example again under
  * AddressSanitizer + UBSan, and runs them (connect, list, open/close, shared-buffer mmap,
- * rectangles, flip, properties, ownership, unplug/replug events, ENODEV/EBUSY/EINVAL, snapshots;
+ * rectangles, flushes in flight, flip, properties, ownership, unplug/replug events,
+ * ENODEV/EBUSY/EINVAL, TCP with its inline fallback, snapshots;
  * the SDL example headless for 30 frames, then the panel must show its last frame). Then
  * {@code make install} into a temporary prefix and the README's C example, compiled as printed
  * with pkg-config, fills lcd0. Any sanitizer report, failed check or compiler error fails the
@@ -61,10 +62,15 @@ class CClientIT {
         Path c = cDir();
         assertTrue(Files.isRegularFile(c.resolve("Makefile")), "no Makefile in " + c);
         Path sock = tmp.resolve("run/paneld.sock");
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
         Path cfg = tmp.resolve("paneld.toml");
         Files.writeString(cfg, String.join("\n",
                 "[server]",
                 "socket = \"" + sock + "\"",
+                "tcp = \"127.0.0.1:" + port + "\"",
                 "[usb]",
                 "hotplug = false",
                 "[[panel]]",
@@ -81,10 +87,12 @@ class CClientIT {
         Path build = Files.createDirectory(tmp.resolve("build"));
         try (DaemonProcess daemon = DaemonProcess.start(tmp, Map.of(), "--config", cfg.toString())) {
             daemon.awaitReady();
-            Run test = run(c, Map.of(), 120, "make", "-s", "BUILD=" + build, "PANELD_SOCKET=" + sock, "test");
+            Run test = run(c, Map.of(), 120, "make", "-s", "BUILD=" + build, "PANELD_SOCKET=" + sock,
+                    "PANELD_TCP=tcp:127.0.0.1:" + port, "test");
             String all = test.output() + "\n--- paneld log:\n" + daemon.logText();
             assertEquals(0, test.code(), all);
             assertTrue(test.output().matches("(?s).*paneld_test: \\d+ checks, 0 failed.*"), all);
+            assertTrue(test.output().contains("paneld_test: TCP tcp:127.0.0.1:" + port + " checked"), all);
             assertTrue(test.output().contains("sdl_paneld: 30 frames flushed"), all);
             assertTrue(test.output().contains("check-snapshot lcd0: ok"), all);
             assertFalse(test.output().contains("Sanitizer") || test.output().contains("runtime error"), all);
