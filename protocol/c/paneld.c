@@ -680,6 +680,10 @@ int paneld_list(paneld_client *c, paneld_device *out, int max) {
 }
 
 paneld_session *paneld_open(paneld_client *c, const char *name, unsigned flags) {
+    if (!c) { /* paneld_open(paneld_connect(...), ...) after a failed connect: keep its errno and message */
+        if (!errno) errno = ENOTCONN;
+        return NULL;
+    }
     size_t len = strlen(name);
     if (len > 0xFFFF) {
         errno = EINVAL;

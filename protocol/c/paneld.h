@@ -147,7 +147,11 @@ int paneld_is_admin(const paneld_client *c);
  */
 int paneld_list(paneld_client *c, paneld_device *out, int max);
 
-/** Opens a session on device name (flags: PANELD_OPEN_OWNER). NULL on failure (errno: ENOENT, ENODEV, EACCES, EBUSY …). */
+/**
+ * Opens a session on device name (flags: PANELD_OPEN_OWNER). NULL on failure (errno: ENOENT,
+ * ENODEV, EACCES, EBUSY …). A NULL client gives NULL and keeps errno and paneld_errmsg(NULL) of
+ * the failed paneld_connect, so paneld_open(paneld_connect(NULL), …) needs one check.
+ */
 paneld_session *paneld_open(paneld_client *c, const char *name, unsigned flags);
 
 /** Closes the session and frees it with its buffers (also after unplug). 0 or negative errno; s is freed either way. */
