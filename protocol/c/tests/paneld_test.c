@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int failures;
 static int checks;
@@ -140,6 +141,25 @@ int main(int argc, char **argv) {
     paneld_client *c = paneld_connect(NULL);
     REQUIRE(c != NULL, "connect(NULL) with PANELD_SOCKET=%s: %s", sock, paneld_errmsg(NULL));
     CHECK(paneld_can_share(c), "a Unix socket passes fds");
+    /* without $PANELD_SOCKET and /run/paneld/paneld.sock: $XDG_RUNTIME_DIR/paneld.sock (panelctl's rule) */
+    size_t sl = strlen(sock);
+    if (sl > 12 && strcmp(sock + sl - 12, "/paneld.sock") == 0 && access("/run/paneld/paneld.sock", F_OK) != 0) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%.*s", (int) (sl - 12), sock);
+        unsetenv("PANELD_SOCKET");
+        setenv("XDG_RUNTIME_DIR", dir, 1);
+        paneld_client *x = paneld_connect(NULL);
+        CHECK(x != NULL, "connect(NULL) with XDG_RUNTIME_DIR=%s: %s", dir, paneld_errmsg(NULL));
+        paneld_disconnect(x);
+        setenv("XDG_RUNTIME_DIR", "/nonexistent-xdg", 1);
+        setenv("USER", "paneld-test-nobody", 1);
+        CHECK(paneld_connect(NULL) == NULL, "no daemon at the per-user path");
+        /* neither exists: where a daemon of this user would listen (DefaultSocket.forDaemon) */
+        int run_ok = access("/run/paneld", F_OK) == 0 ? access("/run/paneld", W_OK) == 0 : access("/run", W_OK) == 0;
+        const char *where = run_ok ? "/run/paneld/paneld.sock" : "/tmp/paneld-paneld-test-nobody/paneld.sock";
+        CHECK(strstr(paneld_errmsg(NULL), where) != NULL, "'%s' should name %s", paneld_errmsg(NULL), where);
+        setenv("PANELD_SOCKET", sock, 1);
+    }
     paneld_client *admin = paneld_connect(sock);
     REQUIRE(admin != NULL, "second connection: %s", paneld_errmsg(NULL));
     REQUIRE(paneld_is_admin(admin), "the test needs admin rights (run as root or paneld's uid)");
