@@ -27,7 +27,7 @@ import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualDbiWiring;
 
 /**
- * {@code bench/run client-fps [FRAMES [ROUNDS]]}: full 320x240 frames per second that each client
+ * {@code bench/run client-fps [FRAMES [ROUNDS [KEY,KEY…]]]}: full 320x240 frames per second that each client
  * pushes (150 frames), one after the other, in 3 interleaved rounds of the same run (the median is
  * reported), into "lcd0", an mi0283qt on the virtual backend (its
  * emulator decodes every byte) whose SPI wire takes {@code bytes × 8 / clock} of wall time at
@@ -182,6 +182,9 @@ public final class ClientFpsBenchmark {
             clients.put("c_2buf", concat(concat(List.of(cBuild.resolve("push_frames").toString()), common), "--mode", "shm", "--buffers", "2"));
         }
         clients.put("driver_only", null);
+        if (args.length > 2) { // a subset, e.g. "c,c_2buf,driver_only"
+            clients.keySet().retainAll(List.of(args[2].split(",")));
+        }
         Map<String, List<Double>> got = new LinkedHashMap<>();
         try {
             for (int round = 1; round <= rounds; round++) { // interleaved, so that load changes hit every client alike
@@ -204,11 +207,11 @@ public final class ClientFpsBenchmark {
         double limit = CLOCK_HZ / (W * H * 16.0);
         StringBuilder line = new StringBuilder("client-fps:");
         for (String k : List.of("java", "python_shm", "python_inline", "c")) {
-            line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) ? "ERR" : "NA"));
+            line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) || k.equals("c") ? "ERR" : "NA"));
         }
         line.append(String.format(Locale.ROOT, " limit=%.2f", limit));
         for (String k : List.of("java_2buf", "c_2buf", "driver_only")) {
-            line.append(' ').append(k).append('=').append(median(got.get(k), "ERR"));
+            line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) ? "ERR" : "NA"));
         }
         line.append(" rounds=").append(rounds);
         System.out.println(line);
