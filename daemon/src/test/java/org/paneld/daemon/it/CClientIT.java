@@ -42,8 +42,9 @@ class CClientIT {
     record Run(int code, String output) {
     }
 
-    static Run run(Path dir, Map<String, String> env, long timeoutS, String... cmd) throws Exception {
-        Path out = Files.createTempFile(dir, "out-", ".txt");
+    /** Runs cmd in dir; its output goes to a file in the test's temporary directory. */
+    Run run(Path dir, Map<String, String> env, long timeoutS, String... cmd) throws Exception {
+        Path out = Files.createTempFile(tmp, "out-", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
