@@ -31,7 +31,7 @@
 #endif
 
 enum {
-    T_HELLO = 0x0001, T_LIST = 0x0002, T_OPEN = 0x0004, T_CLOSE = 0x0005, T_CREATE = 0x0006,
+    T_HELLO = 0x0001, T_LIST = 0x0002, T_INFO = 0x0003, T_OPEN = 0x0004, T_CLOSE = 0x0005, T_CREATE = 0x0006,
     T_DESTROY = 0x0007, T_WRITE = 0x0008, T_FLUSH = 0x0009, T_FLIP = 0x000A, T_SETPROP = 0x000B,
     T_SUBSCRIBE = 0x000C, T_ACQUIRE = 0x000D, T_RELEASE = 0x000E, T_FD_READY = 0x000F,
     T_FD_RECEIVED = 0x0010, T_ADMIN_BIND = 0x0021, T_ADMIN_UNBIND = 0x0022, T_ADMIN_UNPLUG = 0x0023,
@@ -677,6 +677,49 @@ int paneld_list(paneld_client *c, paneld_device *out, int max) {
     }
     if (k.bad || count > 0x7FFFFFFF) return fail(c, EPROTO, "paneld's device list is short");
     return (int) count;
+}
+
+int paneld_device_info(paneld_client *c, const char *name, paneld_info *out) {
+    size_t len = strlen(name);
+    if (len > 0xFFFF) return fail(c, EINVAL, "device name of %zu bytes", len);
+    unsigned char *p = scratch(c, 6 + len);
+    if (!p) return fail(c, ENOMEM, "out of memory");
+    put32(p, 0); /* by name */
+    put16(p + 4, (uint16_t) len);
+    memcpy(p + 6, name, len);
+    frame f;
+    int e = request(c, T_INFO, p, 6 + len, &f);
+    if (e < 0) return e;
+    paneld_info in;
+    memset(&in, 0, sizeof in);
+    cursor k = {f.p, f.n, 0, 0};
+    rdstr(&k, in.name, sizeof in.name);
+    rdstr(&k, in.driver, sizeof in.driver);
+    in.width = rd32(&k);
+    in.height = rd32(&k);
+    in.width_mm = rd32(&k);
+    in.height_mm = rd32(&k);
+    in.rotation = rd32(&k);
+    in.flags = rd32(&k);
+    rdstr(&k, in.panel_format, sizeof in.panel_format);
+    rdstr(&k, in.update_class, sizeof in.update_class);
+    in.format_count = rd16(&k);
+    for (int i = 0; i < in.format_count && !k.bad; i++) {
+        uint32_t fmt = rd32(&k);
+        if (i < 16) in.formats[i] = fmt;
+    }
+    in.property_count = rd16(&k);
+    for (int i = 0; i < in.property_count && !k.bad; i++) {
+        paneld_property pr;
+        rdstr(&k, pr.name, sizeof pr.name);
+        pr.min = (int64_t) rd64(&k);
+        pr.max = (int64_t) rd64(&k);
+        pr.value = (int64_t) rd64(&k);
+        if (i < 16) in.properties[i] = pr;
+    }
+    if (k.bad) return fail(c, EPROTO, "paneld's DEVICE_INFO reply for %s is short", name);
+    *out = in;
+    return 0;
 }
 
 paneld_session *paneld_open(paneld_client *c, const char *name, unsigned flags) {

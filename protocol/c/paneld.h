@@ -80,6 +80,28 @@ typedef struct paneld_device {
     uint32_t flags;         /* PANELD_DEVICE_* */
 } paneld_device;
 
+/** One property of a device ("backlight" 0..100, "power" 0/1, …). */
+typedef struct paneld_property {
+    char name[32];
+    int64_t min, max, value;
+} paneld_property;
+
+/** What DEVICE_INFO tells about a device (the first 16 formats and properties; counts are the true ones). */
+typedef struct paneld_info {
+    char name[64];
+    char driver[64];
+    uint32_t width, height;        /* after rotation */
+    uint32_t width_mm, height_mm;  /* 0 when unknown */
+    uint32_t rotation;             /* 0, 90, 180, 270 */
+    uint32_t flags;                /* PANELD_DEVICE_* */
+    char panel_format[16];         /* what the panel shows: "RGB565", "RGB666", "MONO", … */
+    char update_class[16];         /* "fast" or "slow" (e-paper) */
+    int format_count;
+    uint32_t formats[16];          /* PANELD_FORMAT_* the device takes */
+    int property_count;
+    paneld_property properties[16];
+} paneld_info;
+
 /** An open session on a device. Fields are read-only for the caller. */
 typedef struct paneld_session {
     paneld_client *client;
@@ -146,6 +168,9 @@ int paneld_is_admin(const paneld_client *c);
  * returns how many devices there are (may exceed max), or a negative errno value.
  */
 int paneld_list(paneld_client *c, paneld_device *out, int max);
+
+/** DEVICE_INFO of device name into *out. 0 or a negative errno value (-ENOENT: no such bound device). */
+int paneld_device_info(paneld_client *c, const char *name, paneld_info *out);
 
 /**
  * Opens a session on device name (flags: PANELD_OPEN_OWNER). NULL on failure (errno: ENOENT,

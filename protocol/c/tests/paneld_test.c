@@ -178,6 +178,24 @@ int main(int argc, char **argv) {
     CHECK(devs[i0].flags & PANELD_DEVICE_CONNECTED, "flags %u", devs[i0].flags);
     CHECK(paneld_list(c, NULL, 0) == n, "count only");
 
+    /* ---- device info: size, formats, the backlight property */
+    paneld_info info;
+    memset(&info, 0, sizeof info);
+    CHECK(paneld_device_info(c, "lcd0", &info) == 0, "info: %s", paneld_errmsg(c));
+    CHECK(strcmp(info.name, "lcd0") == 0 && info.width == 320 && info.height == 240, "%s %ux%u", info.name, info.width,
+          info.height);
+    CHECK(strcmp(info.driver, devs[i0].driver) == 0 && info.panel_format[0] && strcmp(info.update_class, "fast") == 0,
+          "driver %s panel_format %s update %s", info.driver, info.panel_format, info.update_class);
+    int has_xrgb = 0, has_backlight = 0;
+    for (int i = 0; i < info.format_count && i < 16; i++) has_xrgb |= info.formats[i] == PANELD_FORMAT_XRGB8888;
+    for (int i = 0; i < info.property_count && i < 16; i++) {
+        if (strcmp(info.properties[i].name, "backlight") == 0) {
+            has_backlight = info.properties[i].min == 0 && info.properties[i].max == 100;
+        }
+    }
+    CHECK(has_xrgb && has_backlight, "formats %d (XRGB8888 %d), backlight 0..100 %d", info.format_count, has_xrgb, has_backlight);
+    CHECK(paneld_device_info(c, "no-such-panel", &info) == -ENOENT, "info of an unknown device: %s", paneld_errmsg(c));
+
     /* ---- open: unknown device, owner, a second session waits in line */
     CHECK(paneld_open(c, "no-such-panel", PANELD_OPEN_OWNER) == NULL && errno == ENOENT, "errno %d", errno);
     CHECK(paneld_errcode(c) == -ENOENT, "errcode %d", paneld_errcode(c));
