@@ -20,8 +20,9 @@
  * thread at a time; calls on the same client from two threads at once need the caller's lock.
  * Different clients are independent and may be used from different threads. Drawing into a
  * buffer's pixels needs no call and may happen on any thread, as long as no paneld_flush /
- * paneld_flip of that buffer runs at the same time (an inline buffer's pixels are read during
- * the flush; a shared buffer's are read by the daemon while paneld_flush waits for its reply).
+ * paneld_flip of that buffer runs at the same time and no paneld_flush_async of it is in flight
+ * (an inline buffer's pixels are read during the call; a shared buffer's are read by the daemon
+ * until the flush is answered).
  *
  * Lifetimes: a session lives from paneld_open to paneld_close (or paneld_disconnect); a buffer
  * from paneld_buffer_create to paneld_buffer_destroy, paneld_close of its session or
