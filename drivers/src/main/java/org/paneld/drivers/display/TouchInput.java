@@ -29,19 +29,6 @@ public interface TouchInput {
     void setCalibration(TouchCalibration calibration);
 
     /**
-     * The calibration that takes each point's raw sample ({@link TouchEvent#rawX()},
-     * {@link TouchEvent#rawY()}) to its display coordinates (a crosshair of {@code panelctl
-     * calibrate}, in pixels of the picture the client draws at the current rotation), in the form
-     * {@link #setCalibration} and the config's {@code calibration = [...]} take: the controller
-     * undoes its rotation, swap and inversion first. 3 points are solved exactly, more by least
-     * squares. IllegalArgumentException when fewer than 3 or in one line. No hardware access.
-     * The default (no rotation, swap or inversion) fits the points as they are.
-     */
-    default TouchCalibration calibrationFor(java.util.List<TouchCalibration.Point> displayPoints) {
-        return TouchCalibration.fit(displayPoints);
-    }
-
-    /**
      * Present only for emulated controllers: presses and moves the virtual finger, in display
      * coordinates; the emulated chip then reports it on its own wire, so sampling, filtering,
      * calibration and rotation all run as with a real chip.

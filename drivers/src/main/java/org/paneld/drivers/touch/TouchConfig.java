@@ -24,8 +24,11 @@ import org.paneld.drivers.display.TouchCalibration;
  * {@code touch.irq_gpio}; evdev: {@code touch.evdev} (required: a path such as
  * "/dev/input/event0", or the device's name as in /sys/class/input/event*&#47;device/name);
  * all: {@code touch.swap_xy}, {@code touch.invert_x}, {@code touch.invert_y} (booleans, default
- * false), {@code touch.calibration} ([a, b, c, d, e, f, scale], tslib's form, to panel pixels at
- * rotation 0 before swap and inversion); stmpe610: {@code touch.backlight} (true: the STMPE's GPIO2
+ * false: how the board's touch axes lie, for the default mapping of the chip's raw range),
+ * {@code touch.calibration} ([a, b, c, d, e, f, scale] or the string "a,b,c,d,e,f,scale":
+ * tslib's pointercal, raw samples to display pixels of the picture the client draws at the
+ * configured rotation — what {@code panelctl calibrate} prints; it replaces the default mapping,
+ * so swap and inversion are in it); stmpe610: {@code touch.backlight} (true: the STMPE's GPIO2
  * drives the panel's backlight, as on the Adafruit PiTFT). {@code touch.noise} belongs to the
  * emulated controller (backend "virtual" only). Immutable; any thread.
  */
@@ -151,6 +154,19 @@ public record TouchConfig(String driver, int spiCs, int spiSpeedHz, int irqGpio,
                 c.bool("touch.invert_x", false), c.bool("touch.invert_y", false), cal, c.bool("touch.backlight", false)));
     }
 
+    private static List<Object> parseList(DeviceConfig c, String key, String text) throws ConfigException {
+        List<Object> out = new java.util.ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String t = part.trim();
+            try {
+                out.add(Long.parseLong(t));
+            } catch (NumberFormatException e) {
+                throw c.error(key, "element " + (out.size() + 1) + " must be a whole number, got '" + t + "' in \"" + text + "\"");
+            }
+        }
+        return out;
+    }
+
     private static void only(DeviceConfig c, String key, boolean applies, String driver, String forWhat)
             throws ConfigException {
         if (c.has(key) && !applies) {
@@ -163,7 +179,13 @@ public record TouchConfig(String driver, int spiCs, int spiSpeedHz, int irqGpio,
 
     private static TouchCalibration calibration(DeviceConfig c) throws ConfigException {
         String key = "touch.calibration";
-        List<?> l = c.list(key);
+        Object raw = c.asMap().get(key);
+        List<?> l;
+        if (raw instanceof String) { // the daemon's loader hands the TOML array over as "a,b,c,d,e,f,scale"
+            l = parseList(c, key, (String) raw);
+        } else {
+            l = c.list(key);
+        }
         if (l.size() != 7) {
             throw c.error(key, "needs 7 whole numbers [a, b, c, d, e, f, scale] (tslib's form), got " + l.size() + ": " + l);
         }

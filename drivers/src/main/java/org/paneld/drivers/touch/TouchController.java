@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link TouchInput} of one bound display: a sampling thread that waits for its
  * {@link TouchChip} (the interrupt line while idle, the chip's rate while touched), reads it
- * inside the device's unplug guard, debounces pen-down and pen-up per contact, applies the
- * calibration and then the {@link TouchTransform} (swap, inversion, the picture's rotation), and
- * delivers {@link TouchEvent}s to the listeners — still inside the guard, so that once unplug
+ * inside the device's unplug guard, debounces pen-down and pen-up per contact, maps raw samples
+ * to display pixels with the calibration (tslib's pointercal: raw to the picture the client draws
+ * at the configured rotation; without one, the chip's raw range through the board's
+ * {@link TouchTransform}: swap, inversion, rotation), clamps, and delivers {@link TouchEvent}s to the listeners — still inside the guard, so that once unplug
  * has returned no event (and no {@code UP}) is ever delivered.
  *
  * <p>Lifetime: a resource of the display's hardware binding — made and started at probe,
@@ -65,7 +66,7 @@ public final class TouchController implements TouchInput {
         this.chip = chip;
         this.transform = transform;
         this.simulator = simulator;
-        this.calibration = calibration != null ? calibration : chip.defaultCalibration(transform);
+        this.calibration = calibration != null ? calibration : transform.compose(chip.defaultCalibration(transform));
         int n = chip.maxContacts();
         down = new boolean[n];
         downCount = new int[n];
@@ -126,11 +127,6 @@ public final class TouchController implements TouchInput {
     @Override
     public void setCalibration(TouchCalibration calibration) {
         this.calibration = Objects.requireNonNull(calibration);
-    }
-
-    @Override
-    public TouchCalibration calibrationFor(List<TouchCalibration.Point> displayPoints) {
-        return transform.fit(displayPoints);
     }
 
     @Override
@@ -230,7 +226,7 @@ public final class TouchController implements TouchInput {
             }
             if (c != null) {
                 upCount[s] = 0;
-                int[] xy = transform.toDisplay(cal.x(c.rawX, c.rawY), cal.y(c.rawX, c.rawY));
+                int[] xy = transform.clampToDisplay(cal.x(c.rawX, c.rawY), cal.y(c.rawX, c.rawY));
                 lastRawX[s] = c.rawX;
                 lastRawY[s] = c.rawY;
                 if (!down[s]) {

@@ -5,12 +5,14 @@ import java.util.List;
 import org.paneld.drivers.display.TouchCalibration;
 
 /**
- * From calibrated touch coordinates to display pixels, and back. The calibration maps a raw
- * sample to (u, v) in panel pixels of the rotation-0 picture ({@code nativeWidth} x
- * {@code nativeHeight}) before swap and inversion; then {@code swap_xy} exchanges u and v,
- * {@code invert_x}/{@code invert_y} mirror them, and the picture's rotation (DRM's: the content
- * turned counter-clockwise by {@code rotation} degrees) turns them into the coordinates of the
- * picture the client draws, (0,0) at its top-left, clamped to the display. Immutable; any thread.
+ * How a board's touch axes lie on the picture the client draws: (u, v) in panel pixels of the
+ * rotation-0 picture ({@code nativeWidth} x {@code nativeHeight}) before swap and inversion;
+ * {@code swap_xy} exchanges u and v, {@code invert_x}/{@code invert_y} mirror them, and the
+ * picture's rotation (DRM's: the content turned counter-clockwise by {@code rotation} degrees)
+ * turns them into the coordinates of the picture the client draws, (0,0) at its top-left. It
+ * shapes the default calibration (the chip's raw range over the panel, {@link #compose}d into
+ * one display-space map); a configured calibration maps raw samples to display pixels itself.
+ * Immutable; any thread.
  */
 public record TouchTransform(int nativeWidth, int nativeHeight, int rotation, boolean swapXy, boolean invertX,
                              boolean invertY) {
@@ -38,6 +40,11 @@ public record TouchTransform(int nativeWidth, int nativeHeight, int rotation, bo
 
     /** Display coordinates {x, y} of calibrated (u, v), clamped to the display. */
     public int[] toDisplay(int u, int v) {
+        int[] q = unclamped(u, v);
+        return clampToDisplay(q[0], q[1]);
+    }
+
+    private int[] unclamped(int u, int v) {
         int px = swapXy ? v : u, py = swapXy ? u : v;
         if (invertX) {
             px = nativeWidth - 1 - px;
@@ -63,7 +70,7 @@ public record TouchTransform(int nativeWidth, int nativeHeight, int rotation, bo
                 qx = px;
                 qy = py;
         }
-        return new int[] {clamp(qx, displayWidth()), clamp(qy, displayHeight())};
+        return new int[] {qx, qy};
     }
 
     /** Calibrated (u, v) that {@link #toDisplay} turns into display (x, y) (its inverse, without clamping). */
@@ -107,24 +114,25 @@ public record TouchTransform(int nativeWidth, int nativeHeight, int rotation, bo
         int uSpan = swapXy ? nativeHeight : nativeWidth;
         int vSpan = swapXy ? nativeWidth : nativeHeight;
         long s = 65536;
-        return new TouchCalibration(Math.round((double) uSpan * s / (rawMax + 1)), 0, 0, 0,
-                Math.round((double) vSpan * s / (rawMax + 1)), 0, s);
+        return new TouchCalibration(Math.round((double) (uSpan - 1) * s / rawMax), 0, 0, 0,
+                Math.round((double) (vSpan - 1) * s / rawMax), 0, s);
     }
 
     /**
-     * The calibration that takes each raw sample of {@code displayPoints} to its display
-     * coordinates through this transform (what {@code panelctl calibrate} measures: crosshairs
-     * in display pixels). 3 points are solved exactly, more by least squares; the result rounds to
-     * the nearest pixel (half a pixel is added to c and f, since the map floors).
+     * The display-space calibration that first maps raw samples with {@code c} (to calibrated
+     * (u, v)) and then through this transform: one affine map, exact (the transform's
+     * coefficients are whole numbers), rounding once.
      */
-    public TouchCalibration fit(List<TouchCalibration.Point> displayPoints) {
-        List<TouchCalibration.Point> inCalibrationSpace = new ArrayList<>();
-        for (TouchCalibration.Point p : displayPoints) {
-            int[] uv = fromDisplay(p.x(), p.y());
-            inCalibrationSpace.add(new TouchCalibration.Point(p.rawX(), p.rawY(), uv[0], uv[1]));
-        }
-        TouchCalibration c = TouchCalibration.fit(inCalibrationSpace);
-        // the map floors (tslib's integer division): half a pixel added makes it round to the nearest pixel
-        return new TouchCalibration(c.a(), c.b(), c.c() + c.scale() / 2, c.d(), c.e(), c.f() + c.scale() / 2, c.scale());
+    public TouchCalibration compose(TouchCalibration c) {
+        int[] o = unclamped(0, 0), ux = unclamped(1, 0), vy = unclamped(0, 1);
+        long t11 = ux[0] - o[0], t12 = vy[0] - o[0], t21 = ux[1] - o[1], t22 = vy[1] - o[1];
+        long s = c.scale();
+        return new TouchCalibration(t11 * c.a() + t12 * c.d(), t11 * c.b() + t12 * c.e(), t11 * c.c() + t12 * c.f() + o[0] * s,
+                t21 * c.a() + t22 * c.d(), t21 * c.b() + t22 * c.e(), t21 * c.c() + t22 * c.f() + o[1] * s, s);
+    }
+
+    /** {@code (x, y)} clamped to the display. */
+    public int[] clampToDisplay(int x, int y) {
+        return new int[] {clamp(x, displayWidth()), clamp(y, displayHeight())};
     }
 }

@@ -14,9 +14,10 @@ import org.paneld.drivers.display.TouchCalibration;
 import org.paneld.drivers.mipidbi.Mi0283qtDriver;
 
 /**
- * The {@code touch.*} keys of a panel, checked with errors that name the key and the value, and
- * calibration from 3 and 5 points through the controller's transform (rotation, swap_xy,
- * inversion), with bad calibration values refused.
+ * The {@code touch.*} keys of a panel, checked with errors that name the key and the value;
+ * calibration (tslib's pointercal, raw to display pixels) from 3 and 5 points at every rotation,
+ * swap and inversion of the board, the default map through them, and bad calibration values
+ * refused.
  */
 class TouchConfigTest {
     private static final Mi0283qtDriver DRIVER = new Mi0283qtDriver();
@@ -76,7 +77,7 @@ class TouchConfigTest {
                 "'touch.calibration'", "element 5", "whole number", "1.5");
         says(refused("touch.driver", "xpt2046", "touch.calibration", List.of(1L << 50, 0, 0, 0, 1, 0, 1)),
                 "'touch.calibration'", "element 1", "out of range");
-        says(refused("touch.driver", "xpt2046", "touch.calibration", "1 0 0 0 1 0 1"), "'touch.calibration'", "must be a list");
+        says(refused("touch.driver", "xpt2046", "touch.calibration", 42), "'touch.calibration'", "must be a list");
     }
 
     @Test
@@ -116,46 +117,53 @@ class TouchConfigTest {
         java.util.Random noise = new java.util.Random(7);
         for (int rotation : new int[] {0, 90, 180, 270}) {
             for (int flags = 0; flags < 8; flags++) {
+                // how the board's touch axes lie on the picture: the raw axes follow (u, v)
                 TouchTransform t = new TouchTransform(320, 240, rotation, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0);
                 int w = t.displayWidth(), h = t.displayHeight();
-                // the inverse is exact on every pixel
-                for (int y = 0; y < h; y += 7) {
+                for (int y = 0; y < h; y += 7) { // the inverse is exact on every pixel
                     for (int x = 0; x < w; x += 5) {
                         int[] uv = t.fromDisplay(x, y);
                         assertArrayEquals(new int[] {x, y}, t.toDisplay(uv[0], uv[1]), t + " at " + x + "," + y);
                     }
                 }
-                // the glass: where a display point lands in raw units (through the panel's own axes)
                 int[][] three = {{w / 10, h / 10}, {w - 1 - w / 10, h / 2}, {w / 2, h - 1 - h / 10}};
                 int[][] five = TouchRig.fivePoints(w, h);
                 for (int[][] set : new int[][][] {three, five}) {
                     List<TouchCalibration.Point> pts = new ArrayList<>();
                     for (int[] p : set) {
-                        int[] uv = glass(t, p[0], p[1]);
+                        int[] uv = t.fromDisplay(p[0], p[1]);
                         int n = set.length == 5 ? noise.nextInt(9) - 4 : 0;
                         pts.add(new TouchCalibration.Point(rawU(uv[0]) + n, rawV(uv[1]) - n, p[0], p[1]));
                     }
-                    TouchCalibration c = t.fit(pts);
+                    TouchCalibration c = TouchCalibration.fit(pts); // what panelctl calibrate does
                     for (int[] q : new int[][] {{0, 0}, {w - 1, h - 1}, {w / 3, h * 2 / 3}, {w - 1, 0}}) {
-                        int[] uv = glass(t, q[0], q[1]);
+                        int[] uv = t.fromDisplay(q[0], q[1]);
                         int rx = rawU(uv[0]), ry = rawV(uv[1]);
-                        int[] got = t.toDisplay(c.x(rx, ry), c.y(rx, ry));
+                        int[] got = t.clampToDisplay(c.x(rx, ry), c.y(rx, ry));
                         String what = set.length + " points, " + t + ", at " + q[0] + "," + q[1] + " got " + got[0] + "," + got[1];
                         assertTrue(Math.abs(got[0] - q[0]) <= (set.length == 3 ? 1 : 2), what);
                         assertTrue(Math.abs(got[1] - q[1]) <= (set.length == 3 ? 1 : 2), what);
                     }
                 }
+                // without a calibration: the raw range through the board's swap, inversion and rotation
+                TouchCalibration d = t.compose(t.defaultCalibration(4095));
+                for (int[] q : new int[][] {{0, 0}, {w - 1, h - 1}, {w - 1, 0}, {0, h - 1}}) {
+                    int[] uv = t.fromDisplay(q[0], q[1]);
+                    int spanU = t.swapXy() ? 240 : 320, spanV = t.swapXy() ? 320 : 240;
+                    int rx = uv[0] * 4095 / (spanU - 1), ry = uv[1] * 4095 / (spanV - 1);
+                    assertArrayEquals(q, t.clampToDisplay(d.x(rx, ry), d.y(rx, ry)), "default map, " + t);
+                }
             }
         }
     }
 
-    /**
-     * Where display (x, y) is on the glass, in panel pixels at rotation 0 (the glass does not know
-     * about swap or inversion: they are how the board is wired, so the raw axes follow them).
-     */
-    private static int[] glass(TouchTransform t, int x, int y) {
-        int[] uv = t.fromDisplay(x, y); // the controller's view of the board: raw follows (u, v)
-        return uv;
+    @Test
+    void theDaemonsCalibrationStringIsReadAndCheckedToo() throws Exception {
+        DeviceConfig ok = config("touch.driver", "xpt2046", "touch.calibration", "-5612, 2, 21938000, 3,4426,-1240000,65536");
+        assertArrayEquals(new long[] {-5612, 2, 21938000, 3, 4426, -1240000, 65536},
+                DRIVER.touchConfig(ok, DRIVER.panelConfig(ok)).orElseThrow().calibration().toArray());
+        says(refused("touch.driver", "xpt2046", "touch.calibration", "1,0,x,0,1,0,1"), "'touch.calibration'", "element 3", "'x'");
+        says(refused("touch.driver", "xpt2046", "touch.calibration", "1,0,0,0,1,0"), "'touch.calibration'", "7 whole numbers");
     }
 
     @Test
@@ -166,7 +174,10 @@ class TouchConfigTest {
         assertEquals(319, c.x(4095, 0));
         assertEquals(239, c.y(0, 4095));
         TouchTransform s = new TouchTransform(320, 240, 0, true, false, false);
-        TouchCalibration cs = s.defaultCalibration(4095);
-        assertArrayEquals(new int[] {319, 0}, s.toDisplay(cs.x(0, 4095), cs.y(0, 4095)), "swapped: raw y runs along x");
+        TouchCalibration cs = s.compose(s.defaultCalibration(4095));
+        assertArrayEquals(new int[] {319, 0}, s.clampToDisplay(cs.x(0, 4095), cs.y(0, 4095)), "swapped: raw y runs along x");
+        TouchTransform r = new TouchTransform(320, 240, 90, false, true, false);
+        TouchCalibration cr = r.compose(r.defaultCalibration(4095));
+        assertArrayEquals(r.toDisplay(0, 0), r.clampToDisplay(cr.x(0, 0), cr.y(0, 0)), "inverted x, turned 90");
     }
 }

@@ -246,7 +246,7 @@ class TouchPi4jTest {
                 mirror.run();
             }
         });
-        rig.calibrate(new int[][] {{30, 30}, {290, 120}, {160, 210}});
+        rig.calibrate(TouchRig.fivePoints(320, 240));
         rig.tap(100, 200);
         rig.swipe(300, 10, 10, 230, 4);
         kit.bus().unbind("lcd0");

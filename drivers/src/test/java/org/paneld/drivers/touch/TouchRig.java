@@ -107,7 +107,7 @@ final class TouchRig implements TouchListener {
             }
             measured.add(new TouchCalibration.Point(Math.round(sx / 3f), Math.round(sy / 3f), p[0], p[1]));
         }
-        TouchCalibration c = input.calibrationFor(measured);
+        TouchCalibration c = TouchCalibration.fit(measured); // as panelctl calibrate: raw to display pixels
         input.setCalibration(c);
         return c;
     }
