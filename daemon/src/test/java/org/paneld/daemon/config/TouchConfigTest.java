@@ -76,7 +76,7 @@ class TouchConfigTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "colour = 1 | test.toml, [[panel]] #1 'lcd0': [panel.touch]: unknown key [colour] (known: [address, calibration, driver, evdev, i2c_bus, invert_x, invert_y, irq_gpio, noise, spi_cs, spi_speed_hz, swap_xy])",
+        "colour = 1 | test.toml, [[panel]] #1 'lcd0': [panel.touch]: unknown key [colour] (known: [address, backlight, calibration, driver, evdev, i2c_bus, invert_x, invert_y, irq_gpio, noise, spi_cs, spi_speed_hz, swap_xy])",
         "spi_cs = \"1\" | test.toml, [[panel]] #1 'lcd0': [panel.touch]: key 'spi_cs': must be a whole number from 0, got \"1\"",
         "irq_gpio = -1 | [panel.touch]: key 'irq_gpio': must be a whole number from 0, got -1",
         "swap_xy = 1 | [panel.touch]: key 'swap_xy': must be true or false, got 1",
