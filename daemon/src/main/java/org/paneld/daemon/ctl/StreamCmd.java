@@ -168,7 +168,7 @@ final class StreamCmd implements Callable<Integer> {
                 throw new IllegalArgumentException("--input " + input + ": no such file");
             }
             try {
-                in = Files.newInputStream(p);
+                in = new FileInputStream(p.toFile()); // not Files.newInputStream: its channel seeks, which a FIFO refuses
             } catch (IOException e) {
                 throw new IllegalArgumentException("--input " + input + ": cannot open: " + e.getMessage());
             }

@@ -30,6 +30,23 @@ public final class VirtualDbiWiring implements DbiWiring {
         this.panel = java.util.Objects.requireNonNull(panel);
     }
 
+    /** When the simulated wire is free again ({@link VirtualDbiPanel#setWireHz}); the caller's thread only. */
+    private long wireFreeAt;
+
+    /** With a wire clock set, waits as long as {@code bytes} take on the wire (a little oversleep is caught up). */
+    private void pace(int bytes) {
+        int hz = panel.wireHz();
+        if (hz <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        wireFreeAt = Math.max(wireFreeAt, now - 2_000_000L) + bytes * 8_000_000_000L / hz;
+        long wait = wireFreeAt - now;
+        if (wait > 20_000) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+    }
+
     public VirtualDbiPanel panel() {
         return panel;
     }
@@ -72,6 +89,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                     } finally {
                         guard.exit();
                     }
+                    pace(n);
                     off += n;
                     len -= n;
                 }
