@@ -159,7 +159,9 @@ class StreamPartsTest {
             assertEquals(0xF80000, at565(out, 2, 0, 0), f.name());
             ByteBuffer out32 = ByteBuffer.allocate(4);
             new Scaler(1, 1, f, 1, 1, false).scale(frame(f, 1, 1, (byte[]) c[1]), out32, 4);
-            assertArrayEquals(new byte[] {0, 0, (byte) 0xF8, 0}, out32.array(), f.name());
+            // RGB565 widens 5 bits to 8 as the kernel does (r << 3 | r >> 2): 0x1F is 0xFF
+            byte red = f == StreamFormat.RGB565 ? (byte) 0xFF : (byte) 0xF8;
+            assertArrayEquals(new byte[] {0, 0, red, 0}, out32.array(), f.name());
         }
     }
 
@@ -181,16 +183,19 @@ class StreamPartsTest {
 
     @Test
     void aTallSourceGetsBarsLeftAndRightAndStrideIsHonoured() {
-        // 1x2 source (white over red) onto 4x2 (stride 12 bytes): column 1 or 2 carries it
-        byte[] src = {(byte) 255, (byte) 255, (byte) 255, 0, (byte) 255, 0, 0, 0};
+        // 1x2 source (white over red, B G R X bytes) onto 4x2 with a 20-byte stride: the picture is
+        // 1 wide, at x = (4 - 1) / 2 = 1; the 4 padding bytes of each line stay untouched
+        byte[] src = {(byte) 255, (byte) 255, (byte) 255, 0, 0, 0, (byte) 255, 0};
         Frame f = frame(StreamFormat.XRGB8888, 1, 2, src);
-        ByteBuffer out = ByteBuffer.allocate(2 * 12);
-        new Scaler(1, 2, StreamFormat.XRGB8888, 4, 2, false).scale(f, out, 12);
-        // the picture is 1 wide, at x = (4 - 1) / 2 = 1
-        assertEquals(0xFFFFFF, out.order(ByteOrder.LITTLE_ENDIAN).getInt(4));
-        assertEquals(0xFF0000, out.getInt(12 + 4));
+        ByteBuffer out = ByteBuffer.allocate(2 * 20).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.Arrays.fill(out.array(), (byte) 7);
+        new Scaler(1, 2, StreamFormat.XRGB8888, 4, 2, false).scale(f, out, 20);
+        assertEquals(0xFFFFFF, out.getInt(4));
+        assertEquals(0xFF0000, out.getInt(20 + 4));
         assertEquals(0, out.getInt(0));
         assertEquals(0, out.getInt(8));
+        assertEquals(0, out.getInt(20 + 12));
+        assertEquals(0x07070707, out.getInt(16));
     }
 
     @Test
