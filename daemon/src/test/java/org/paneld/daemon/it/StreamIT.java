@@ -326,7 +326,7 @@ class StreamIT {
             last[0] = diff565(screen[0], snapshot("mirror0").rgb(), W);
             return last[0] == null;
         }, () -> "the panel never showed grim's screenshot (" + last[0] + "); mirror log:\n" + read(mirrorLog) + "\nsway log:\n" + read(swayLog));
-        assertEquals(0xFF0000, screen[0][10 * W + 10] & 0xF8F8F8 | 0, "the screenshot is the test pattern (red corner)");
+        assertEquals(0xFF0000, screen[0][10 * W + 10], "the screenshot is the test pattern (red corner)");
         // a change on the screen reaches the panel within a second
         runAsUid(session, "swaymsg", "output", "HEADLESS-1", "bg", "#00ff00", "solid_color");
         long t0 = System.nanoTime();
@@ -388,8 +388,12 @@ class StreamIT {
         return out;
     }
 
-    static String read(File f) throws IOException {
-        return Files.readString(f.toPath(), StandardCharsets.UTF_8);
+    static String read(File f) {
+        try {
+            return Files.readString(f.toPath(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + f + ": " + e + ")";
+        }
     }
 
     /** Sharp-edged known content: eight colour bars, a red corner block, a white rectangle. */
