@@ -236,6 +236,73 @@ class StreamIT {
         assertTrue(help.out().contains("4   stream: the input is malformed"), "panelctl's exit codes list status 4:\n" + help.out());
     }
 
+    // ------------------------------------------------------------------ SIGINT, /dev/fbN
+
+    @Test
+    void sigintStopsALiveStreamCleanlyWithItsReport() throws Exception {
+        Process p = new ProcessBuilder(panelctl("stream", "lcd0", "--format", "RGB565")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] frame = new byte[W * H * 2];
+        java.util.Arrays.fill(frame, (byte) 0x1F); // 0x1F1F: a colour with some of each channel
+        Thread producer = new Thread(() -> {
+            try (var out = p.getOutputStream()) {
+                while (true) {
+                    out.write(frame);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // the consumer is gone: the producer's EPIPE (SIGPIPE for a C producer) ends it
+            }
+        }, "producer");
+        producer.start();
+        awaitPanel(Duration.ofSeconds(20), () -> snapshot("lcd0").rgb()[0] == rgbOf565(0x1F1F),
+                () -> "the frames never reached the panel");
+        Ctl.exec(List.of("kill", "-INT", Long.toString(p.pid())), Map.of(), 10);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "panelctl stream did not stop on SIGINT");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(130, p.exitValue(), "SIGINT: 128 + 2; stdout: " + out);
+        assertTrue(out.matches("(?s)stream: read=[1-9][0-9]* shown=[1-9][0-9]* dropped=[0-9]+ .*"), out);
+        producer.join(10_000);
+        assertTrue(!producer.isAlive(), "the producer saw the pipe close");
+        assertShows(snapshot("lcd0"), rgbOf565(0x1F1F));
+    }
+
+    /** 0xRRGGBB of an RGB565 value, widened as the emulator shows it (top bits are what diff565 compares). */
+    static int rgbOf565(int v) {
+        int r = v >> 11 & 0x1F, g = v >> 5 & 0x3F, b = v & 0x1F;
+        return (r << 3 | r >> 2) << 16 | (g << 2 | g >> 4) << 8 | (b << 3 | b >> 2);
+    }
+
+    @Test
+    void aFramebufferIsReadWithItsSysfsGeometry() throws Exception {
+        Path sys = Files.createDirectories(tmp.resolve("sys/class/graphics/fb5"));
+        Files.writeString(sys.resolve("virtual_size"), "160,120\n");
+        Files.writeString(sys.resolve("bits_per_pixel"), "32\n");
+        Files.writeString(sys.resolve("stride"), (160 * 4 + 64) + "\n");
+        byte[] mem = new byte[(160 * 4 + 64) * 120];
+        for (int y = 0; y < 120; y++) {
+            for (int x = 0; x < 160; x++) {
+                int o = y * (160 * 4 + 64) + x * 4;
+                int rgb = x < 80 ? 0xFF8000 : 0x0080FF;
+                mem[o] = (byte) rgb;
+                mem[o + 1] = (byte) (rgb >> 8);
+                mem[o + 2] = (byte) (rgb >> 16);
+            }
+        }
+        Path fb = Files.write(tmp.resolve("fb5"), mem);
+        Ctl.Result r = Ctl.exec(panelctl("stream", "lcd0", "--input", fb.toString(), "--sysfs", tmp.resolve("sys").toString(), "--frames", "3",
+                "--fps", "50"), Map.of(), 40);
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("stream: read=3 shown="), r.toString());
+        int[] want = new int[W * H];
+        for (int i = 0; i < want.length; i++) {
+            want[i] = i % W < 160 ? 0xFF8000 : 0x0080FF;
+        }
+        String d = diff565(want, snapshot("lcd0").rgb(), W);
+        if (d != null) {
+            fail("the framebuffer scaled 2x: " + d);
+        }
+    }
+
     // ------------------------------------------------------------------ damage (issue 16)
 
     /**
