@@ -19,6 +19,8 @@ final class FrameReader implements FrameSource {
 
     private static final int MAX_SIDE = 16384;
     private static final int MAX_HEADER = 1024;
+    /** Three frames live at once (reading, waiting, shown): 3 x 64 MiB at most. */
+    static final long MAX_FRAME_BYTES = 64L << 20;
 
     private final InputStream in;
     private final StreamFormat rawFormat;
@@ -101,7 +103,12 @@ final class FrameReader implements FrameSource {
             w = width;
             h = height;
         }
-        int bytes = Math.multiplyExact(Math.multiplyExact(w, h), fmt.bytesPerPixel);
+        long size = (long) w * h * fmt.bytesPerPixel;
+        if (size > MAX_FRAME_BYTES) {
+            throw new MalformedStreamException(n, start, w + "x" + h + " frames of " + size + " bytes: more than panelctl holds ("
+                    + MAX_FRAME_BYTES + ")");
+        }
+        int bytes = (int) size;
         byte[] d = f.ensure(bytes);
         int pos = 0;
         if (kind == Kind.RAW) {

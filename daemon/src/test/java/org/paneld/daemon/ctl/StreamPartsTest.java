@@ -114,6 +114,11 @@ class StreamPartsTest {
                 () -> readAll(reader("P6\n4 3\n".getBytes(StandardCharsets.US_ASCII), null, 0, 0, false)));
         assertTrue(header.getMessage().startsWith("frame 1 at byte 7: truncated"), header.getMessage());
 
+        MalformedStreamException huge = assertThrows(MalformedStreamException.class,
+                () -> readAll(reader("P6\n16000 16000\n255\n".getBytes(StandardCharsets.US_ASCII), null, 0, 0, false)));
+        assertTrue(huge.getMessage().startsWith("frame 1 at byte 0: 16000x16000 frames of 768000000 bytes: more than panelctl holds"),
+                huge.getMessage());
+
         MalformedStreamException rawShort = assertThrows(MalformedStreamException.class,
                 () -> readAll(reader(new byte[10], StreamFormat.RGB565, 2, 2, true)));
         assertTrue(rawShort.getMessage().startsWith("frame 2 at byte 10: truncated frame: the input ended after 2 of 8"), rawShort.getMessage());
