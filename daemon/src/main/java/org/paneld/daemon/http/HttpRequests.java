@@ -65,9 +65,9 @@ final class HttpRequests extends SimpleChannelInboundHandler<HttpObject> {
                 if (!answered) {
                     answered = true;
                     respond(ctx, HttpResponseStatus.REQUEST_TIMEOUT, "no complete request within "
-                            + HttpView.REQUEST_TIMEOUT_MS / 1000 + " s\n", false);
+                            + view.requestTimeoutMs() + " ms\n", false);
                 }
-            }, HttpView.REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }, view.requestTimeoutMs(), TimeUnit.MILLISECONDS);
         }
         super.channelActive(ctx);
     }

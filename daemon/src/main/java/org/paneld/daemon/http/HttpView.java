@@ -53,8 +53,16 @@ public final class HttpView implements AutoCloseable {
     private Channel listener;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
+    private final long requestTimeoutMs;
 
     public HttpView(HttpConfig config, EventLoopGroup acceptor, EventLoopGroup loops, PanelDirectory directory, HttpMetrics metrics) {
+        this(config, acceptor, loops, directory, metrics, REQUEST_TIMEOUT_MS);
+    }
+
+    /** With another deadline for sending a request (tests). */
+    HttpView(HttpConfig config, EventLoopGroup acceptor, EventLoopGroup loops, PanelDirectory directory, HttpMetrics metrics,
+             long requestTimeoutMs) {
+        this.requestTimeoutMs = requestTimeoutMs;
         this.config = config;
         this.acceptor = acceptor;
         this.loops = loops;
@@ -165,6 +173,10 @@ public final class HttpView implements AutoCloseable {
 
     byte[] page() {
         return page;
+    }
+
+    long requestTimeoutMs() {
+        return requestTimeoutMs;
     }
 
     AtomicInteger connections() {
