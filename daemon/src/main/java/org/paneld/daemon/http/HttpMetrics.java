@@ -112,6 +112,7 @@ public final class HttpMetrics implements FlushObserver, BusListener {
             }
             m = new Meter(name);
             meters.put(name, m);
+            latency.labelValues(name); // the histogram's series exist (at 0) from the first sight of the device
         }
         return m;
     }
