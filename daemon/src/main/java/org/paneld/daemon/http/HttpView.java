@@ -209,6 +209,11 @@ public final class HttpView implements AutoCloseable {
         return live.watcherCount();
     }
 
+    /** Nanoseconds spent taking and encoding pictures so far (bench). */
+    public long pictureNanos() {
+        return live.pictureNanos();
+    }
+
     /** Pictures encoded so far (tests, bench). */
     public long picturesEncoded() {
         return live.picturesEncoded();

@@ -1,6 +1,7 @@
 package org.paneld.daemon.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -41,7 +42,8 @@ final class LiveView {
     private final Map<String, Cached> pictures = new HashMap<>();    // tick thread only
     private long lastStatus;
     private String lastStatusText = "";
-    private long picturesEncoded;
+    private volatile long picturesEncoded;
+    private volatile long pictureNanos;
 
     LiveView(PanelDirectory directory, HttpMetrics metrics, int maxWatchers) {
         this.directory = directory;
@@ -124,7 +126,21 @@ final class LiveView {
         }
     }
 
+    /** Nanoseconds spent taking and encoding pictures so far (bench). */
+    long pictureNanos() {
+        return pictureNanos;
+    }
+
     private ByteBuf pictureEvent(String name) {
+        long t0 = System.nanoTime();
+        try {
+            return pictureEventTimed(name);
+        } finally {
+            pictureNanos += System.nanoTime() - t0;
+        }
+    }
+
+    private ByteBuf pictureEventTimed(String name) {
         RgbImage img;
         try {
             img = directory.picture(name);
@@ -137,7 +153,13 @@ final class LiveView {
         }
         byte[] png = Png.encode(img);
         picturesEncoded++;
-        return event("frame", "{\"name\":" + Json.str(name) + ",\"png\":\"" + Base64.getEncoder().encodeToString(png) + "\"}");
+        byte[] head = ("event: frame\ndata: {\"name\":" + Json.str(name) + ",\"width\":" + img.width() + ",\"height\":"
+                + img.height() + ",\"png\":\"").getBytes(StandardCharsets.UTF_8);
+        byte[] body = Base64.getEncoder().encode(png);
+        byte[] tail = "\"}\n\n".getBytes(StandardCharsets.UTF_8);
+        // one direct buffer, shared by every watcher (no copy per socket)
+        ByteBuf ev = ByteBufAllocator.DEFAULT.directBuffer(head.length + body.length + tail.length);
+        return ev.writeBytes(head).writeBytes(body).writeBytes(tail);
     }
 
     private String statusJson(List<PanelDirectory.Row> rows, long now) {
