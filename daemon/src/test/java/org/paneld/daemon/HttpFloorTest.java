@@ -1,0 +1,36 @@
+package org.paneld.daemon;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * Where {@code org.paneld.daemon.http} sits: on top of the server and the sessions, beside the
+ * daemon's root package that wires it; it reads panels through {@code PanelDirectory} only.
+ */
+@AnalyzeClasses(packages = "org.paneld.daemon", importOptions = ImportOption.DoNotIncludeTests.class)
+class HttpFloorTest {
+    @ArchTest
+    static final ArchRule the_server_sessions_and_config_know_no_http = noClasses()
+            .that().resideInAnyPackage("org.paneld.daemon.server..", "org.paneld.daemon.session..", "org.paneld.daemon.config..",
+                    "org.paneld.daemon.ctl..")
+            .should().dependOnClassesThat().resideInAPackage("org.paneld.daemon.http..")
+            .because("[http] is optional: the socket server must run the same without it");
+
+    @ArchTest
+    static final ArchRule http_reads_panels_through_its_directory_not_drivers = noClasses()
+            .that().resideInAPackage("org.paneld.daemon.http..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.paneld.drivers.mipidbi..", "org.paneld.drivers.gud..",
+                    "org.paneld.drivers.spi..", "org.paneld.drivers.usb..", "org.paneld.drivers.virtual..", "org.paneld.drivers.repaper..",
+                    "org.paneld.drivers.st7586..")
+            .because("what a panel shows is decided in one place (PanelDirectory, LiveSource), re-pointable");
+
+    @ArchTest
+    static final ArchRule only_http_speaks_prometheus = noClasses()
+            .that().resideOutsideOfPackage("org.paneld.daemon.http..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..", "io.netty.handler.codec.http..")
+            .because("the metrics client and the HTTP codec are the [http] endpoint's, nobody else's");
+}
