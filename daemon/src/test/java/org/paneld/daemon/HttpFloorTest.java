@@ -2,25 +2,46 @@ package org.paneld.daemon;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Where {@code org.paneld.daemon.http} sits: on top of the server and the sessions, beside the
  * daemon's root package that wires it; it reads panels through {@code PanelDirectory} only.
  */
-@AnalyzeClasses(packages = "org.paneld.daemon", importOptions = ImportOption.DoNotIncludeTests.class)
 class HttpFloorTest {
-    @ArchTest
+    /** The daemon module's own classes, read from target/classes (scanning the test class path takes seconds). */
+    static JavaClasses daemon;
+
+    @BeforeAll
+    static void importClasses() {
+        com.tngtech.archunit.ArchConfiguration cfg = com.tngtech.archunit.ArchConfiguration.get();
+        boolean resolve = cfg.resolveMissingDependenciesFromClassPath();
+        cfg.setResolveMissingDependenciesFromClassPath(false); // the rules need only the names of other classes
+        try {
+            daemon = new ClassFileImporter().importPath(Path.of("target", "classes"));
+        } finally {
+            cfg.setResolveMissingDependenciesFromClassPath(resolve);
+        }
+    }
+
+    @Test
+    void theRulesHold() {
+        the_server_sessions_and_config_know_no_http.check(daemon);
+        http_reads_panels_through_its_directory_not_drivers.check(daemon);
+        only_http_speaks_prometheus.check(daemon);
+    }
+
     static final ArchRule the_server_sessions_and_config_know_no_http = noClasses()
             .that().resideInAnyPackage("org.paneld.daemon.server..", "org.paneld.daemon.session..", "org.paneld.daemon.config..",
                     "org.paneld.daemon.ctl..")
             .should().dependOnClassesThat().resideInAPackage("org.paneld.daemon.http..")
             .because("[http] is optional: the socket server must run the same without it");
 
-    @ArchTest
     static final ArchRule http_reads_panels_through_its_directory_not_drivers = noClasses()
             .that().resideInAPackage("org.paneld.daemon.http..")
             .should().dependOnClassesThat().resideInAnyPackage("org.paneld.drivers.mipidbi..", "org.paneld.drivers.gud..",
@@ -28,7 +49,6 @@ class HttpFloorTest {
                     "org.paneld.drivers.st7586..")
             .because("what a panel shows is decided in one place (PanelDirectory, LiveSource), re-pointable");
 
-    @ArchTest
     static final ArchRule only_http_speaks_prometheus = noClasses()
             .that().resideOutsideOfPackage("org.paneld.daemon.http..")
             .should().dependOnClassesThat().resideInAnyPackage("io.prometheus..", "io.netty.handler.codec.http..")
