@@ -47,7 +47,7 @@ public final class HttpOverheadBenchmark {
 
     public static void main(String[] args) throws Exception {
         BenchRig.quietLogs();
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         double roundS = args.length > 1 ? Double.parseDouble(args[1]) : 3.0;
         Bus bus = new Bus("bench", new LifecycleTracker());
         bus.registerDriver(new Mi0283qtDriver());

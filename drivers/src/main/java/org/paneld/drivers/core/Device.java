@@ -333,11 +333,19 @@ public final class Device {
      * A copy of the picture this device last sent to its display, as RGB, or null when it keeps
      * none (before the first flush, or a display that keeps its picture when switched off). For
      * the live view: the operation lock is held only for a byte copy (microseconds), the
-     * conversion runs on the caller's thread. Threads: any, never a device worker.
+     * conversion runs on the caller's thread; when an operation holds the lock for longer than
+     * 250 ms (an e-paper refresh) it gives up and answers null. Threads: any, never a device worker.
      */
     public org.paneld.drivers.pixel.RgbImage shownPicture() {
         Framebuffer copy;
-        opsLock.lock();
+        try {
+            if (!opsLock.tryLock(250, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
         try {
             Framebuffer f = shown.frame();
             if (f == null) {
