@@ -47,6 +47,7 @@ final class HttpRequests extends SimpleChannelInboundHandler<HttpObject> {
     private final HttpView view;
     private boolean answered;
     private boolean counted;
+    private boolean refuse;
     private ScheduledFuture<?> timeout;
 
     HttpRequests(HttpView view) {
@@ -56,19 +57,23 @@ final class HttpRequests extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         counted = true;
-        if (view.connections().incrementAndGet() > HttpView.MAX_CONNECTIONS) {
+        // over the limit: answered 503 as soon as its request is read (closing before reading it
+        // would make the kernel reset the connection and lose the answer)
+        // within a second; beyond twice the limit, closed at once without an answer (a flood)
+        int open = view.connections().incrementAndGet();
+        refuse = open > HttpView.MAX_CONNECTIONS;
+        if (open > 2 * HttpView.MAX_CONNECTIONS) {
             answered = true;
-            respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many HTTP connections (at most "
-                    + HttpView.MAX_CONNECTIONS + ")\n", false);
-        } else {
-            timeout = ctx.executor().schedule(() -> {
-                if (!answered) {
-                    answered = true;
-                    respond(ctx, HttpResponseStatus.REQUEST_TIMEOUT, "no complete request within "
-                            + view.requestTimeoutMs() + " ms\n", false);
-                }
-            }, view.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+            ctx.close();
+            return;
         }
+        long deadline = refuse ? Math.min(1000, view.requestTimeoutMs()) : view.requestTimeoutMs();
+        timeout = ctx.executor().schedule(() -> {
+            if (!answered) {
+                answered = true;
+                respond(ctx, HttpResponseStatus.REQUEST_TIMEOUT, "no complete request within " + deadline + " ms\n", false);
+            }
+        }, deadline, TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
     }
 
@@ -95,6 +100,13 @@ final class HttpRequests extends SimpleChannelInboundHandler<HttpObject> {
             timeout.cancel(false);
         }
         HttpRequest req = (HttpRequest) msg;
+        if (refuse) {
+            FullHttpResponse busy = response(HttpResponseStatus.SERVICE_UNAVAILABLE, "too many HTTP connections (at most "
+                    + HttpView.MAX_CONNECTIONS + ")\n", false);
+            busy.headers().set(HttpHeaderNames.RETRY_AFTER, 5);
+            send(ctx, busy);
+            return;
+        }
         DecoderResult r = req.decoderResult();
         if (r.isFailure()) {
             Throwable c = r.cause();

@@ -29,13 +29,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded: {@value #MAX_CONNECTIONS} connections (503 beyond), 4 KiB request line, 8 KiB of
  * headers (414, 431), {@value #REQUEST_TIMEOUT_MS} ms to send a request (408), {@value #MAX_QUEUED}
- * queued jobs (503), {@code max_watchers} live views (503), one picture in flight per watcher.
+ * queued jobs (503), {@code max_watchers} live views (503), one picture in flight per watcher, and
+ * {@value #WRITE_TIMEOUT_S} s for an answer to leave (a client that stops reading is closed, and
+ * with it what it held of direct memory).
  * Lifetime: the daemon's server step ({@link #start()} after the socket server, {@link #close()}
  * before it closes). Threads: start/close from the controlling thread.
  */
 public final class HttpView implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpView.class);
-    static final int MAX_CONNECTIONS = 32;
+    static final int MAX_CONNECTIONS = 16;
+    /** Seconds an answer (or one event of a stream) may take to leave; then the connection is closed. */
+    static final int WRITE_TIMEOUT_S = 10;
     static final long REQUEST_TIMEOUT_MS = 10_000;
     static final int MAX_QUEUED = 16;
     static final int MAX_LINE = 4096, MAX_HEADERS = 8192;
@@ -98,7 +102,8 @@ public final class HttpView implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("http", new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192))
+                        ch.pipeline().addLast("write-timeout", new io.netty.handler.timeout.WriteTimeoutHandler(WRITE_TIMEOUT_S))
+                                .addLast("http", new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192))
                                 .addLast("requests", new HttpRequests(HttpView.this));
                     }
                 });

@@ -111,6 +111,27 @@ class HttpViewTest {
     }
 
     @Test
+    void connectionsBeyondTheLimitGet503AndTheOthersStillWork() throws Exception {
+        HttpRig r = rig(null, 2, 10_000);
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < HttpView.MAX_CONNECTIONS; i++) {
+                idle.add(new Socket("127.0.0.1", r.view.port())); // connected, no request yet
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> r.view.connections().get() == HttpView.MAX_CONNECTIONS);
+            String over = r.get("/metrics");
+            assertEquals(503, HttpRig.status(over), over);
+            assertTrue(over.toLowerCase().contains("\r\nretry-after: 5\r\n"), over);
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.view.connections().get() == 0);
+        assertEquals(200, HttpRig.status(r.get("/metrics")));
+    }
+
+    @Test
     void aClientThatNeverFinishesItsRequestGets408() throws Exception {
         HttpRig r = rig(null, 2, 300);
         long t0 = System.nanoTime();
