@@ -109,6 +109,16 @@ class LiveViewBrowserIT {
 
                 Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
                 Files.copy(shot, artifacts.resolve("live-view.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+                // a phone: one column, nothing wider than the screen
+                browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+                wait.until(b -> (Boolean) ((JavascriptExecutor) b).executeScript(
+                        "return document.documentElement.scrollWidth <= window.innerWidth"));
+                Object columns = browser.executeScript("const cs = [...document.querySelectorAll('section.panel')];"
+                        + "return new Set(cs.map(c => Math.round(c.getBoundingClientRect().left))).size");
+                assertEquals(1L, columns, "one column on a phone");
+                Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), artifacts.resolve("live-view-phone.png"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 browser.quit();
             }
