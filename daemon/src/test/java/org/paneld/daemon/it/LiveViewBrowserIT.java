@@ -145,6 +145,18 @@ class LiveViewBrowserIT {
         }
     }
 
+    @Test
+    void aPublicAddressWithoutATokenIsRefusedBeforeAnythingStarts() throws Exception {
+        Path dir = Files.createTempDirectory("paneld-badhttp");
+        Path cfg = dir.resolve("paneld.toml");
+        Files.writeString(cfg, "[http]\nlisten = \"0.0.0.0:7080\"\n");
+        try (DaemonProcess d = DaemonProcess.start(dir, Map.of(), "--check", "--config", cfg.toString())) {
+            assertEquals(3, d.waitFor(Duration.ofSeconds(30)), d.logText());
+            assertTrue(d.logText().contains(cfg + ": [http]: key 'listen': \"0.0.0.0:7080\" is not a loopback address: set http_token"),
+                    d.logText());
+        }
+    }
+
     /** Red, green, blue of the centre of the panel's picture on the page, read back through a canvas. */
     static String centre(org.openqa.selenium.WebDriver b, String name) {
         Object v = ((JavascriptExecutor) b).executeScript(
