@@ -24,6 +24,8 @@ import org.paneld.drivers.pixel.RgbImage;
 final class LiveSource implements PanelDirectory {
     private final Daemon daemon;
     private final DaemonAdmin admin;
+    /** The last known size of each panel, for the ones unplugged (their display is gone). HTTP work thread only. */
+    private final java.util.Map<String, int[]> sizes = new java.util.HashMap<>();
 
     LiveSource(Daemon daemon, DaemonAdmin admin) {
         this.daemon = daemon;
@@ -54,10 +56,16 @@ final class LiveSource implements PanelDirectory {
             }
         }
         for (BusDevice bd : admin.unpluggedDevices()) {
-            RgbImage last = bd.attachment(VirtualHardware.class).map(VirtualHardware::snapshot).orElse(null);
-            out.add(new Row(bd.name(), bd.driverName(), admin.backendOf(bd), last == null ? 0 : last.width(),
-                    last == null ? 0 : last.height(), "unplugged", null));
+            int[] wh = sizes.get(bd.name());
+            out.add(new Row(bd.name(), bd.driverName(), admin.backendOf(bd), wh == null ? 0 : wh[0], wh == null ? 0 : wh[1],
+                    "unplugged", null));
         }
+        for (Row r : out) {
+            if (r.width() > 0) {
+                sizes.put(r.name(), new int[] {r.width(), r.height()});
+            }
+        }
+        sizes.keySet().retainAll(out.stream().map(Row::name).toList()); // bounded by the panels known now
         return out;
     }
 
