@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The live view's watchers (open {@code /events} streams, server-sent events) and the tick that
  * feeds them: at most {@code fps} times a second it lists the panels, and for each panel whose
  * frame counter or state moved it takes the picture once (off every device worker: here, on the
- * HTTP work thread), encodes it as PNG once, and offers the same bytes to every watcher.
+ * HTTP work thread), and when it differs from the last one (a 64-bit hash of the pixels) encodes
+ * it as PNG once and offers the same bytes to every watcher.
  *
  * <p>Latest wins: a watcher whose connection is not writable (the previous picture still in its
  * socket) is skipped and gets the newest picture when it drains; one stuck for
@@ -96,15 +97,17 @@ final class LiveView {
         Set<String> names = new HashSet<>();
         for (PanelDirectory.Row r : rows) {
             names.add(r.name());
-            String key = r.state() + "/" + metrics.meter(r.name()).version() + "/" + r.width() + "x" + r.height();
+            String seen = r.state() + "/" + metrics.meter(r.name()).version() + "/" + r.width() + "x" + r.height();
             Cached c = pictures.get(r.name());
-            if (c == null || !c.key.equals(key)) {
-                ByteBuf ev = pictureEvent(r.name());
-                if (ev != null) {
+            if (c == null || !c.seen.equals(seen)) {
+                Cached next = picture(r.name(), r.state(), seen, c);
+                if (next != null && next != c) {
                     if (c != null) {
                         c.event.release();
                     }
-                    pictures.put(r.name(), new Cached(key, ev, c == null ? 1 : c.seq + 1));
+                    pictures.put(r.name(), next);
+                } else if (next == c) {
+                    c.seen = seen; // a new frame with the same picture: nothing to send
                 }
             }
         }
@@ -131,16 +134,17 @@ final class LiveView {
         return pictureNanos;
     }
 
-    private ByteBuf pictureEvent(String name) {
+    /** The new picture of {@code name}: a new entry, {@code previous} when the picture is the same, or null (none). */
+    private Cached picture(String name, String state, String seen, Cached previous) {
         long t0 = System.nanoTime();
         try {
-            return pictureEventTimed(name);
+            return pictureTimed(name, state, seen, previous);
         } finally {
             pictureNanos += System.nanoTime() - t0;
         }
     }
 
-    private ByteBuf pictureEventTimed(String name) {
+    private Cached pictureTimed(String name, String state, String seen, Cached previous) {
         RgbImage img;
         try {
             img = directory.picture(name);
@@ -151,6 +155,10 @@ final class LiveView {
         if (img == null) {
             return null;
         }
+        String content = state + "/" + img.width() + "x" + img.height() + "/" + Long.toHexString(hash(img.rgb()));
+        if (previous != null && previous.content.equals(content)) {
+            return previous;
+        }
         byte[] png = Png.encode(img);
         picturesEncoded++;
         byte[] head = ("event: frame\ndata: {\"name\":" + Json.str(name) + ",\"width\":" + img.width() + ",\"height\":"
@@ -159,7 +167,16 @@ final class LiveView {
         byte[] tail = "\"}\n\n".getBytes(StandardCharsets.UTF_8);
         // one direct buffer, shared by every watcher (no copy per socket)
         ByteBuf ev = ByteBufAllocator.DEFAULT.directBuffer(head.length + body.length + tail.length);
-        return ev.writeBytes(head).writeBytes(body).writeBytes(tail);
+        return new Cached(seen, content, ev.writeBytes(head).writeBytes(body).writeBytes(tail));
+    }
+
+    /** FNV-1a, 64 bits, over the pixels: tells a new picture from the same one sent again. */
+    static long hash(int[] rgb) {
+        long h = 0xcbf29ce484222325L;
+        for (int p : rgb) {
+            h = (h ^ p) * 0x100000001b3L;
+        }
+        return h;
     }
 
     private String statusJson(List<PanelDirectory.Row> rows, long now) {
@@ -204,7 +221,17 @@ final class LiveView {
         releasePictures();
     }
 
-    private record Cached(String key, ByteBuf event, long seq) {
+    /** One panel's last picture event: {@code seen} the frame/state it was taken at, {@code content} what it shows. */
+    private static final class Cached {
+        String seen;
+        final String content;
+        final ByteBuf event;
+
+        Cached(String seen, String content, ByteBuf event) {
+            this.seen = seen;
+            this.content = content;
+            this.event = event;
+        }
     }
 
     /** One open /events stream: the picture keys it was sent, per panel. */
@@ -238,9 +265,9 @@ final class LiveView {
             }
             for (Map.Entry<String, Cached> e : pictures.entrySet()) {
                 Cached c = e.getValue();
-                if (!c.key.equals(sent.get(e.getKey()))) {
+                if (!c.content.equals(sent.get(e.getKey()))) {
                     ch.write(new DefaultHttpContent(c.event.retainedDuplicate()), ch.voidPromise());
-                    sent.put(e.getKey(), c.key);
+                    sent.put(e.getKey(), c.content);
                     wrote = true;
                 }
             }

@@ -188,6 +188,38 @@ class HttpViewTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> r.view.watchers() == 0);
     }
 
+    @Test
+    void theSamePictureAgainIsNotEncodedAgain() throws Exception {
+        HttpRig r = rig(null, 2, 10_000);
+        try (Socket w = new Socket("127.0.0.1", r.view.port())) {
+            w.getOutputStream().write("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            await().atMost(Duration.ofSeconds(5)).until(() -> r.view.watchers() == 1);
+            Thread reader = new Thread(() -> {
+                try {
+                    w.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                } catch (java.io.IOException e) {
+                    // closed at the end
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            PaneldClient c = r.client();
+            try (Session s = c.open("fb0", true); Buffer b = s.createBuffer(Message.FOURCC_XRGB8888, false)) {
+                b.fill(0xAA0000);
+                b.flip();
+                await().atMost(Duration.ofSeconds(5)).until(() -> r.view.picturesEncoded() >= 2); // fb0 and fb1
+                long n0 = r.view.picturesEncoded();
+                for (int i = 0; i < 10; i++) {
+                    b.flip(); // the same picture, ten new frames
+                }
+                await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(3)).until(() -> r.view.picturesEncoded() == n0);
+                b.fill(0x0000AA);
+                b.flip();
+                await().atMost(Duration.ofSeconds(5)).until(() -> r.view.picturesEncoded() == n0 + 1);
+            }
+        }
+    }
+
     private static int count(CharSequence s, String what) {
         int n = 0;
         for (int i = s.toString().indexOf(what); i >= 0; i = s.toString().indexOf(what, i + 1)) {
