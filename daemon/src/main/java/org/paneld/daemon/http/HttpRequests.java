@@ -125,6 +125,13 @@ final class HttpRequests extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        try {
+            q.path();
+            q.parameters();
+        } catch (IllegalArgumentException e) {
+            respond(ctx, HttpResponseStatus.BAD_REQUEST, "bad request: malformed URI (" + e.getMessage() + ")\n", head);
+            return;
+        }
         if (view.config().token() == null && view.config().loopback() && !loopbackHost(req.headers().get(HttpHeaderNames.HOST))) {
             respond(ctx, HttpResponseStatus.FORBIDDEN, "this endpoint answers only to Host 127.0.0.1, localhost or [::1]\n", head);
             return;
@@ -278,7 +285,8 @@ final class HttpRequests extends SimpleChannelInboundHandler<HttpObject> {
 
     /** Sends {@code res} and closes the connection after it (any thread). */
     private static void send(ChannelHandlerContext ctx, FullHttpResponse res) {
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE).set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE).set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set("X-Content-Type-Options", "nosniff");
         if (!ctx.channel().isActive()) {
             res.release();
             return;

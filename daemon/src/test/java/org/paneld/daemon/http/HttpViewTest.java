@@ -75,6 +75,7 @@ class HttpViewTest {
                 new Bad("request line of 5000 bytes", "GET /" + "a".repeat(5000) + " HTTP/1.1\r\n" + host + "\r\n", 414),
                 new Bad("10 KiB of headers", "GET / HTTP/1.1\r\n" + host + "X-Big: " + "b".repeat(10_000) + "\r\n\r\n", 431),
                 new Bad("garbage", "\u0001\u0002 nonsense\r\n\r\n", 400),
+                new Bad("malformed escape", "GET /devices/%zz.png?token=%G1 HTTP/1.1\r\n" + host + "\r\n", 400),
                 new Bad("foreign Host (DNS rebinding)", "GET /metrics HTTP/1.1\r\nHost: evil.example:7080\r\n\r\n", 403),
                 new Bad("no Host", "GET /metrics HTTP/1.0\r\n\r\n", 403));
         PaneldClient c = r.client();
