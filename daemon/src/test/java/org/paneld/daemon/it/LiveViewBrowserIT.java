@@ -121,6 +121,7 @@ class LiveViewBrowserIT {
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 browser.quit();
+                deleteTree(dir.resolve("chromium-profile")); // a browser profile is tens of megabytes
             }
 
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "metrics")).build(),
@@ -178,6 +179,20 @@ class LiveViewBrowserIT {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
         return new ChromeDriver(service, o);
+    }
+
+    /** Best effort: a browser process still exiting may add a file meanwhile. */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // left in the temp dir
+        }
     }
 
     /** TCP sockets in LISTEN state that process {@code pid} holds (from /proc). */
