@@ -435,11 +435,6 @@ public final class Daemon {
         }
     }
 
-    /** The {@code [http]} endpoint, or null (tests). */
-    public HttpView http() {
-        return http;
-    }
-
     /**
      * Refuses a socket path on which another paneld answers (checked in the config step, before
      * any hardware is touched: a second daemon must not re-initialise the first one's panels).
