@@ -1,6 +1,7 @@
 #!/bin/sh
-# Lays out the Debian package's files under daemon/target/deb/root (run by `mvn package`, before
-# jdeb packs that tree with the control files of src/deb/control into target/paneld_VERSION_all.deb).
+# Lays out the Debian package's files under daemon/target/deb/root and its control files under
+# daemon/target/deb/control (run by `mvn package`, before jdeb packs them into
+# target/paneld_VERSION_all.deb).
 # Usage: stage.sh DAEMON_DIR DEB_VERSION PROJECT_VERSION
 # Needs only sh, sed and gzip, so the .deb builds on any machine that builds the jars.
 set -eu
@@ -17,6 +18,8 @@ root=$out/root
 
 rm -rf "$out"
 mkdir -p "$root"
+# The control files jdeb reads ([[deb.version]] filled in by jdeb); the Python client adds a Depends.
+cp -R "$src/control" "$out/control"
 d() { mkdir -p "$root/$1"; }
 put() { # put MODE SRC DEST
   mkdir -p "$root/$(dirname "$3")"
@@ -74,6 +77,8 @@ for py in "$repo/protocol/python/paneld" "$repo/protocol/python/src/paneld"; do
   [ -d "$py" ] || continue
   (cd "$py" && find . -name '*.py' -not -path '*/__pycache__/*' -not -path '*/tests/*' -not -name 'test_*') |
     while read -r f; do put 0644 "$py/$f" "usr/lib/python3/dist-packages/paneld/$f"; done
+  sed 's/^Depends: .*/&, python3/' "$out/control/control" > "$out/control/control.new"
+  mv "$out/control/control.new" "$out/control/control"
   break
 done
 # C: the headers of protocol/c (include/*.h or *.h) -> /usr/include/paneld; the sources as examples
