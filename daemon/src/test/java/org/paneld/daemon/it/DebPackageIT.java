@@ -64,11 +64,11 @@ class DebPackageIT {
     }
 
     static Ctl.Result run(int seconds, String... cmd) throws IOException, InterruptedException {
-        return Ctl.exec(List.of(cmd), Map.of(), seconds);
+        return Ctl.exec(List.of(cmd), Map.of("DEBIAN_FRONTEND", "noninteractive"), seconds);
     }
 
     static Ctl.Result run(String... cmd) throws IOException, InterruptedException {
-        return run(120, cmd);
+        return run(360, cmd);
     }
 
     static Ctl.Result ok(String... cmd) throws IOException, InterruptedException {
@@ -103,12 +103,12 @@ class DebPackageIT {
     void installsRunsAndPurgesCleanly() throws Exception {
         Path deb = deb();
         need("root".equals(System.getProperty("user.name")), "needs root: it installs the package");
-        for (String tool : List.of("dpkg", "dpkg-query", "setpriv", "getent")) {
+        for (String tool : List.of("apt-get", "dpkg", "dpkg-query", "setpriv", "getent")) {
             need(SystemdFilesIT.onPath(tool), tool + " is not installed");
         }
         if (installed()) {
             need(false, "paneld is installed on this machine; the test would replace and purge it (dpkg --purge paneld first)");
-            ok("dpkg", "--purge", "paneld"); // CI: a leftover of an interrupted run
+            ok(apt("purge", "paneld")); // CI: a leftover of an interrupted run
         }
         if (run("getent", "passwd", "paneld").code() == 0) {
             need(false, "a paneld user exists (a manual install?); the test's purge would delete it");
@@ -123,7 +123,7 @@ class DebPackageIT {
         Path dir = Files.createTempDirectory("paneld-deb-it");
         DaemonProcess daemon = null;
         try {
-            ok("dpkg", "-i", deb.toString());
+            ok(apt("install", deb.toAbsolutePath().toString())); // dpkg -i, waiting for dpkg's lock
             List<String> owned = ok("dpkg-query", "-L", "paneld").lines();
             checkFiles(owned);
             checkWrappers(dir);
@@ -156,7 +156,7 @@ class DebPackageIT {
             assertEquals(3, outsider.code(), "panelctl as nobody outside group paneld: " + outsider);
             assertEquals(0, daemon.terminate(java.time.Duration.ofSeconds(20)), daemon.logText());
 
-            ok("dpkg", "--purge", "paneld");
+            ok(apt("purge", "paneld"));
             assertFalse(installed(), "paneld still known to dpkg after the purge");
             checkNothingLeft(owned);
         } finally {
@@ -164,7 +164,7 @@ class DebPackageIT {
                 daemon.close();
             }
             if (installed()) {
-                run("dpkg", "--purge", "paneld");
+                run(apt("purge", "paneld"));
             }
             for (String g : groups) {
                 if (!groupsBefore.contains(g) && run("getent", "group", g).code() == 0) {
@@ -175,6 +175,15 @@ class DebPackageIT {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /**
+     * apt-get (the Java runtime the package depends on is already installed: nothing to download) rather than dpkg,
+     * for its lock timeout: another apt-get on this machine makes it wait instead of fail.
+     */
+    static String[] apt(String what, String arg) {
+        return new String[] {"apt-get", "-y", "-q", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300",
+            what, arg};
     }
 
     static boolean installed() throws IOException, InterruptedException {
