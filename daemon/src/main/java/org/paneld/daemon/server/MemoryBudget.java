@@ -130,8 +130,21 @@ public final class MemoryBudget implements InputBudget {
         return used.get() >= available;
     }
 
+    /**
+     * Reserves {@code n} bytes of input (a large frame being read, work queued on a device
+     * worker); false, with nothing reserved, when the budget cannot take it or
+     * {@link #memoryTight} (then reading pauses or the frame is refused).
+     */
     @Override
     public boolean tryReserve(long n) {
+        return !memoryTight() && tryReserveBuffer(n);
+    }
+
+    /**
+     * Reserves {@code n} bytes for a client buffer; false, with nothing reserved, when the budget
+     * cannot take them. Whether its memory can hold the buffer is {@link #roomFor}'s question.
+     */
+    public boolean tryReserveBuffer(long n) {
         while (true) {
             long cur = used.get();
             if (cur + n > available) {
@@ -215,6 +228,84 @@ public final class MemoryBudget implements InputBudget {
         }
         return used + bytes + headroom(max) <= max ? null : "the heap cannot hold " + bytes + " more bytes now (" + used + " of "
                 + max + " in use in its old generation, -Xmx; the panels' own frames are not in the budget)";
+    }
+
+    /**
+     * Whether Netty's output buffers live on the heap. They do when Netty cannot use
+     * sun.misc.Unsafe (JDK 24+ by default): then replies queued for a client that does not read
+     * share the heap with the panels' own frames, which the budget does not count.
+     */
+    static final boolean OUTPUT_ON_HEAP = outputOnHeap();
+
+    private static boolean outputOnHeap() {
+        io.netty.buffer.ByteBuf b = io.netty.buffer.ByteBufAllocator.DEFAULT.ioBuffer(16);
+        try {
+            return !b.isDirect();
+        } finally {
+            b.release();
+        }
+    }
+
+    /** How often {@link #memoryTight} looks at the memory pools again. */
+    private static final long TIGHT_INTERVAL_NS = 2_000_000L;
+    /** At most one full GC per this interval for {@link #memoryTight}. */
+    private static final long TIGHT_GC_INTERVAL_NS = 500_000_000L;
+    private volatile long tightCheckedAt = System.nanoTime() - 2 * TIGHT_INTERVAL_NS;
+    private volatile boolean tight;
+
+    /**
+     * True when the heap's old generation or direct memory has less than {@link #headroom} free
+     * now. The budget alone cannot tell: it does not count the panels' own frames (a 2048x2048
+     * panel's 16 MiB), so what it lets clients hold can still fill the heap. While true,
+     * {@link #tryReserve} refuses (reading pauses, large frames are refused) and a client that
+     * does not read its replies is closed ({@link OutputShare}). Looked up at most every 2 ms;
+     * any thread.
+     */
+    public boolean memoryTight() {
+        long now = System.nanoTime();
+        if (now - tightCheckedAt > TIGHT_INTERVAL_NS) {
+            boolean t = oldGenerationTight() || directTight();
+            if (t && now - lastGc > TIGHT_GC_INTERVAL_NS) {
+                // what filled it may be gone already (clients closed): only a GC can tell
+                lastGc = now;
+                System.gc();
+                t = oldGenerationTight() || directTight();
+            }
+            tight = t;
+            tightCheckedAt = System.nanoTime();
+        }
+        return tight;
+    }
+
+    private static boolean directTight() {
+        long used = io.netty.util.internal.PlatformDependent.usedDirectMemory(); // Netty's own, -1 when it does not count
+        for (java.lang.management.BufferPoolMXBean b : java.lang.management.ManagementFactory.getPlatformMXBeans(
+                java.lang.management.BufferPoolMXBean.class)) {
+            if (b.getName().equals("direct")) {
+                used = Math.max(0, used) + b.getMemoryUsed();
+            }
+        }
+        long max = maxDirect();
+        return used + headroom(max) > max;
+    }
+
+    /**
+     * The heap's old generation has less than {@link #headroom} free both now and after its last
+     * collection: what it holds is live, not garbage waiting for the next full GC (so a client
+     * reading a large reply is not closed because of someone else's garbage).
+     */
+    private static boolean oldGenerationTight() {
+        for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            String n = p.getName();
+            if (p.getType() == java.lang.management.MemoryType.HEAP && (n.contains("Old") || n.contains("Tenured"))
+                    && p.getUsage().getMax() > 0) {
+                long max = p.getUsage().getMax();
+                java.lang.management.MemoryUsage afterGc = p.getCollectionUsage();
+                long limit = max - headroom(max);
+                return p.getUsage().getUsed() > limit && afterGc != null && afterGc.getUsed() > limit;
+            }
+        }
+        return lookRoom(0, false) != null;
     }
 
     /** What an allocation must leave free in its memory: an eighth of it, at least 1 MiB. */

@@ -7,7 +7,8 @@ import org.paneld.protocol.Message;
  * The rule for a connection's output: what the client has not read yet (Netty's pending bytes
  * plus frames held during an fd exchange) may not exceed its share of the memory budget
  * ({@code max_pending_bytes_per_connection}), nor {@link #UNDER_PRESSURE} while the daemon-wide
- * budget is exhausted. The check runs before each frame is queued, so a single large reply
+ * budget is exhausted or the memory the output lives in is nearly full
+ * ({@link MemoryBudget#memoryTight}). The check runs before each frame is queued, so a single large reply
  * (a snapshot) to a client that reads is never refused. Stateless; any thread.
  */
 final class OutputShare {
@@ -26,6 +27,10 @@ final class OutputShare {
         if (pending > UNDER_PRESSURE && budget.exhausted()) {
             return "the daemon's memory budget is exhausted (" + budget.describe() + ") and the client does not read its replies ("
                     + pending + " bytes queued)";
+        }
+        if (pending > UNDER_PRESSURE && budget.memoryTight()) {
+            return "the daemon's memory is nearly full (" + (MemoryBudget.OUTPUT_ON_HEAP ? "heap" : "direct memory")
+                    + " holds its output) and the client does not read its replies (" + pending + " bytes queued)";
         }
         return null;
     }

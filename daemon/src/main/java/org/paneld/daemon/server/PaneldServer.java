@@ -385,7 +385,7 @@ public final class PaneldServer implements AutoCloseable {
 
     /** Reserves {@code n} bytes of the daemon-wide memory budget; false (nothing reserved) when it would overflow. */
     boolean reserveBufferBytes(long n) {
-        return budget.tryReserve(n);
+        return budget.tryReserveBuffer(n);
     }
 
     void releaseBufferBytes(long n) {

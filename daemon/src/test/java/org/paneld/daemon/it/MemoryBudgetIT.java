@@ -46,6 +46,12 @@ import org.paneld.protocol.Message;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MemoryBudgetIT {
     static final int BIG = 2048;
+    /**
+     * Clients that do not read: together their shares (8 x 2.4 MiB) exceed what the heap has left
+     * beside the 2048x2048 panel's 16 MiB frame, so the daemon must also watch the memory its
+     * output lives in (the heap on JDK 24+), not only each share and the budget.
+     */
+    static final int FLOODS = 8;
     Path dir;
     Path socket;
     Path cfg;
@@ -177,10 +183,22 @@ class MemoryBudgetIT {
             good.setTimeout(10_000);
             Session gs = good.open("lcd1", true);
             Buffer gb = gs.createBuffer(Message.FOURCC_XRGB8888, false);
+            // the same requests without the floods first: the baseline of this machine, now (2 shared cores are noisy)
+            List<Long> quiet = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                long t0 = System.nanoTime();
+                good.info("lcd1");
+                quiet.add(System.nanoTime() - t0);
+                t0 = System.nanoTime();
+                gb.flush(new Message.Region(0, 0, 16, 16));
+                quiet.add(System.nanoTime() - t0);
+            }
+            Collections.sort(quiet);
+            double quietP99 = quiet.get((int) (quiet.size() * 0.99)) / 1e6;
             List<CompletableFuture<Frame>> floods = new ArrayList<>();
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
-            for (int i = 0; i < 5; i++) {
-                boolean mixed = i < 4; // four that send a bit of everything, one DEVICE_INFO flood
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(FLOODS);
+            for (int i = 0; i < FLOODS; i++) {
+                boolean mixed = i < FLOODS - 1; // all but one send a bit of everything, one DEVICE_INFO flood
                 floods.add(CompletableFuture.supplyAsync(() -> flood(mixed), pool));
             }
             pool.shutdown();
@@ -199,15 +217,17 @@ class MemoryBudgetIT {
                 assertInstanceOf(Message.Error.class, last.message(), "the last frame before the close: " + last);
                 Message.Error e = (Message.Error) last.message();
                 assertEquals(ErrorCode.ENOMEM, e.code(), e.message());
-                assertTrue(e.message().contains("max_pending_bytes_per_connection"), e.message());
+                // closed for its share, or earlier when the heap (JDK 24+: Netty's output lives there) is nearly full
+                assertTrue(e.message().contains("max_pending_bytes_per_connection") || e.message().contains("memory is nearly full"), e.message());
             }
             List<Long> sorted = new ArrayList<>(nanos);
             Collections.sort(sorted);
             double p50 = sorted.get(sorted.size() / 2) / 1e6, p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
             double max = sorted.get(sorted.size() - 1) / 1e6;
-            System.out.printf("MemoryBudgetIT: good client during the floods: %d requests, p50 %.2f ms, p99 %.2f ms, max %.2f ms, paneld RSS %d kB%n",
-                    sorted.size(), p50, p99, max, rssKb(daemon.pid()));
-            assertTrue(p99 < 100, "p99 " + p99 + " ms");
+            System.out.printf("MemoryBudgetIT: good client during the floods: %d requests, p50 %.2f ms, p99 %.2f ms (%.2f ms without"
+                    + " the floods), max %.2f ms, paneld RSS %d kB%n", sorted.size(), p50, p99, quietP99, max, rssKb(daemon.pid()));
+            // under 100 ms, or when this machine is so loaded that the quiet p99 is already high, within 5x of it
+            assertTrue(p99 < Math.max(100, 5 * quietP99), "p99 " + p99 + " ms during the floods, " + quietP99 + " ms without");
             good.info("lcd1");
         }
         assertTrue(daemon.process().isAlive(), daemon.logText());
