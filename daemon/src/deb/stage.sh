@@ -71,24 +71,29 @@ for page in paneld.1 panelctl.1; do
 done
 
 # --- the clients of other languages, when the tree has them ----------------------------------------
-# Python: protocol/python/paneld (the package) -> /usr/lib/python3/dist-packages/paneld
-# (or protocol/python/src/paneld), without tests and byte code.
+# Python (protocol/python, issue 14): the package paneld -> /usr/lib/python3/dist-packages/paneld
+# (its .py files and py.typed, no tests or byte code), its examples and README as documentation.
 for py in "$repo/protocol/python/paneld" "$repo/protocol/python/src/paneld"; do
   [ -d "$py" ] || continue
-  (cd "$py" && find . -name '*.py' -not -path '*/__pycache__/*' -not -path '*/tests/*' -not -name 'test_*') |
+  (cd "$py" && find . -type f \( -name '*.py' -o -name py.typed \) -not -path '*/__pycache__/*' -not -path '*/tests/*' -not -name 'test_*') |
     while read -r f; do put 0644 "$py/$f" "usr/lib/python3/dist-packages/paneld/$f"; done
-  sed 's/^Depends: .*/&, python3/' "$out/control/control" > "$out/control/control.new"
+  for f in "$repo"/protocol/python/examples/*.py; do
+    [ -f "$f" ] && put 0644 "$f" "$doc/examples/python/$(basename "$f")"
+  done
+  [ -f "$repo/protocol/python/README.md" ] && put 0644 "$repo/protocol/python/README.md" "$doc/python/README.md"
+  sed -e 's/^Depends: .*/&, python3 (>= 3.9)/' -e '/^Recommends: /a\
+Suggests: python3-pil, python3-numpy' "$out/control/control" > "$out/control/control.new"
   mv "$out/control/control.new" "$out/control/control"
   break
 done
-# C: the headers of protocol/c (include/*.h or *.h) -> /usr/include/paneld; the sources as examples
-# (the package is Architecture: all, so no compiled library goes in).
-if [ -d "$repo/protocol/c" ]; then
-  for h in "$repo"/protocol/c/include/*.h "$repo"/protocol/c/*.h; do
-    [ -f "$h" ] && put 0644 "$h" "usr/include/paneld/$(basename "$h")"
-  done
-  for c in "$repo"/protocol/c/*.c "$repo"/protocol/c/src/*.c "$repo"/protocol/c/Makefile; do
-    [ -f "$c" ] && put 0644 "$c" "$doc/examples/c/$(basename "$c")"
+# C (protocol/c): the package is Architecture: all, so no compiled library goes in: the client's
+# sources go to /usr/share/paneld/c, built and installed from there with its Makefile:
+#   make -C /usr/share/paneld/c BUILD=$HOME/paneld-c && sudo make -C /usr/share/paneld/c BUILD=$HOME/paneld-c install
+if [ -f "$repo/protocol/c/paneld.h" ]; then
+  for f in paneld.h paneld.c Makefile paneld.pc.in README.md examples/*.c; do
+    for g in "$repo"/protocol/c/$f; do
+      [ -f "$g" ] && put 0644 "$g" "usr/share/paneld/c/${g#"$repo"/protocol/c/}"
+    done
   done
 fi
 exit 0
