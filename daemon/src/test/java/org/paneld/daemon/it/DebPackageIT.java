@@ -155,8 +155,8 @@ class DebPackageIT {
                     "/usr/bin/panelctl", "list");
             assertEquals(3, outsider.code(), "panelctl as nobody outside group paneld: " + outsider);
             if (owned.contains("/usr/lib/python3/dist-packages/paneld/__init__.py")) {
-                // the packaged Python client, imported from dist-packages (PYTHONSAFEPATH: not from the working directory)
-                Ctl.Result py = Ctl.exec(List.of("python3", "-c", "import paneld; c = paneld.connect(); "
+                // the packaged Python client, imported by Debian's python3 from dist-packages (PYTHONSAFEPATH: not from the working directory)
+                Ctl.Result py = Ctl.exec(List.of("/usr/bin/python3", "-c", "import paneld; c = paneld.connect(); "
                         + "print(paneld.__file__); print(' '.join(d.name for d in c.devices())); c.close()"),
                         Map.of("PYTHONPATH", "", "PYTHONSAFEPATH", "1"), 60);
                 assertEquals(0, py.code(), "python3 -c 'import paneld …': " + py);
