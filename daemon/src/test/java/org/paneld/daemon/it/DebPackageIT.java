@@ -176,7 +176,7 @@ class DebPackageIT {
                 // the packaged Python client, imported by Debian's python3 from dist-packages (PYTHONSAFEPATH: not from the working directory)
                 Ctl.Result py = Ctl.exec(List.of("/usr/bin/python3", "-c", "import paneld; c = paneld.connect(); "
                         + "print(paneld.__file__); print(' '.join(d.name for d in c.devices())); c.close()"),
-                        Map.of("PYTHONPATH", "", "PYTHONSAFEPATH", "1"), 60);
+                        Map.of("PYTHONPATH", "", "PYTHONSAFEPATH", "1", "PYTHONDONTWRITEBYTECODE", ""), 60); // writes __pycache__: prerm clears it
                 assertEquals(0, py.code(), "python3 -c 'import paneld …': " + py);
                 assertEquals(List.of("/usr/lib/python3/dist-packages/paneld/__init__.py", "lcd0 lcd1"), py.lines(), py.toString());
             }
