@@ -33,7 +33,8 @@ import org.paneld.drivers.core.VirtualHardwareRegistry;
  *
  * <p>A {@code [[panel]]} table is handed to its driver whole as a {@link DeviceConfig} (so the
  * driver sees {@code name}, {@code driver}, {@code backend}, {@code rotation}, its SPI/GPIO keys
- * …), minus the daemon's access keys {@code allow_uids} and {@code allow_gids}.
+ * …), minus the daemon's access keys {@code allow_uids} and {@code allow_gids}; its
+ * {@code [panel.touch]} table becomes {@code touch.*} keys ({@link TouchConfig}).
  */
 public final class ConfigLoader {
     /** The config file the daemon reads when none is named. */
@@ -185,7 +186,9 @@ public final class ConfigLoader {
         Iterator<Map.Entry<String, JsonNode>> it = p.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (!ACCESS_KEYS.contains(e.getKey())) {
+            if (e.getKey().equals("touch")) {
+                TouchConfig.read(where, e.getValue(), values); // [panel.touch] → touch.* keys
+            } else if (!ACCESS_KEYS.contains(e.getKey())) {
                 values.put(e.getKey(), value(e.getValue()));
             }
         }
