@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * units' enable links; {@code /usr/bin/paneld --check} and {@code /usr/bin/panelctl --help} work,
  * the wrapper tells clearly when no Java 17 is found; paneld started by hand as the paneld user
  * with the service's JVM flags serves the two virtual panels of the packaged config, and
- * {@code /usr/bin/panelctl} draws on them (root, and a user in the paneld group), and so does the
- * packaged Python client when there is one; {@code dpkg -r} keeps the configuration, then
+ * {@code /usr/bin/panelctl} draws on them (root, and a user in the paneld group), the packaged
+ * Python client lists them and the packaged C client's sources build and draw, when the package has them; {@code dpkg -r} keeps the configuration, then
  * {@code dpkg --purge} leaves no file, link, user or group behind.
  *
  * <p>This really installs on the machine: it needs root and dpkg (skipped otherwise — but under
@@ -180,8 +180,18 @@ class DebPackageIT {
                 assertEquals(0, py.code(), "python3 -c 'import paneld …': " + py);
                 assertEquals(List.of("/usr/lib/python3/dist-packages/paneld/__init__.py", "lcd0 lcd1"), py.lines(), py.toString());
             }
+            if (owned.contains("/usr/share/paneld/c/Makefile") && SystemdFilesIT.onPath("make") && SystemdFilesIT.onPath("cc")) {
+                // the packaged C client's sources build where they are installed (read-only), and its hello draws
+                Path c = dir.resolve("c");
+                ok("make", "-s", "-C", "/usr/share/paneld/c", "BUILD=" + c, c.resolve("hello").toString());
+                Ctl.Result hello = ok(c.resolve("hello").toString());
+                assertTrue(hello.out().startsWith("flush: "), hello.toString());
+                ok("/usr/bin/panelctl", "snapshot", "lcd0", png.toString());
+                int rgb565 = 0xf8fcf8; // the bits an RGB565 panel (the MI0283QT) keeps of each channel
+                assertEquals(0xff8000 & rgb565, ImageIO.read(png.toFile()).getRGB(160, 120) & rgb565, "lcd0 shows the C hello's orange");
+            }
             assertEquals(0, daemon.terminate(java.time.Duration.ofSeconds(20)), daemon.logText());
-            step("python client, paneld stopped");
+            step("python and C clients, paneld stopped");
 
             // remove keeps the configuration (and the user); purge then takes everything
             pkg("-r", "paneld");
