@@ -88,6 +88,27 @@ public final class HttpMetrics implements FlushObserver, BusListener {
         JvmMetrics.builder().register(registry);
     }
 
+    /**
+     * The endpoint's own figures: live views open and answers by status code. Called once by
+     * {@link HttpView}'s constructor.
+     */
+    void registerEndpoint(java.util.function.IntSupplier watchers) {
+        GaugeWithCallback.builder().name("paneld_http_watchers").help("Live views open (/events streams)")
+                .callback(cb -> cb.call(watchers.getAsInt())).register(registry);
+        answers = io.prometheus.metrics.core.metrics.Counter.builder().name("paneld_http_responses")
+                .help("HTTP answers by status code").labelNames("code").register(registry);
+    }
+
+    private volatile io.prometheus.metrics.core.metrics.Counter answers;
+
+    /** Counts one HTTP answer (codes are a small fixed set: the labels stay bounded). */
+    void answered(int code) {
+        io.prometheus.metrics.core.metrics.Counter a = answers;
+        if (a != null) {
+            a.labelValues(Integer.toString(code)).inc();
+        }
+    }
+
     private void deviceCounter(String name, String help, java.util.function.ToDoubleFunction<Meter> value) {
         CounterWithCallback.builder().name(name).help(help).labelNames("device")
                 .callback(cb -> eachMeter(m -> cb.call(value.applyAsDouble(m), m.name))).register(registry);

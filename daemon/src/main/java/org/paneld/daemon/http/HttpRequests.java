@@ -239,6 +239,7 @@ final class HttpRequests extends SimpleChannelInboundHandler<HttpObject> {
             return;
         }
         // headers first, on this loop; the work thread's writes are queued behind them
+        view.metrics().answered(200);
         ctx.writeAndFlush(res);
         ctx.executor().execute(() -> ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
                 Unpooled.copiedBuffer(": paneld live view\nretry: 2000\n\n", StandardCharsets.UTF_8))));
@@ -279,12 +280,13 @@ final class HttpRequests extends SimpleChannelInboundHandler<HttpObject> {
         return res;
     }
 
-    private static void respond(ChannelHandlerContext ctx, HttpResponseStatus st, String text, boolean head) {
+    private void respond(ChannelHandlerContext ctx, HttpResponseStatus st, String text, boolean head) {
         send(ctx, response(st, text, head));
     }
 
     /** Sends {@code res} and closes the connection after it (any thread). */
-    private static void send(ChannelHandlerContext ctx, FullHttpResponse res) {
+    private void send(ChannelHandlerContext ctx, FullHttpResponse res) {
+        view.metrics().answered(res.status().code());
         res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE).set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set("X-Content-Type-Options", "nosniff");
         if (!ctx.channel().isActive()) {

@@ -73,6 +73,7 @@ public final class HttpView implements AutoCloseable {
         this.directory = directory;
         this.metrics = metrics;
         this.live = new LiveView(directory, metrics, config.maxWatchers());
+        metrics.registerEndpoint(live::watcherCount);
         this.work = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "paneld-http");
             t.setDaemon(true);

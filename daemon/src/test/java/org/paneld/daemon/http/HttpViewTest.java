@@ -92,7 +92,12 @@ class HttpViewTest {
             }
         }
         assertEquals(200, HttpRig.status(r.get("/")));
-        assertEquals(200, HttpRig.status(r.get("/metrics")));
+        Map<String, Double> m = TextFormat.parse(HttpRig.body(r.get("/metrics")));
+        assertEquals(4.0, m.get("paneld_http_responses_total{code=\"404\"}")); // nope, favicon, unknown panel, path escape
+        assertEquals(2.0, m.get("paneld_http_responses_total{code=\"400\"}"));
+        assertEquals(1.0, m.get("paneld_http_responses_total{code=\"431\"}"));
+        assertEquals(2.0, m.get("paneld_http_responses_total{code=\"403\"}"));
+        assertEquals(0.0, m.get("paneld_http_watchers"));
         assertEquals(0, r.view.watchers());
     }
 

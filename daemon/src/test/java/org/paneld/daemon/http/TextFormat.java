@@ -151,6 +151,6 @@ final class TextFormat {
             "paneld_device_flush_seconds_bucket", "paneld_device_flush_seconds_count", "paneld_device_flush_seconds_sum",
             "paneld_device_unplugs_total", "paneld_server_connections", "paneld_server_sessions", "paneld_server_buffers",
             "paneld_server_received_bytes_total", "paneld_server_sent_bytes_total", "paneld_server_requests_total",
-            "paneld_server_memory_budget_used_bytes", "paneld_server_memory_budget_bytes",
+            "paneld_server_memory_budget_used_bytes", "paneld_server_memory_budget_bytes", "paneld_http_watchers",
             "jvm_memory_used_bytes", "jvm_threads_current", "jvm_gc_collection_seconds_count");
 }
