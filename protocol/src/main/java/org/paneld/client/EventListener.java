@@ -28,6 +28,15 @@ public interface EventListener {
     default void ownership(Session session, boolean owner) {
     }
 
+    /**
+     * A touch on the session's display (needs {@code subscribe(SUB_TOUCH)} for owned displays or
+     * {@code SUB_TOUCH_OBSERVE} for every display with a session): {@code t.kind()} is
+     * Message.TOUCH_DOWN/MOVE/UP, {@code t.x()}, {@code t.y()} display pixels. Never an UP after
+     * {@link #unplugged}.
+     */
+    default void touch(Session session, Message.Touch t) {
+    }
+
     /** The daemon is stopping. */
     default void shutdown(String reason) {
     }

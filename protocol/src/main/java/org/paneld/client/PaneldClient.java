@@ -286,7 +286,10 @@ public final class PaneldClient implements AutoCloseable {
         return open(device, true);
     }
 
-    /** Sets which optional events arrive (Message.SUB_DEVICE_ADDED | SUB_DEVICE_REMOVED). */
+    /**
+     * Sets which optional events arrive (Message.SUB_DEVICE_ADDED | SUB_DEVICE_REMOVED |
+     * SUB_TOUCH | SUB_TOUCH_OBSERVE); replaces the previous mask.
+     */
     public void subscribe(int mask) throws PaneldException {
         await(request(new Subscribe(mask)));
     }
@@ -316,6 +319,24 @@ public final class PaneldClient implements AutoCloseable {
     /** What the (virtual) panel shows, as 0xRRGGBB pixels. */
     public Snapshot snapshot(String device) throws PaneldException {
         return (Snapshot) await(request(new AdminDevice(Message.ADMIN_SNAPSHOT, device)));
+    }
+
+    /** Virtual touch controllers: the emulated finger down at (or moved to) x, y in display pixels (admin). */
+    public void touchPress(String device, int x, int y) throws PaneldException {
+        await(request(new AdminTouch(device, Message.TOUCH_PRESS, x, y)));
+    }
+
+    /** Virtual touch controllers: the emulated finger lifted (admin). */
+    public void touchRelease(String device) throws PaneldException {
+        await(request(new AdminTouch(device, Message.TOUCH_RELEASE, 0, 0)));
+    }
+
+    /** Replaces the display's touch calibration {@code [a, b, c, d, e, f, scale]} at once (admin). */
+    public void calibrate(String device, long[] calibration) throws PaneldException {
+        if (calibration.length != 7) {
+            throw new PaneldException(ErrorCode.EINVAL, "a calibration has 7 numbers, got " + calibration.length);
+        }
+        await(request(new AdminCalibrate(device, java.util.Arrays.stream(calibration).boxed().toList())));
     }
 
     // ---------------------------------------------------------------- shared buffers
@@ -513,6 +534,11 @@ public final class PaneldClient implements AutoCloseable {
                         }
                     } else if (m instanceof Shutdown) {
                         l.shutdown(((Shutdown) m).reason());
+                    } else if (m instanceof Touch) {
+                        Session s = sessions.get(((Touch) m).session());
+                        if (s != null) {
+                            l.touch(s, (Touch) m);
+                        }
                     }
                 }
             });

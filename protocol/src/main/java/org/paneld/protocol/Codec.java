@@ -87,6 +87,13 @@ public final class Codec {
             b.writeIntLE(((FdReceived) m).buffer());
         } else if (m instanceof AdminDevice) {
             str(b, ((AdminDevice) m).device());
+        } else if (m instanceof AdminTouch) {
+            AdminTouch t = (AdminTouch) m;
+            str(b, t.device());
+            b.writeIntLE(t.action()).writeIntLE(t.x()).writeIntLE(t.y());
+        } else if (m instanceof AdminCalibrate) {
+            str(b, ((AdminCalibrate) m).device());
+            ((AdminCalibrate) m).calibration().forEach(b::writeLongLE);
         } else if (m instanceof HelloReply) {
             HelloReply h = (HelloReply) m;
             b.writeShortLE(h.version()).writeShortLE(0).writeIntLE(h.flags()).writeIntLE(h.maxFrame()).writeIntLE(h.maxRects());
@@ -153,6 +160,10 @@ public final class Codec {
             b.writeIntLE(((Ownership) m).session()).writeIntLE(((Ownership) m).owner() ? 1 : 0);
         } else if (m instanceof Shutdown) {
             str(b, ((Shutdown) m).reason());
+        } else if (m instanceof Touch) {
+            Touch t = (Touch) m;
+            b.writeIntLE(t.session()).writeShortLE(t.kind()).writeShortLE(t.slot()).writeIntLE(t.x()).writeIntLE(t.y());
+            b.writeIntLE(t.rawX()).writeIntLE(t.rawY()).writeShortLE(t.pressure()).writeShortLE(t.flags()).writeLongLE(t.timestampMicros());
         } else {
             throw new IllegalArgumentException("no encoding for " + m);
         }
@@ -219,7 +230,7 @@ public final class Codec {
             if (!isRequest(type)) {
                 body.skipBytes(body.readableBytes());
                 throw new ProtocolException(ErrorCode.EOPNOTSUPP, id, type, ((type & REPLY_BIT) != 0 || type == Message.ERROR
-                        || (type >= Message.EV_DEVICE_ADDED && type <= Message.EV_SHUTDOWN)
+                        || (type >= Message.EV_DEVICE_ADDED && type <= Message.EV_TOUCH)
                         ? typeName(type) + " (type 0x" + Integer.toHexString(type) + ") is not a request"
                         : "unknown message type 0x" + Integer.toHexString(type)) + "; the frame at byte " + offset + " was skipped", false);
             }
@@ -229,7 +240,7 @@ public final class Codec {
 
     /** True for the types a client may send (HELLO … FD_RECEIVED, ADMIN_*). */
     public static boolean isRequest(int type) {
-        return type >= Message.HELLO && type <= Message.FD_RECEIVED || type >= Message.ADMIN_STATUS && type <= Message.ADMIN_SNAPSHOT;
+        return type >= Message.HELLO && type <= Message.FD_RECEIVED || type >= Message.ADMIN_STATUS && type <= Message.ADMIN_CALIBRATE;
     }
 
     /** A readable name of a type code, e.g. "FLUSH" or "FLUSH reply". */
@@ -258,12 +269,15 @@ public final class Codec {
             case Message.ADMIN_UNPLUG: base = "ADMIN_UNPLUG"; break;
             case Message.ADMIN_REPLUG: base = "ADMIN_REPLUG"; break;
             case Message.ADMIN_SNAPSHOT: base = "ADMIN_SNAPSHOT"; break;
+            case Message.ADMIN_TOUCH: base = "ADMIN_TOUCH"; break;
+            case Message.ADMIN_CALIBRATE: base = "ADMIN_CALIBRATE"; break;
             case Message.EV_DEVICE_ADDED: base = "DEVICE_ADDED"; break;
             case Message.EV_DEVICE_REMOVED: base = "DEVICE_REMOVED"; break;
             case Message.EV_UNPLUGGED: base = "UNPLUGGED"; break;
             case Message.EV_FLIP_COMPLETE: base = "FLIP_COMPLETE"; break;
             case Message.EV_OWNERSHIP: base = "OWNERSHIP"; break;
             case Message.EV_SHUTDOWN: base = "SHUTDOWN"; break;
+            case Message.EV_TOUCH: base = "TOUCH"; break;
             case Message.ERROR: base = "ERROR"; break;
             default: base = "type 0x" + Integer.toHexString(type & ~REPLY_BIT);
         }
@@ -408,6 +422,15 @@ public final class Codec {
                 case Message.ADMIN_BIND: case Message.ADMIN_UNBIND: case Message.ADMIN_UNPLUG:
                 case Message.ADMIN_REPLUG: case Message.ADMIN_SNAPSHOT:
                     return new AdminDevice(type, str("device"));
+                case Message.ADMIN_TOUCH: return new AdminTouch(str("device"), u32("action"), u32("x"), u32("y"));
+                case Message.ADMIN_CALIBRATE: {
+                    String device = str("device");
+                    List<Long> cal = new ArrayList<>(7);
+                    for (int i = 0; i < 7; i++) {
+                        cal.add(u64("calibration[" + i + "]"));
+                    }
+                    return new AdminCalibrate(device, cal);
+                }
                 // replies
                 case Message.HELLO | Message.REPLY: {
                     int v = u16("version");
@@ -476,8 +499,13 @@ public final class Codec {
                 }
                 case Message.EV_OWNERSHIP: return new Ownership(u32("session"), u32("owner") != 0);
                 case Message.EV_SHUTDOWN: return new Shutdown(str("reason"));
+                case Message.EV_TOUCH: {
+                    int s = u32("session"), kind = u16("kind"), slot = u16("slot"), x = u32("x"), y = u32("y");
+                    int rx = u32("raw_x"), ry = u32("raw_y"), p = u16("pressure"), fl = u16("flags");
+                    return new Touch(s, kind, slot, x, y, rx, ry, p, fl, u64("timestamp_us"));
+                }
                 default:
-                    if ((type & Message.REPLY) != 0 && (type & ~Message.REPLY) <= Message.ADMIN_SNAPSHOT && (type & ~Message.REPLY) >= 1) {
+                    if ((type & Message.REPLY) != 0 && (type & ~Message.REPLY) <= Message.ADMIN_CALIBRATE && (type & ~Message.REPLY) >= 1) {
                         // a reply without fields
                         return new Ok(type & ~Message.REPLY);
                     }

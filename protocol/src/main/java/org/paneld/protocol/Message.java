@@ -21,10 +21,10 @@ public sealed interface Message {
             SET_PROPERTY = 0x000B, SUBSCRIBE = 0x000C, ACQUIRE_OWNERSHIP = 0x000D, RELEASE_OWNERSHIP = 0x000E,
             FD_READY = 0x000F, FD_RECEIVED = 0x0010,
             ADMIN_STATUS = 0x0020, ADMIN_BIND = 0x0021, ADMIN_UNBIND = 0x0022, ADMIN_UNPLUG = 0x0023,
-            ADMIN_REPLUG = 0x0024, ADMIN_SNAPSHOT = 0x0025;
+            ADMIN_REPLUG = 0x0024, ADMIN_SNAPSHOT = 0x0025, ADMIN_TOUCH = 0x0026, ADMIN_CALIBRATE = 0x0027;
     int REPLY = 0x8000;
     int EV_DEVICE_ADDED = 0x4001, EV_DEVICE_REMOVED = 0x4002, EV_UNPLUGGED = 0x4003, EV_FLIP_COMPLETE = 0x4004,
-            EV_OWNERSHIP = 0x4005, EV_SHUTDOWN = 0x4006;
+            EV_OWNERSHIP = 0x4005, EV_SHUTDOWN = 0x4006, EV_TOUCH = 0x4007;
     int ERROR = 0x7FFF;
 
     /** "PNLD" read as a little-endian u32: the bytes 'P' 'N' 'L' 'D'. */
@@ -46,8 +46,20 @@ public sealed interface Message {
     int BUFFER_FD_FOLLOWS = 1;
     /** Device flags in LIST and DEVICE_INFO replies. */
     int DEVICE_CONNECTED = 1, DEVICE_OWNED = 2, DEVICE_UNPLUGGED = 4;
-    /** SUBSCRIBE mask bits. */
-    int SUB_DEVICE_ADDED = 1, SUB_DEVICE_REMOVED = 2;
+    /** Device flag in LIST and DEVICE_INFO replies: the display has a touch controller (TOUCH events). */
+    int DEVICE_TOUCH = 8;
+    /**
+     * SUBSCRIBE mask bits: DEVICE_ADDED, DEVICE_REMOVED; TOUCH events of the displays this
+     * connection's sessions own; TOUCH events of every display this connection has a session on
+     * (observation, owned or not).
+     */
+    int SUB_DEVICE_ADDED = 1, SUB_DEVICE_REMOVED = 2, SUB_TOUCH = 4, SUB_TOUCH_OBSERVE = 8;
+    /** TOUCH kinds. */
+    int TOUCH_DOWN = 0, TOUCH_MOVE = 1, TOUCH_UP = 2;
+    /** TOUCH flags: the session owns the display; MOVE events of this contact were dropped before this one (slow reader). */
+    int TOUCH_OWNER = 1, TOUCH_DROPPED = 2;
+    /** ADMIN_TOUCH actions: finger down at (or moved to) x, y; finger lifted. */
+    int TOUCH_PRESS = 0, TOUCH_RELEASE = 1;
 
     /** DRM fourcc of XRGB8888 ("XR24"). */
     int FOURCC_XRGB8888 = 0x34325258;
@@ -166,6 +178,23 @@ public sealed interface Message {
         public int type() { return ADMIN_STATUS; }
     }
 
+    /** Virtual touch controllers: press (or move) the emulated finger at x, y in display pixels, or lift it. */
+    record AdminTouch(String device, int action, int x, int y) implements Message {
+        public int type() { return ADMIN_TOUCH; }
+    }
+
+    /** Replaces a display's touch calibration: {@code [a, b, c, d, e, f, scale]} (7 numbers). */
+    record AdminCalibrate(String device, List<Long> calibration) implements Message {
+        public AdminCalibrate {
+            calibration = List.copyOf(calibration);
+            if (calibration.size() != 7) {
+                throw new IllegalArgumentException("a calibration has 7 numbers, got " + calibration.size());
+            }
+        }
+
+        public int type() { return ADMIN_CALIBRATE; }
+    }
+
     /** ADMIN_BIND, ADMIN_UNBIND, ADMIN_UNPLUG, ADMIN_REPLUG or ADMIN_SNAPSHOT of one device. */
     record AdminDevice(int type, String device) implements Message {
         public AdminDevice {
@@ -278,5 +307,25 @@ public sealed interface Message {
 
     record Shutdown(String reason) implements Message {
         public int type() { return EV_SHUTDOWN; }
+    }
+
+    /**
+     * One touch report on the display of {@code session}: {@code kind} TOUCH_DOWN/MOVE/UP,
+     * contact {@code slot}, display pixels {@code x}, {@code y}, the controller's raw sample,
+     * pressure 0..255, flags TOUCH_OWNER/TOUCH_DROPPED, CLOCK_MONOTONIC microseconds.
+     */
+    record Touch(int session, int kind, int slot, int x, int y, int rawX, int rawY, int pressure, int flags,
+                 long timestampMicros) implements Message {
+        public int type() { return EV_TOUCH; }
+
+        /** The same event with {@code extra} flags set. */
+        public Touch withFlags(int extra) {
+            return new Touch(session, kind, slot, x, y, rawX, rawY, pressure, flags | extra, timestampMicros);
+        }
+
+        /** "down", "move" or "up" (or the number). */
+        public String kindName() {
+            return kind == TOUCH_DOWN ? "down" : kind == TOUCH_MOVE ? "move" : kind == TOUCH_UP ? "up" : Integer.toString(kind);
+        }
     }
 }

@@ -34,6 +34,7 @@ class CodecTest {
                 new AdminDevice(Message.ADMIN_BIND, "a"), new AdminDevice(Message.ADMIN_UNBIND, "b"),
                 new AdminDevice(Message.ADMIN_UNPLUG, "c"), new AdminDevice(Message.ADMIN_REPLUG, "d"),
                 new AdminDevice(Message.ADMIN_SNAPSHOT, "e"),
+                new AdminTouch("f", Message.TOUCH_PRESS, -3, 7), new AdminCalibrate("g", List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L)),
                 new Ok(Message.CLOSE), new Ok(Message.FLUSH), new Ok(Message.ADMIN_BIND),
                 new HelloReply(1, 3, 1 << 20, 16, 1L << 40, 4, 8, 1L << 33, "paneld"),
                 new DeviceList(List.of(new DeviceEntry("lcd0", "mi0283qt", 320, 240, 3), new DeviceEntry("x", "y", 1, 2, 0))),
@@ -45,7 +46,8 @@ class CodecTest {
                 new Message.Error(ErrorCode.ENODEV, Message.FLUSH, "gone"),
                 new DeviceAdded("lcd0"), new DeviceRemoved("lcd0"), new Unplugged(4, "lcd0"),
                 new FlipComplete(1, 2, 99, null), new FlipComplete(1, 2, 100, ErrorCode.EIO),
-                new Ownership(3, true), new Shutdown("bye"));
+                new Ownership(3, true), new Shutdown("bye"),
+                new Touch(1, Message.TOUCH_MOVE, 1, 2, 3, 4, 5, 6, Message.TOUCH_OWNER, Long.MAX_VALUE));
     }
 
     static Frame roundTrip(Frame f) {
@@ -91,7 +93,7 @@ class CodecTest {
         Message.CREATE_BUFFER, Message.DESTROY_BUFFER, Message.WRITE, Message.FLUSH, Message.FLIP, Message.SET_PROPERTY,
         Message.SUBSCRIBE, Message.ACQUIRE_OWNERSHIP, Message.RELEASE_OWNERSHIP, Message.FD_READY, Message.FD_RECEIVED,
         Message.ADMIN_STATUS, Message.ADMIN_BIND, Message.ADMIN_UNBIND, Message.ADMIN_UNPLUG, Message.ADMIN_REPLUG,
-        Message.ADMIN_SNAPSHOT};
+        Message.ADMIN_SNAPSHOT, Message.ADMIN_TOUCH, Message.ADMIN_CALIBRATE};
 
     /** A valid encoded frame body (after the length field) of every message; requests are most of them. */
     @Provide

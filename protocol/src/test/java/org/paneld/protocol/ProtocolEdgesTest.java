@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The edges of the type ranges (PROTOCOL.md: requests 0x0001-0x0010 and 0x0020-0x0025, events
- * 0x4001-0x4006, ERROR 0x7FFF, replies with bit 0x8000), the EOPNOTSUPP texts for what is not a
+ * 0x4001-0x4007, ERROR 0x7FFF, replies with bit 0x8000), the EOPNOTSUPP texts for what is not a
  * request, and the value semantics and log texts of messages. Numbers written from the spec,
  * not taken from Codec. Written from the survivors of {@code bench/run mutation} (group protocol).
  */
@@ -27,7 +27,9 @@ class ProtocolEdgesTest {
         assertFalse(Codec.isRequest(0x001F));
         assertTrue(Codec.isRequest(0x0020));
         assertTrue(Codec.isRequest(0x0025));
-        assertFalse(Codec.isRequest(0x0026));
+        assertTrue(Codec.isRequest(0x0026), "ADMIN_TOUCH");
+        assertTrue(Codec.isRequest(0x0027), "ADMIN_CALIBRATE");
+        assertFalse(Codec.isRequest(0x0028));
         assertFalse(Codec.isRequest(0x8001), "a reply");
         assertFalse(Codec.isRequest(0x4001), "an event");
         assertFalse(Codec.isRequest(0x7FFF), "ERROR");
@@ -53,7 +55,7 @@ class ProtocolEdgesTest {
 
     @Test
     void whatIsNotARequestIsNamed() {
-        for (int type : new int[] {0x8009, 0x4001, 0x4006, 0x7FFF}) {
+        for (int type : new int[] {0x8009, 0x4001, 0x4006, 0x4007, 0x7FFF}) {
             ProtocolException e = refused(type);
             assertEquals(ErrorCode.EOPNOTSUPP, e.code());
             assertFalse(e.fatal());
@@ -61,7 +63,7 @@ class ProtocolEdgesTest {
             assertTrue(e.getMessage().contains("(type 0x" + Integer.toHexString(type) + ") is not a request"), e.getMessage());
             assertTrue(e.getMessage().endsWith("; the frame at byte 96 was skipped"), e.getMessage());
         }
-        for (int type : new int[] {0x0011, 0x0026, 0x4000, 0x4007, 0x7FFE}) {
+        for (int type : new int[] {0x0011, 0x0028, 0x4000, 0x4008, 0x7FFE}) {
             ProtocolException e = refused(type);
             assertTrue(e.getMessage().startsWith("unknown message type 0x" + Integer.toHexString(type) + ";"), e.getMessage());
         }

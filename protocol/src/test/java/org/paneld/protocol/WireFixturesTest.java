@@ -128,6 +128,33 @@ class WireFixturesTest {
                 fx("ADMIN_SNAPSHOT", 20, new AdminDevice(Message.ADMIN_SNAPSHOT, "lcd0"), "0e000000 2500 0000 14000000 | 0400 6c636430"),
                 fx("ADMIN_SNAPSHOT reply", 20, new Snapshot(2, 1, new int[] {0xFF0000, 0x0000FF}),
                         "18000000 2580 0000 14000000 | 02000000 01000000 0000ff00 ff000000"),
+                // ---- section 11 and 15: touch (ADMIN_TOUCH: str device, u32 action, i32 x, i32 y;
+                // ADMIN_CALIBRATE: str device, i64[7])
+                fx("ADMIN_TOUCH", 21, new AdminTouch("lcd0", Message.TOUCH_PRESS, 10, -1),
+                        "1a000000 2600 0000 15000000 | 0400 6c636430 00000000 0a000000 ffffffff"),
+                fx("ADMIN_TOUCH release", 22, new AdminTouch("lcd0", Message.TOUCH_RELEASE, 0, 0),
+                        "1a000000 2600 0000 16000000 | 0400 6c636430 01000000 00000000 00000000"),
+                fx("ADMIN_TOUCH reply", 21, new Ok(Message.ADMIN_TOUCH), "08000000 2680 0000 15000000"),
+                fx("ADMIN_CALIBRATE", 23, new AdminCalibrate("lcd0", List.of(65536L, 0L, -65536L, 0L, 131072L, 5L, 65536L)),
+                        "46000000 2700 0000 17000000 | 0400 6c636430 0000010000000000 0000000000000000 0000ffffffffffff"
+                                + " 0000000000000000 0000020000000000 0500000000000000 0000010000000000"),
+                fx("ADMIN_CALIBRATE reply", 23, new Ok(Message.ADMIN_CALIBRATE), "08000000 2780 0000 17000000"),
+                fx("SUBSCRIBE touch and observation", 24, new Subscribe(Message.SUB_TOUCH | Message.SUB_TOUCH_OBSERVE),
+                        "0c000000 0c00 0000 18000000 | 0c000000"),
+                fx("LIST_DEVICES reply, a touch panel", 2, new DeviceList(List.of(new DeviceEntry("", "", 1, 2,
+                                Message.DEVICE_CONNECTED | Message.DEVICE_TOUCH))),
+                        "1c000000 0280 0000 02000000 | 01000000 | 0000 0000 01000000 02000000 09000000"),
+                // the example of section 15
+                fx("TOUCH", 0, new Touch(1, Message.TOUCH_DOWN, 0, 10, 20, 1000, 2000, 200, Message.TOUCH_OWNER, 1_000_000L),
+                        "2c000000 0740 0000 00000000 | 01000000 0000 0000 0a000000 14000000 e8030000 d0070000"
+                                + " c800 0100 40420f0000000000"),
+                fx("TOUCH move, dropped before, slot 1, negative raw", 0,
+                        new Touch(3, Message.TOUCH_MOVE, 1, 319, 0, -2, 4095, 255, Message.TOUCH_DROPPED, 0x0102030405060708L),
+                        "2c000000 0740 0000 00000000 | 03000000 0100 0100 3f010000 00000000 feffffff ff0f0000"
+                                + " ff00 0200 0807060504030201"),
+                fx("TOUCH up", 0, new Touch(2, Message.TOUCH_UP, 0, 5, 6, 7, 8, 0, 0, 9),
+                        "2c000000 0740 0000 00000000 | 02000000 0200 0000 05000000 06000000 07000000 08000000"
+                                + " 0000 0000 0900000000000000"),
                 // ---- section 10: events, id 0
                 fx("DEVICE_ADDED", 0, new DeviceAdded("lcd0"), "0e000000 0140 0000 00000000 | 0400 6c636430"),
                 fx("DEVICE_REMOVED", 0, new DeviceRemoved("lcd0"), "0e000000 0240 0000 00000000 | 0400 6c636430"),

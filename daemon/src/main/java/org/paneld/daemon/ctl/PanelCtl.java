@@ -37,7 +37,8 @@ import picocli.CommandLine.ParentCommand;
         description = "Talks to paneld: lists panels, draws on them, reads back what virtual panels show, administers devices.",
         subcommands = {PanelCtl.ListCmd.class, PanelCtl.InfoCmd.class, PanelCtl.FillCmd.class, PanelCtl.DrawCmd.class,
                 PanelCtl.SnapshotCmd.class, PanelCtl.SetCmd.class, PanelCtl.StatusCmd.class, PanelCtl.BindCmd.class,
-                PanelCtl.UnbindCmd.class, PanelCtl.UnplugCmd.class, PanelCtl.ReplugCmd.class, StreamCmd.class},
+                PanelCtl.UnbindCmd.class, PanelCtl.UnplugCmd.class, PanelCtl.ReplugCmd.class, TouchCommands.TouchCmd.class,
+                TouchCommands.TapCmd.class, TouchCommands.SwipeCmd.class, TouchCommands.CalibrateCmd.class, StreamCmd.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:ok", "1:paneld refused the request (the message says why)", "2:bad usage", "3:cannot connect to paneld",
                 "4:stream: the input is malformed (the message names the frame and the byte offset)"},
@@ -269,6 +270,7 @@ public final class PanelCtl implements Callable<Integer> {
         l.add("owned=" + ((i.flags() & Message.DEVICE_OWNED) != 0 ? 1 : 0));
         l.add("panel_format=" + i.panelFormat());
         l.add("update=" + i.updateClass());
+        l.add("touch=" + ((i.flags() & Message.DEVICE_TOUCH) != 0 ? 1 : 0));
         List<String> f = new ArrayList<>();
         for (int x : i.formats()) {
             f.add(Message.formatName(x));

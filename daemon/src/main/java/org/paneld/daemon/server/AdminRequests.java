@@ -15,7 +15,8 @@ import org.paneld.protocol.Message.Status;
 
 /**
  * One connection's admin requests (ADMIN_STATUS, ADMIN_BIND/UNBIND/UNPLUG/REPLUG,
- * ADMIN_SNAPSHOT, bounded by {@link SnapshotSlots}), for peers HELLO granted them. Lifetime: the
+ * ADMIN_SNAPSHOT, bounded by {@link SnapshotSlots}, ADMIN_TOUCH and ADMIN_CALIBRATE through
+ * {@link TouchAdmin}), for peers HELLO granted them. Lifetime: the
  * connection's. Threads: checked on the channel's event loop, run on the server's admin thread.
  */
 final class AdminRequests {
@@ -51,6 +52,12 @@ final class AdminRequests {
                 Message reply;
                 if (m instanceof AdminStatus) {
                     reply = new Status(server.statusLines());
+                } else if (m instanceof Message.AdminTouch) {
+                    TouchAdmin.touch(server, (Message.AdminTouch) m);
+                    reply = new Ok(m.type());
+                } else if (m instanceof Message.AdminCalibrate) {
+                    TouchAdmin.calibrate(server, (Message.AdminCalibrate) m);
+                    reply = new Ok(m.type());
                 } else {
                     AdminDevice a = (AdminDevice) m;
                     AdminService svc = server.admin();

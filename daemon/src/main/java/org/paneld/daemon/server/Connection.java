@@ -158,6 +158,18 @@ final class Connection extends ChannelInboundHandlerAdapter implements EventSink
         }
     }
 
+    @Override
+    public int touchSubscription() {
+        return eventMask & (Message.SUB_TOUCH | Message.SUB_TOUCH_OBSERVE);
+    }
+
+    @Override
+    public void touch(Message.Touch t) {
+        if (channel != null && channel.isActive()) {
+            out.touch(t);
+        }
+    }
+
     // ---------------------------------------------------------------- input and handshake
 
     @Override

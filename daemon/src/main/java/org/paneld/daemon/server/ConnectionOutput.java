@@ -36,9 +36,24 @@ final class ConnectionOutput {
     /** Encoded size (estimated) of the frames in {@link #held}. */
     private long heldBytes;
 
+    /** The connection's TOUCH events (bounded; written before any other frame). */
+    private final TouchQueue touches;
+
     ConnectionOutput(Connection conn, PaneldServer server) {
         this.conn = conn;
         this.server = server;
+        this.touches = new TouchQueue(() -> gated || closing);
+    }
+
+    TouchQueue touches() {
+        return touches;
+    }
+
+    /** Queues a TOUCH event (any thread); the event loop writes it when the client keeps up (section 15). */
+    void touch(Message.Touch t) {
+        if (touches.offer(t)) {
+            conn.onLoop(() -> touches.drain(conn.channel()));
+        }
     }
 
     /** True once the connection is closing: nothing more is sent, nothing more is read. */
@@ -62,6 +77,7 @@ final class ConnectionOutput {
             return;
         }
         Channel channel = conn.channel();
+        touches.writeAll(channel); // a TOUCH never follows a frame written after it
         channel.writeAndFlush(f, channel.voidPromise());
     }
 
@@ -162,11 +178,15 @@ final class ConnectionOutput {
             heldBytes -= n;
             send(h);
         }
+        if (!gated && !closing) {
+            touches.drain(conn.channel());
+        }
     }
 
     /** The channel is inactive: nothing more goes out, the held frames are dropped and their bytes released. */
     void closed() {
         closing = true;
+        touches.closed();
         held.clear();
         server.budget().release(heldBytes);
         heldBytes = 0;

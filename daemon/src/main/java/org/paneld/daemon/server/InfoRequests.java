@@ -77,7 +77,8 @@ final class InfoRequests {
 
     private int flags(Device d, DisplayInfo i) {
         return (i.connected() ? Message.DEVICE_CONNECTED : 0) | (server.sessions().isOwned(d) ? Message.DEVICE_OWNED : 0)
-                | (d.isUnplugged() ? Message.DEVICE_UNPLUGGED : 0);
+                | (d.isUnplugged() ? Message.DEVICE_UNPLUGGED : 0)
+                | (d.display() != null && d.display().touch().isPresent() ? Message.DEVICE_TOUCH : 0);
     }
 
     private Info info(Device d) throws DeviceException {

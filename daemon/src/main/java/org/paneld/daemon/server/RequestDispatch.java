@@ -132,7 +132,7 @@ final class RequestDispatch {
             fd.fdReady(id, ((FdReady) m).buffer());
         } else if (m instanceof FdReceived) {
             fd.fdReceived(id, ((FdReceived) m).buffer());
-        } else if (m instanceof AdminStatus || m instanceof AdminDevice) {
+        } else if (m instanceof AdminStatus || m instanceof AdminDevice || m instanceof AdminTouch || m instanceof AdminCalibrate) {
             admin.admin(id, m);
         } else {
             throw new DeviceException(Errno.EOPNOTSUPP, org.paneld.protocol.Codec.typeName(m.type()) + " is not a request");

@@ -23,6 +23,8 @@ public final class DeviceSessions {
     private final DeviceWorker worker;
     private final List<Session> sessions = new ArrayList<>();
     private final Consumer<Device> unplugListener = d -> unplugged();
+    /** The display's touch events to the sessions (null when the display has no touch controller). */
+    private final TouchHub touch;
     private Session owner;
     private boolean unplugSent;
     private boolean retired;
@@ -32,6 +34,11 @@ public final class DeviceSessions {
         this.device = device;
         this.worker = new DeviceWorker("paneld-worker-" + device.id());
         device.addUnplugListener(unplugListener);
+        org.paneld.drivers.display.Display display = device.display();
+        this.touch = display == null ? null : display.touch().map(t -> new TouchHub(this, t)).orElse(null);
+        if (touch != null) {
+            touch.start();
+        }
     }
 
     public Device device() {
@@ -95,7 +102,14 @@ public final class DeviceSessions {
         return new ArrayList<>(sessions);
     }
 
-    synchronized void retire() {
+    void retire() {
+        if (touch != null) {
+            touch.stop();
+        }
+        retireLocked();
+    }
+
+    private synchronized void retireLocked() {
         retired = true;
         device.removeUnplugListener(unplugListener);
         worker.shutdown();
@@ -180,6 +194,9 @@ public final class DeviceSessions {
             }
             unplugSent = true;
             list = new ArrayList<>(sessions);
+        }
+        if (touch != null) {
+            touch.stop(); // before UNPLUGGED: nothing of this display reaches a session after it
         }
         LOG.info("{}: unplugged with {} session(s) open; they get ENODEV until they close", device.id(), list.size());
         for (Session s : list) {

@@ -12,4 +12,14 @@ public interface EventSink {
 
     /** "conn 7 (uid 1000)", for holder names and logs. */
     String describe();
+
+    /** The connection's touch subscription: its SUBSCRIBE mask's SUB_TOUCH and SUB_TOUCH_OBSERVE bits. Any thread. */
+    default int touchSubscription() {
+        return 0;
+    }
+
+    /** A TOUCH event for one of the connection's sessions. Any thread (a touch sampling thread); must not block. */
+    default void touch(Message.Touch event) {
+        event(event);
+    }
 }

@@ -19,14 +19,14 @@ public record TouchCalibration(long a, long b, long c, long d, long e, long f, l
         }
     }
 
-    /** x in display pixels of a raw sample. */
+    /** x in display pixels of a raw sample, rounded to the nearest pixel. */
     public int x(int rx, int ry) {
-        return (int) Math.floorDiv(a * rx + b * ry + c, scale);
+        return (int) Math.floorDiv(a * rx + b * ry + c + scale / 2, scale);
     }
 
-    /** y in display pixels of a raw sample. */
+    /** y in display pixels of a raw sample, rounded to the nearest pixel. */
     public int y(int rx, int ry) {
-        return (int) Math.floorDiv(d * rx + e * ry + f, scale);
+        return (int) Math.floorDiv(d * rx + e * ry + f + scale / 2, scale);
     }
 
     /** The seven numbers in config order. */

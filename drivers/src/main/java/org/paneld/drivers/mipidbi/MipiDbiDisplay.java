@@ -20,12 +20,14 @@ import org.paneld.drivers.spi.DbiBus;
  * <li>{@link #enable()}: conditional reset like mipi_dbi_poweron_conditional_reset (where the
  *     driver asks for it and reads are wired: skip the init sequence when the power mode reads
  *     back "display on"), else hardware reset, SWRESET, the wait, the driver's init sequence
- *     and a black frame; then the backlight.</li>
+ *     and a black frame; then TEON (with {@code te_gpio}) and the backlight.</li>
  * <li>{@link #disable()}: backlight off (or, without a backlight, a black frame), then DISPOFF.</li>
  * <li>{@link #flush}: the damage rectangle becomes CASET/RASET (RAM offsets added) and RAMWR with
  *     the converted pixels, streamed in chunks through the device's transfer thread so that
  *     conversion overlaps the wire; returns when the last chunk is written, with the first
- *     error.</li>
+ *     error. With {@code te_gpio}, {@link TearingSync#windows} may cut the rectangle into bands
+ *     and {@link TearingSync#beforeWindow} starts each window's write behind the scan; without
+ *     it the bytes are exactly as before.</li>
  * <li>Properties "backlight" (0–100; PWM brightness where configured, else on/off) and "power".</li>
  * </ul>
  * Lifetime: made at probe, lives as long as the device object; its bus and transfer thread are in
@@ -48,6 +50,7 @@ public class MipiDbiDisplay implements Display {
     private volatile boolean enabled;
     private volatile boolean initialised;
     private volatile int backlight = 100;
+    private volatile TearingSync tearing; // set once at probe, before the display is published
 
     MipiDbiDisplay(MipiDbiDriver driver, PanelConfig cfg, DbiBus bus, TransferPipeline pipeline, int chunkBytes) {
         this.driver = driver;
@@ -89,8 +92,23 @@ public class MipiDbiDisplay implements Display {
         return a / x * b;
     }
 
+    /** Set at probe when {@code te_gpio} is configured. */
+    void tearing(TearingSync t) {
+        this.tearing = t;
+    }
+
+    /** The TE synchronisation, or null without {@code te_gpio}. */
+    public TearingSync tearing() {
+        return tearing;
+    }
+
     public PanelConfig config() {
         return cfg;
+    }
+
+    @Override
+    public long wireBytes() {
+        return bus.bytesOut();
     }
 
     public DbiBus bus() {
@@ -128,6 +146,9 @@ public class MipiDbiDisplay implements Display {
                 blank(); // the RAM holds noise after a reset: show black until the first flush
             }
             initialised = true;
+            if (tearing != null) {
+                tearing.enable(bus);
+            }
             bus.backlight(backlight);
             enabled = true;
         } catch (IOException | RuntimeException e) {
@@ -185,10 +206,20 @@ public class MipiDbiDisplay implements Display {
             throw new DeviceException(Errno.EIO, "the controller is not initialised (enable has not succeeded)");
         }
         try {
-            int x0 = damage.x() + left, y0 = damage.y() + top;
-            bus.setWindow(x0, x0 + damage.width() - 1, y0, y0 + damage.height() - 1);
-            bus.writeMemoryStart();
-            stream(source, damage);
+            if (tearing == null) {
+                int x0 = damage.x() + left, y0 = damage.y() + top;
+                bus.setWindow(x0, x0 + damage.width() - 1, y0, y0 + damage.height() - 1);
+                bus.writeMemoryStart();
+                stream(source, damage);
+            } else {
+                for (Rect w : tearing.windows(damage)) {
+                    int x0 = w.x() + left, y0 = w.y() + top;
+                    tearing.beforeWindow(x0, x0 + w.width() - 1, y0, y0 + w.height() - 1);
+                    bus.setWindow(x0, x0 + w.width() - 1, y0, y0 + w.height() - 1);
+                    bus.writeMemoryStart();
+                    stream(source, w);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             bus.resync();
             throw asDeviceException("flush", e);

@@ -10,6 +10,7 @@ import org.paneld.drivers.core.VirtualHardwareRegistry;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.spi.DbiBus;
 import org.paneld.drivers.spi.DbiWiring;
+import org.paneld.drivers.spi.EdgeInput;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Pi4jHardware;
 import org.paneld.drivers.spi.Sleeper;
@@ -121,20 +122,63 @@ public abstract class MipiDbiDriver implements Driver {
             wiring = VirtualHardwareRegistry.standard().wiring(device, DbiWiring.class);
         }
         DbiBus bus;
+        EdgeInput te = null;
         if (wiring != null) {
             DbiWiring.Lines l = wiring.open(device, cfg.maxTransfer(), cfg.dbiOption() == 1);
             bus = new DbiBus(l.spi(), l.dc(), l.reset(), l.backlight(),
                     cfg.dbiOption() == 1 ? DbiBus.Option.NINE_BIT : DbiBus.Option.D_C_GPIO, cfg.shift16(), readable(cfg),
                     wiring.sleeper(sleeper)).clocks(cfg.spiSpeedHz(), cfg.spiCmdSpeedHz(), cfg.spiReadSpeedHz());
+            if (cfg.teGpio() != PanelConfig.NONE) {
+                te = wiring.openTearing(device, cfg.teGpio());
+            }
         } else {
-            bus = openPi4j(device, cfg, sleeper);
+            Pi4jHardware hw = new Pi4jHardware(device, Pi4jHardware.contextOf(device));
+            bus = openPi4j(device, cfg, sleeper, hw);
+            if (cfg.teGpio() != PanelConfig.NONE) {
+                te = hw.openEdgeInput("te", cfg.teGpio());
+            }
         }
         WireFormat wire = wireFormat(cfg);
         int chunk = MipiDbiDisplay.chunkBytes(bus, wire);
         TransferPipeline pipeline = new TransferPipeline(device.id(), device.guard(), bus::writeData, chunk,
                 PIPELINE_BUFFERS);
         device.hardware().addOrReset("dbi transfer thread", pipeline::close);
-        return newDisplay(cfg, bus, pipeline, chunk);
+        MipiDbiDisplay display = newDisplay(cfg, bus, pipeline, chunk);
+        if (te != null) {
+            display.tearing(new TearingSync(te, bus.sleeper(), device.name(), leftOffset(cfg), topOffset(cfg),
+                    cfg.visibleWidth(), cfg.visibleHeight(), madctlOrUnknown(cfg), refreshOrderBit(cfg),
+                    scanLines(cfg), wire.bytesPerPixel(), bus.pixelHz()));
+        }
+        return display;
+    }
+
+    /** MADCTL for the configured rotation, or -1 when the driver does not send one (panel-mipi-dbi). */
+    private int madctlOrUnknown(PanelConfig c) {
+        try {
+            return madctl(c);
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The gate lines the controller scans per refresh (for {@link TearingSync}'s scan model): by
+     * default the visible lines along the scan axis plus that axis's RAM offset, which is right when
+     * the glass covers the controller's lines; a driver whose glass shows fewer says how many.
+     */
+    protected int scanLines(PanelConfig c) {
+        int m = madctlOrUnknown(c);
+        boolean mv = m >= 0 && (m & MV) != 0;
+        return mv ? c.visibleWidth() + leftOffset(c) : c.visibleHeight() + topOffset(c);
+    }
+
+    /**
+     * Whether the controller has MADCTL's ML bit (vertical refresh order, 0x10), which
+     * {@link TearingSync} sets with {@code te_gpio} so the refresh runs the way the rows are written.
+     * The Ilitek, Sitronix and Himax parts here all have it.
+     */
+    protected boolean refreshOrderBit(PanelConfig c) {
+        return true;
     }
 
     /** Makes the display functions. */
@@ -142,8 +186,7 @@ public abstract class MipiDbiDriver implements Driver {
         return new MipiDbiDisplay(this, cfg, bus, pipeline, chunk);
     }
 
-    private DbiBus openPi4j(Device device, PanelConfig cfg, Sleeper sleeper) throws Exception {
-        Pi4jHardware hw = new Pi4jHardware(device, Pi4jHardware.contextOf(device));
+    private DbiBus openPi4j(Device device, PanelConfig cfg, Sleeper sleeper, Pi4jHardware hw) throws Exception {
         int max = Pi4jHardware.maxTransfer(device, cfg.maxTransferSet() ? cfg.maxTransfer() : 0);
         SpiPort spi = hw.openSpi(cfg.spiBus(), cfg.spiCs(), cfg.spiSpeedHz(), cfg.spiMode(), max,
                 cfg.spiCmdSpeedHz(), cfg.spiReadSpeedHz());

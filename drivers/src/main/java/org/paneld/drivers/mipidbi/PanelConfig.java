@@ -24,20 +24,24 @@ import org.paneld.drivers.core.DeviceConfig;
  * rotation 0; only where the driver allows), {@code init_file}, {@code format} (panel-mipi-dbi
  * only), {@code wire_hz} (virtual panels only: the emulated wire takes real time, bytes x 8 /
  * wire_hz, read by the emulator's provider), {@code spi_16bit_shift} (ili9486 only), {@code write_only} (default false: MISO is wired
- * and the conditional reset may read the power mode). Immutable; any thread.
+ * and the conditional reset may read the power mode), {@code te_gpio} (BCM line wired to the
+ * controller's tearing-effect output: enables TE and starts each window's write behind the
+ * scan, see {@link TearingSync}; not set: no TE). Immutable; any thread.
  */
 public record PanelConfig(String name, String driver, String backend, int rotation,
                           int spiBus, int spiCs, int spiSpeedHz, int spiMode, int maxTransfer, int dbiOption,
                           int dcGpio, int resetGpio, int backlightGpio, int backlightPwm,
                           boolean bgr, boolean invert, Integer leftOffset, Integer topOffset,
                           int width, int height, Path initFile, String format, boolean shift16, boolean writeOnly,
-                          int spiCmdSpeedHz, int spiReadSpeedHz, boolean maxTransferSet) {
+                          int spiCmdSpeedHz, int spiReadSpeedHz, boolean maxTransferSet,
+                          int teGpio) {
 
     /** Keys every MIPI DBI driver accepts. */
     public static final Set<String> COMMON_KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs",
             "spi_speed_hz", "spi_mode", "spi_max_transfer", "dbi_option", "dc_gpio", "reset_gpio", "backlight_gpio",
             "backlight_pwm", "bgr", "invert", "left_offset", "top_offset", "write_only", "spi_cmd_speed_hz",
-            "spi_read_speed_hz", "wire_hz");
+            "spi_read_speed_hz", "wire_hz",
+            "te_gpio");
 
     /** No GPIO configured. */
     public static final int NONE = -1;
@@ -100,8 +104,9 @@ public record PanelConfig(String name, String driver, String backend, int rotati
         if (bl != NONE && pwm != NONE) {
             throw c.error("backlight_pwm", "cannot be used together with backlight_gpio (" + bl + "): choose one");
         }
-        int[] lines = {dc, reset, bl};
-        String[] lineKeys = {"dc_gpio", "reset_gpio", "backlight_gpio"};
+        int te = c.intValue("te_gpio", NONE, 0, 53);
+        int[] lines = {dc, reset, bl, te};
+        String[] lineKeys = {"dc_gpio", "reset_gpio", "backlight_gpio", "te_gpio"};
         for (int i = 0; i < lines.length; i++) {
             for (int j = i + 1; j < lines.length; j++) {
                 if (lines[i] != NONE && lines[i] == lines[j]) {
@@ -154,7 +159,8 @@ public record PanelConfig(String name, String driver, String backend, int rotati
         }
         return new PanelConfig(name, driver, backend, rotation, bus, cs, speed, mode, max, option, dc, reset, bl, pwm,
                 bgr, invert, left, top, width, height, initFile, format, shift16, c.bool("write_only", false),
-                cmdSpeed, readSpeed, c.has("spi_max_transfer"));
+                cmdSpeed, readSpeed, c.has("spi_max_transfer"),
+                te);
     }
 
     /**

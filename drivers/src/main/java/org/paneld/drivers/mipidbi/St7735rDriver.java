@@ -57,6 +57,12 @@ public final class St7735rDriver extends MipiDbiDriver {
      */
     private static final int[][] OKAYA_OFFSETS = {{2, 3}, {31, 2}, {2, 31}, {3, 2}};
 
+    /** The Okaya's 128x128 glass sits on a 132x162 controller that scans all 162 lines. */
+    @Override
+    protected int scanLines(PanelConfig c) {
+        return okaya(c) ? 162 : super.scanLines(c);
+    }
+
     @Override
     protected int leftOffset(PanelConfig c) {
         return c.leftOffset() != null ? c.leftOffset() : okaya(c) ? OKAYA_OFFSETS[c.rotation() / 90][0] : 0;

@@ -76,6 +76,12 @@ public final class St7789vDriver extends MipiDbiDriver {
         return c.height() == 240 && c.rotation() == 180 ? 320 - 240 : 0;
     }
 
+    /** The ST7789V scans all 320 gate lines (the init sets no GATECTRL), also behind a 240x240 glass. */
+    @Override
+    protected int scanLines(PanelConfig c) {
+        return 320;
+    }
+
     @Override
     protected int madctl(PanelConfig c) {
         return rotationBits(c.rotation(), 0, MV | MY, MX | MY, MV | MX) | (c.bgr() ? BGR : 0);

@@ -26,6 +26,18 @@ public interface DbiWiring {
      */
     Lines open(Device device, int maxTransfer, boolean option1) throws Exception;
 
+    /**
+     * Opens the controller's tearing-effect output, wired to BCM line {@code bcm} on real
+     * hardware ({@code te_gpio}); an emulator gives its own TE line and ignores the number.
+     * Registers what it opens in {@code device.hardware()}.
+     *
+     * @throws Exception (EOPNOTSUPP by default) when this backend has no TE line
+     */
+    default EdgeInput openTearing(Device device, int bcm) throws Exception {
+        throw new org.paneld.drivers.core.DeviceException(org.paneld.drivers.core.Errno.EOPNOTSUPP,
+                device.name() + ": these wires bring out no TE line (te_gpio = " + bcm + ")");
+    }
+
     /** The sleeper to use with these wires (a virtual panel is told about waits that are skipped). */
     default Sleeper sleeper(Sleeper inner) {
         return inner;

@@ -329,6 +329,34 @@ public final class Pi4jHardware {
         return new Pi4jGpioInput(device.guard(), in, what);
     }
 
+    /**
+     * Opens BCM line {@code bcm} as a time-stamped input for a controller's TE output (pull-down,
+     * no debounce): a Pi4J listener (gpiod edge events on a Pi; the mock plugin's
+     * {@code mockState} in tests) stamps each edge with {@link System#nanoTime()}.
+     */
+    public EdgeInput openEdgeInput(String role, int bcm) throws Exception {
+        String what = "gpio " + bcm + " (" + role + ")";
+        String id = idPrefix + role;
+        DigitalInput in;
+        try {
+            DigitalInputConfig config = DigitalInput.newConfigBuilder(context)
+                    .id(id)
+                    .name(device.name() + " " + what)
+                    .address(bcm)
+                    .pull(PullResistance.PULL_DOWN) // an unwired pin stays low instead of floating into false edges
+                    .debounce(0L)
+                    .provider(provider(INPUT_PROVIDER, IOType.DIGITAL_INPUT))
+                    .build();
+            in = context.create(config);
+        } catch (RuntimeException e) {
+            throw failed(what, e);
+        }
+        register(what, id, in);
+        Pi4jEdgeInput edge = new Pi4jEdgeInput(device.guard(), in, what);
+        in.addListener(edge::changed);
+        return edge;
+    }
+
     /** Opens hardware PWM channel {@code channel} (pwmchip0/pwmN), initially off. */
     public GpioOutput openPwm(String role, int channel) throws Exception {
         String what = "pwm " + channel + " (" + role + ")";

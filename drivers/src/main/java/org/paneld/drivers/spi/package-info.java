@@ -1,7 +1,8 @@
 /**
  * The bus layer of MIPI DBI panels (and other SPI/GPIO devices): small interfaces of ours
  * ({@link org.paneld.drivers.spi.SpiPort}, {@link org.paneld.drivers.spi.GpioOutput},
- * {@link org.paneld.drivers.spi.GpioInput}, {@link org.paneld.drivers.spi.Sleeper}), their
+ * {@link org.paneld.drivers.spi.GpioInput}, {@link org.paneld.drivers.spi.EdgeInput} (a
+ * controller's TE line, edges with their time), {@link org.paneld.drivers.spi.Sleeper}), their
  * backends (Pi4J 2.8: {@link org.paneld.drivers.spi.Pi4jHardware}; others, the emulators'
  * among them, through {@link org.paneld.drivers.spi.DbiWiring} and
  * {@link org.paneld.drivers.spi.SpiWiring}) and the DBI framing on top

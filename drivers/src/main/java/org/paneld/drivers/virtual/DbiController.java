@@ -18,6 +18,8 @@ import static org.paneld.drivers.virtual.Dcs.RDDST;
 import static org.paneld.drivers.virtual.Dcs.SLPIN;
 import static org.paneld.drivers.virtual.Dcs.SLPOUT;
 import static org.paneld.drivers.virtual.Dcs.SWRESET;
+import static org.paneld.drivers.virtual.Dcs.TEOFF;
+import static org.paneld.drivers.virtual.Dcs.TEON;
 
 import java.util.Arrays;
 
@@ -38,6 +40,7 @@ final class DbiController {
     private final DbiRecorder rec;
     private final DbiTiming timing;
     private final DbiGram gram;
+    private final DbiScan scan;
 
     // the reset line and the wire position
     private boolean resetHeld;
@@ -61,11 +64,12 @@ final class DbiController {
     private boolean clockReported;        // this command's parameters were flagged as too fast
     private boolean currentUnlogged;      // the command in progress was cleared from the log
 
-    DbiController(Model model, DbiRecorder rec, DbiTiming timing, DbiGram gram) {
+    DbiController(Model model, DbiRecorder rec, DbiTiming timing, DbiGram gram, DbiScan scan) {
         this.model = model;
         this.rec = rec;
         this.timing = timing;
         this.gram = gram;
+        this.scan = scan;
         resetRegisters();
     }
 
@@ -79,6 +83,10 @@ final class DbiController {
         long start = bytesReceived;
         bytesReceived += len;
         clockHz = hz;
+        if (timing.wireTimed()) {
+            gram.transferAt(timing.now(), start, hz > 0 ? 8e9 / hz : 0);
+            timing.advance(len, hz);
+        }
         if (resetHeld) {
             rec.violation(start, what + " while reset is held");
             return -1;
@@ -177,6 +185,9 @@ final class DbiController {
             case DISPON:
                 displayOn = true;
                 break;
+            case TEOFF:
+                scan.teOff();
+                break;
             case RAMWR:
             case RAMWRC:
                 memoryWrite = true;
@@ -255,6 +266,21 @@ final class DbiController {
             case MADCTL:
                 if (paramCount == 1) {
                     madctl = params[0] & 0xFF;
+                    scan.madctl(madctl);
+                }
+                break;
+            case TEON:
+                if (paramCount == 1) {
+                    scan.teOn(params[0] & 0xFF);
+                }
+                break;
+            case 0xB1:
+            case 0xC6:
+                if (paramCount == (cmd == 0xB1 ? 2 : 1)) {
+                    String bad = scan.frameRate(cmd, params, paramCount, timing.now());
+                    if (bad != null) {
+                        rec.violation(bytesReceived, bad);
+                    }
                 }
                 break;
             case COLMOD:
@@ -313,6 +339,7 @@ final class DbiController {
                 break;
             case MADCTL:
             case COLMOD:
+            case TEON:
                 if (paramCount != 1) {
                     rec.violation(pos, String.format("%s with %d parameter bytes (needs 1)", Dcs.name(cmd),
                             paramCount));
@@ -333,6 +360,9 @@ final class DbiController {
         }
         currentUnlogged = false;
         cmd = -1;
+        if (memoryWrite) {
+            scan.settle(displayOn && !sleeping);
+        }
         memoryWrite = false;
         gram.endWrite();
     }
@@ -413,6 +443,7 @@ final class DbiController {
         madctl = 0;
         colmod = model.defaultColmod;
         gram.resetWindow();
+        scan.reset(timing.now());
         memoryWrite = false;
     }
 }

@@ -25,12 +25,32 @@ final class DbiGram {
     private boolean wrapped;      // the counter went past the window's last pixel back to its start
     private boolean overrunReported;
     private int framesWritten;
+    private DbiScan scan;         // told about changed glass pixels while the wire is timed, else null
+    private int glassX0, glassX1, glassY0, glassY1;
+    private long t0, pos0;        // the time of wire position pos0
+    private double nsPerByte;
 
     DbiGram(int width, int height, DbiRecorder rec) {
         this.width = width;
         this.height = height;
         this.ram = new int[width * height];
         this.rec = rec;
+    }
+
+    /** Stamps changed glass pixels for {@code scan}'s torn-frame check; null stops it. */
+    void track(DbiScan scan, int gx, int gy, int gw, int gh) {
+        this.scan = scan;
+        glassX0 = gx;
+        glassX1 = gx + gw - 1;
+        glassY0 = gy;
+        glassY1 = gy + gh - 1;
+    }
+
+    /** The transfer starting at wire position {@code pos} began at {@code t} and carries a byte per {@code nsPerByte}. */
+    void transferAt(long t, long pos, double nsPerByte) {
+        this.t0 = t;
+        this.pos0 = pos;
+        this.nsPerByte = nsPerByte;
     }
 
     int[] ram() {
@@ -152,7 +172,11 @@ final class DbiGram {
             r = height - 1 - r;
         }
         if (c >= 0 && c < width && r >= 0 && r < height) {
-            ram[r * width + c] = rgb;
+            int i = r * width + c;
+            if (scan != null && ram[i] != rgb && c >= glassX0 && c <= glassX1 && r >= glassY0 && r <= glassY1) {
+                scan.changed(r, t0 + (long) ((pos - pos0) * nsPerByte));
+            }
+            ram[i] = rgb;
         }
         if (++cx > xe) {
             cx = xs;

@@ -20,6 +20,9 @@ public final class DbiModelBuilder {
     int writeCycleNs = 66, readCycleNs = 150;
     final BitSet known = new BitSet(256);
     byte[] displayId = new byte[3];
+    VirtualDbiPanel.FrameRate frameRate = VirtualDbiPanel.FrameRate.FIXED;
+    double refreshHz = 60;
+    int vblankLines = 4;
 
     DbiModelBuilder(String name, int gramWidth, int gramHeight) {
         this.name = Objects.requireNonNull(name, "name");
@@ -50,6 +53,9 @@ public final class DbiModelBuilder {
         readCycleNs = m.readCycleNs;
         known.or(m.known);
         displayId = m.displayId.clone();
+        frameRate = m.frameRate;
+        refreshHz = m.refreshHz;
+        vblankLines = m.vblankLines;
     }
 
     public DbiModelBuilder name(String n) {
@@ -144,6 +150,21 @@ public final class DbiModelBuilder {
 
     public DbiModelBuilder displayId(int a, int b, int c) {
         displayId = new byte[] {(byte) a, (byte) b, (byte) c};
+        return this;
+    }
+
+    /**
+     * The display scan: which frame-rate register sets the refresh ({@code FIXED}: none, the
+     * refresh is {@code hz}), and the vertical blanking in line times (front plus back porch).
+     * Default: fixed 60 Hz, 4 lines.
+     */
+    public DbiModelBuilder scan(VirtualDbiPanel.FrameRate register, double hz, int vblank) {
+        if (!(hz >= 1 && hz <= 1000) || vblank < 1 || vblank > 255) {
+            throw new IllegalArgumentException(name + ": refresh " + hz + " Hz / " + vblank + " blanking lines out of range");
+        }
+        frameRate = java.util.Objects.requireNonNull(register, "register");
+        refreshHz = hz;
+        vblankLines = vblank;
         return this;
     }
 

@@ -24,6 +24,8 @@ final class DbiTiming {
     private boolean timingChecks = true;
     private boolean clockChecks = true;
     private long skippedNanos;
+    private boolean wireTimed;
+    private long logical;     // the clock while the wire is timed
     private long resetReleasedAt = Long.MIN_VALUE / 2;
     private long swresetAt = Long.MIN_VALUE / 2;
     private boolean swresetWhileAwake;
@@ -42,6 +44,34 @@ final class DbiTiming {
             throw new IllegalArgumentException("negative time " + nanos);
         }
         skippedNanos += nanos;
+        if (wireTimed) {
+            logical += nanos;
+        }
+    }
+
+    /**
+     * Switches to (or from) a logical clock that moves only with the wire: a transfer takes its
+     * bytes at its clock ({@link #advance}) and declared waits ({@link #elapse}) pass; the wall
+     * clock no longer counts. Time continues from where it is.
+     */
+    void setWireTiming(boolean on) {
+        if (on && !wireTimed) {
+            logical = System.nanoTime() + skippedNanos;
+        } else if (!on && wireTimed) {
+            skippedNanos = logical - System.nanoTime();
+        }
+        wireTimed = on;
+    }
+
+    boolean wireTimed() {
+        return wireTimed;
+    }
+
+    /** A transfer of {@code bytes} at {@code clockHz} took its time on the wire (wire timing only). */
+    void advance(long bytes, int clockHz) {
+        if (wireTimed && clockHz > 0) {
+            logical += Math.round(bytes * 8e9 / clockHz);
+        }
     }
 
     void setTimingChecks(boolean on) {
@@ -139,7 +169,11 @@ final class DbiTiming {
                 + "%s max): the answer is garbage", c, mhz(clockHz), model.name, cycle, mhz(1_000_000_000L / cycle)));
     }
 
-    private long now() {
+    /** The panel's time: the wall clock plus declared waits, or the logical clock of a timed wire. */
+    long now() {
+        if (wireTimed) {
+            return logical;
+        }
         return System.nanoTime() + skippedNanos;
     }
 

@@ -25,6 +25,8 @@ final class Dcs {
     static final int CASET = 0x2A;
     static final int RASET = 0x2B;
     static final int RAMWR = 0x2C;
+    static final int TEOFF = 0x34;
+    static final int TEON = 0x35;
     static final int MADCTL = 0x36;
     static final int COLMOD = 0x3A;
     static final int RAMWRC = 0x3C;
@@ -37,7 +39,7 @@ final class Dcs {
     /** Commands that take no parameters (data after them is a stray byte). */
     static boolean takesNoParameters(int c) {
         return c == NOP || c == SWRESET || c == SLPIN || c == SLPOUT || c == DISPON || c == DISPOFF
-                || c == INVON || c == INVOFF;
+                || c == INVON || c == INVOFF || c == TEOFF;
     }
 
     /** A short name for messages: the mnemonic where the emulator has one, else 0xNN. */
@@ -52,6 +54,7 @@ final class Dcs {
             case RAMWRC: return "RAMWRC";
             case MADCTL: return "MADCTL";
             case COLMOD: return "COLMOD";
+            case TEON: return "TEON";
             default: return String.format("0x%02X", c);
         }
     }

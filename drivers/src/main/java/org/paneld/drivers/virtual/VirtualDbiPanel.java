@@ -88,6 +88,20 @@ import org.paneld.drivers.pixel.RgbImage;
  * reads faster than its read cycle ({@link Model#readCycleNs}) are violations too (pixel data may
  * go faster, as it does on every Raspberry Pi setup); on by default.
  *
+ * <h2>Display scan, TE and torn frames</h2>
+ * The controller refreshes the glass from GRAM line by line ({@code DbiScan}): a vertical
+ * blanking of {@link Model#vblankLines()} line times, then every gate line, top to bottom or, with
+ * MADCTL's ML bit, bottom to top; the period comes from the frame-rate register where the part has
+ * one (ILI9341 FRMCTR1 B1h: 70.3 Hz after reset; ST7789V FRCTRL2 C6h: 60 Hz) or from the model.
+ * TEON (35h, one parameter, M bit 0) drives the TE output high in the blanking (M = 1 adds a short
+ * pulse at the end of each line); TEOFF, reset, SWRESET and sleep keep it low; a board may leave
+ * it unwired ({@link #setTeWired}). With {@link #setWireTiming} on, the panel's clock is logical
+ * and moved only by the wire (each transfer at its SPI clock) and declared waits, and every memory
+ * write that changes the glass is judged against the scan: a refresh that shows some of its
+ * changed lines new and some old, or a line caught mid-write, is a {@link TornFrame}
+ * ({@link #tornFrames()}, {@link #tornFrameCount()}). FRMCTR1 with fewer than 16 clocks per line
+ * and TEON without its parameter are violations.
+ *
  * <p>{@link #commandLog()} records the commands with their parameters (memory writes summarised
  * as a byte count), the hardware reset pulses, and reads — the last
  * {@link #commandLogCapacity()} of them (512 unless changed), so a panel that runs for weeks
@@ -102,6 +116,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
     private final DbiController ctl;
     private final DbiWireDecoder wire;
     private final DbiGlass glass;
+    private final DbiScan scan;
 
     private int backlight = 100;
     private volatile int wireHz;
@@ -112,7 +127,8 @@ public final class VirtualDbiPanel implements VirtualHardware {
         this.model = Objects.requireNonNull(model, "model");
         this.gram = new DbiGram(model.gramWidth, model.gramHeight, rec);
         this.timing = new DbiTiming(model, rec);
-        this.ctl = new DbiController(model, rec, timing, gram);
+        this.scan = new DbiScan(model);
+        this.ctl = new DbiController(model, rec, timing, gram, scan);
         this.wire = new DbiWireDecoder(model, ctl, rec);
         this.glass = new DbiGlass(model);
     }
@@ -216,6 +232,86 @@ public final class VirtualDbiPanel implements VirtualHardware {
      */
     public synchronized void setClockChecks(boolean on) {
         timing.setClockChecks(on);
+    }
+
+    // ================================================================= scan and TE
+
+    /**
+     * Times the wire (off by default): the panel's clock becomes logical, moved only by the wire
+     * (each transfer takes its bytes at its SPI clock; a transfer of unknown clock takes no time)
+     * and by declared waits ({@link #elapse}); and torn frames are detected against the display
+     * scan ({@link #tornFrames()}). Set it before binding a driver, so its waits are declared.
+     */
+    public synchronized void setWireTiming(boolean on) {
+        timing.setWireTiming(on);
+        gram.track(on ? scan : null, model.glassX, model.glassY, model.glassWidth, model.glassHeight);
+    }
+
+    public synchronized boolean isWireTimed() {
+        return timing.wireTimed();
+    }
+
+    /** The panel's clock in ns: logical with a timed wire, else the wall clock plus declared waits. */
+    public synchronized long nanoTime() {
+        return timing.now();
+    }
+
+    /** The refresh period now, in ns (from the frame-rate register or the model's refresh rate). */
+    public synchronized long refreshPeriodNanos() {
+        return scan.periodNanos();
+    }
+
+    /** Whether the board brings the TE pad out to the host (default true); unwired, the line stays low. */
+    public synchronized void setTeWired(boolean wired) {
+        scan.connect(wired);
+    }
+
+    /** Whether TEON is in effect (TE drives the line). */
+    public synchronized boolean isTeOn() {
+        return scan.teEnabled();
+    }
+
+    /** The TE output's level now: high in vertical blanking once TEON is sent and the controller is awake. */
+    public synchronized boolean teLevel() {
+        return scan.teLevel(timing.now(), awake());
+    }
+
+    /**
+     * The first TE edge ({@code rising}, else falling) later than {@code after} on the panel's clock,
+     * or {@link Long#MIN_VALUE} while the line does not move (TE off or not wired, asleep, reset held).
+     */
+    public synchronized long nextTeEdge(boolean rising, long after) {
+        return scan.nextEdge(rising, after, awake());
+    }
+
+    private boolean awake() {
+        return !ctl.sleeping() && !ctl.resetHeld();
+    }
+
+    /**
+     * The last 64 torn frames (a refresh that showed part old, part new content of one memory
+     * write), oldest first. A memory write still in progress is judged now (what arrives after
+     * counts as a new write). Only detected with a timed wire.
+     */
+    public synchronized List<TornFrame> tornFrames() {
+        scan.settle(ctl.displayOn() && !ctl.sleeping());
+        return scan.tornFrames();
+    }
+
+    /** Torn frames since the panel was made or {@link #clearTornFrames()}; judges a write in progress. */
+    public synchronized long tornFrameCount() {
+        scan.settle(ctl.displayOn() && !ctl.sleeping());
+        return scan.tornCount();
+    }
+
+    /** Memory writes that changed the glass and were judged for tearing. */
+    public synchronized long writesJudged() {
+        scan.settle(ctl.displayOn() && !ctl.sleeping());
+        return scan.writes();
+    }
+
+    public synchronized void clearTornFrames() {
+        scan.clearTorn();
     }
 
     // ================================================================= observing
@@ -495,6 +591,13 @@ public final class VirtualDbiPanel implements VirtualHardware {
     }
 
     /**
+     * Where a controller's refresh rate comes from: {@code ILI9341} its FRMCTR1 register (B1h;
+     * 70 Hz after reset), {@code ST7789} its FRCTRL2 register (C6h; 60 Hz after reset),
+     * {@code FIXED} the model's refresh rate.
+     */
+    public enum FrameRate { FIXED, ILI9341, ST7789 }
+
+    /**
      * A controller plus glass and board wiring: GRAM size, where the visible glass sits in GRAM,
      * how the module is mounted ({@link #mountMadctl}), colour-filter order, IPS inversion, the bus
      * wiring (option 1, the Waveshare 16-bit shift register), whether the controller insists on
@@ -511,6 +614,9 @@ public final class VirtualDbiPanel implements VirtualHardware {
         final int writeCycleNs, readCycleNs;
         final BitSet known;
         final byte[] displayId;
+        final FrameRate frameRate;
+        final double refreshHz;
+        final int vblankLines;
 
         Model(DbiModelBuilder b) {
             name = b.name;
@@ -532,6 +638,9 @@ public final class VirtualDbiPanel implements VirtualHardware {
             readCycleNs = b.readCycleNs;
             known = (BitSet) b.known.clone();
             displayId = b.displayId.clone();
+            frameRate = b.frameRate;
+            refreshHz = b.refreshHz;
+            vblankLines = b.vblankLines;
         }
 
         public String name() { return name; }
@@ -561,6 +670,12 @@ public final class VirtualDbiPanel implements VirtualHardware {
         /** The serial read cycle's minimum in ns; 0: not checked. */
         public int readCycleNs() { return readCycleNs; }
         public boolean knows(int command) { return known.get(command & 0xFF); }
+        /** The register that sets the refresh rate, or FIXED. */
+        public FrameRate frameRate() { return frameRate; }
+        /** The refresh rate when {@link #frameRate()} is FIXED. */
+        public double refreshHz() { return refreshHz; }
+        /** Vertical blanking in line times. */
+        public int vblankLines() { return vblankLines; }
 
         /** Width of the upright picture at rotation 0. */
         public int viewWidth() {
@@ -657,7 +772,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
          */
         public static Model mi0283qt() {
             return builder("mi0283qt", 240, 320).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9341_CMDS)
-                    .displayId(0x00, 0x93, 0x41).cycles(100, 150).build();
+                    .displayId(0x00, 0x93, 0x41).cycles(100, 150).scan(FrameRate.ILI9341, 70, 4).build();
         }
 
         /** ILI9341 as on the mi0283qt (the REFERENCE's init sequence). */
@@ -690,7 +805,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
         /** ST7789V 240x320 IPS: needs INVON, RGB glass, mount 0. */
         public static Model st7789v() {
             return builder("st7789v", 240, 320).mount(0).bgrPanel(false).invertedGlass(true)
-                    .commands(DbiCommandSets.ST7789V_CMDS).displayId(0x85, 0x85, 0x52).build();
+                    .commands(DbiCommandSets.ST7789V_CMDS).scan(FrameRate.ST7789, 60, 24).displayId(0x85, 0x85, 0x52).build();
         }
 
         /** ST7789V with a 240x240 IPS glass at the top of the 240x320 GRAM (y offset 80 when turned 180°). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.UnplugGuard;
 import org.paneld.drivers.spi.DbiWiring;
+import org.paneld.drivers.spi.EdgeInput;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.spi.SpiPort;
@@ -54,15 +55,80 @@ public final class VirtualDbiWiring implements DbiWiring {
         return panel;
     }
 
-    /** A sleeper that tells the panel about waits {@code inner} does not really spend. */
+    /**
+     * A sleeper that tells the panel about waits {@code inner} does not really spend, and about
+     * every wait while the panel's wire is timed (its clock then ignores the wall clock).
+     */
     @Override
     public Sleeper sleeper(Sleeper inner) {
-        if (inner.waitsForReal()) {
+        if (inner.waitsForReal() && !panel.isWireTimed()) {
             return inner;
         }
-        return micros -> {
-            inner.sleepMicros(micros);
-            panel.elapse(micros * 1000);
+        return new Sleeper() {
+            @Override
+            public void sleepMicros(long micros) throws java.io.InterruptedIOException {
+                inner.sleepMicros(micros);
+                if (!inner.waitsForReal() || panel.isWireTimed()) {
+                    panel.elapse(micros * 1000);
+                }
+            }
+
+            @Override
+            public boolean waitsForReal() {
+                return inner.waitsForReal();
+            }
+        };
+    }
+
+    /**
+     * The panel's TE output as an input line ({@code bcm} is not used: the virtual board wires
+     * TE to the host directly). Its clock is the panel's; a wait for an edge passes the panel's
+     * time up to the edge (declared with {@link VirtualDbiPanel#elapse} while the wire is timed,
+     * really waited otherwise), or the whole timeout when none comes.
+     */
+    @Override
+    public EdgeInput openTearing(Device device, int bcm) {
+        UnplugGuard guard = device.guard();
+        String name = "virtual " + panel.model().name() + " te";
+        return new EdgeInput() {
+            @Override
+            public long nanoTime() {
+                return panel.nanoTime();
+            }
+
+            @Override
+            public long awaitEdge(boolean rising, long after, long timeoutNanos) throws IOException {
+                guard.enter();
+                try {
+                    long now = panel.nanoTime();
+                    long edge = panel.nextTeEdge(rising, after);
+                    boolean found = edge != Long.MIN_VALUE && edge - now <= timeoutNanos;
+                    long wait = found ? Math.max(0, edge - now) : Math.max(0, timeoutNanos);
+                    if (panel.isWireTimed()) {
+                        panel.elapse(wait);
+                    } else {
+                        Sleeper.SYSTEM.sleepMicros((wait + 999) / 1000);
+                    }
+                    return found ? edge : NO_EDGE;
+                } finally {
+                    guard.exit();
+                }
+            }
+
+            @Override
+            public boolean isHigh() throws IOException {
+                guard.enter();
+                try {
+                    return panel.teLevel();
+                } finally {
+                    guard.exit();
+                }
+            }
+
+            @Override
+            public String describe() {
+                return name;
+            }
         };
     }
 

@@ -19,13 +19,15 @@ import org.paneld.drivers.pixel.Rect;
 /**
  * {@code virtual-fb}: the simplest driver, for a plain 24-bit virtual framebuffer panel
  * ({@link VirtualFb}). Config keys: {@code width} (default 320), {@code height} (default 240),
- * {@code backend} (must be "virtual"). Useful for clients' tests and as the model of a driver's
+ * {@code backend} (must be "virtual"); optionally a touch ({@code [panel.touch]}: keys
+ * {@code touch.driver} = "virtual-fb" and {@code touch.calibration}, see {@link VirtualFbTouch}). Useful for clients' tests and as the model of a driver's
  * lifecycle: the "bus connection" is a hardware-scope resource, the display functions are the
  * driver data. Stateless; any thread.
  */
 public final class VirtualFbDriver implements Driver {
     public static final String NAME = "virtual-fb";
-    private static final Set<String> KEYS = Set.of("name", "driver", "backend", "width", "height", "rotation");
+    private static final Set<String> KEYS = Set.of("name", "driver", "backend", "width", "height", "rotation",
+            "touch.driver", "touch.calibration");
 
     @Override
     public String name() {
@@ -39,6 +41,32 @@ public final class VirtualFbDriver implements Driver {
         config.integer("width", 320, 1, 4096);
         config.integer("height", 240, 1, 4096);
         config.oneOf("rotation", 0, 0);
+        touchCalibration(config);
+    }
+
+    /** The touch's calibration when {@code touch.driver} is set, else null; ConfigException naming the key. */
+    private static org.paneld.drivers.display.TouchCalibration touchCalibration(DeviceConfig config) throws ConfigException {
+        if (!config.has("touch.driver")) {
+            if (config.has("touch.calibration")) {
+                throw config.error("touch.calibration", "a calibration without a touch driver ([panel.touch] driver = \"virtual-fb\")");
+            }
+            return null;
+        }
+        config.oneOf("touch.driver", VirtualFbTouch.DRIVER, List.of(VirtualFbTouch.DRIVER));
+        if (!config.has("touch.calibration")) {
+            return VirtualFbTouch.DEFAULT_CALIBRATION;
+        }
+        String text = config.string("touch.calibration");
+        try {
+            String[] parts = text.split(",");
+            long[] v = new long[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                v[i] = Long.parseLong(parts[i].trim());
+            }
+            return org.paneld.drivers.display.TouchCalibration.of(v);
+        } catch (IllegalArgumentException e) {
+            throw config.error("touch.calibration", e.getMessage());
+        }
     }
 
     @Override
@@ -47,9 +75,15 @@ public final class VirtualFbDriver implements Driver {
         VirtualFb fb = device.busDevice().attachment(VirtualHardware.class)
                 .filter(VirtualFb.class::isInstance).map(VirtualFb.class::cast)
                 .orElseThrow(() -> new DeviceException(Errno.ENODEV, device.name() + ": no virtual-fb hardware attached"));
+        org.paneld.drivers.display.TouchCalibration cal = touchCalibration(device.config());
         fb.connect();
         device.hardware().add("disconnect from virtual-fb", fb::disconnect);
-        return new FbDisplay(fb);
+        VirtualFbTouch touch = null;
+        if (cal != null) {
+            touch = new VirtualFbTouch(fb.width(), fb.height(), cal);
+            device.hardware().add("stop virtual-fb touch", touch::stop);
+        }
+        return new FbDisplay(fb, touch);
     }
 
     /** The driver data of one bound virtual-fb. Device-object lifetime; called by the device model only. */
@@ -57,9 +91,16 @@ public final class VirtualFbDriver implements Driver {
         private final VirtualFb fb;
         private volatile boolean power;
         private volatile int backlight = 100;
+        private final VirtualFbTouch touch;
 
-        FbDisplay(VirtualFb fb) {
+        FbDisplay(VirtualFb fb, VirtualFbTouch touch) {
             this.fb = fb;
+            this.touch = touch;
+        }
+
+        @Override
+        public java.util.Optional<org.paneld.drivers.display.TouchInput> touch() {
+            return java.util.Optional.ofNullable(touch);
         }
 
         @Override
