@@ -81,7 +81,8 @@ class StreamIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (Process p : started) {
+        for (Process p : started) { // with what they started (wf-recorder, panelctl, swaybg) when a test failed half-way
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
         if (daemon != null) {
