@@ -14,6 +14,9 @@ import java.util.OptionalInt;
 import org.paneld.daemon.config.Backend;
 import org.paneld.daemon.config.ConfigLoader;
 import org.paneld.daemon.config.DefaultSocket;
+import org.paneld.daemon.config.HttpConfig;
+import org.paneld.daemon.http.HttpMetrics;
+import org.paneld.daemon.http.HttpView;
 import org.paneld.daemon.config.Defaults;
 import org.paneld.daemon.config.PanelConfig;
 import org.paneld.daemon.config.PaneldConfig;
@@ -82,6 +85,8 @@ public final class Daemon {
     private volatile Bus bus;
     private volatile AutoCloseable usb;
     private volatile PaneldServer server;
+    private volatile HttpView http;
+    private volatile HttpMetrics metrics;
     private volatile BusListener statusListener;
     private final DaemonAdmin admin;
 
@@ -358,6 +363,13 @@ public final class Daemon {
             throw e;
         }
         server = srv;
+        try {
+            startHttp(srv);
+        } catch (Exception e) {
+            server = null;
+            srv.close();
+            throw e;
+        }
         if (inheritedFd != null) {
             LOG.info("server: listening on the socket systemd passed (fd {})", inheritedFd);
         } else {
@@ -367,6 +379,60 @@ public final class Daemon {
             LOG.info("server: listening on tcp {}:{}", s.tcpHost(), srv.tcpPort());
         }
         return InitTable.Outcome.CONTINUE;
+    }
+
+    /**
+     * {@code [http]}: the live view and metrics on the server's event loops, when configured
+     * (absent: no port is opened, and no flush is observed).
+     */
+    private void startHttp(PaneldServer srv) throws Exception {
+        HttpConfig h = config.http();
+        if (h == null) {
+            return;
+        }
+        HttpMetrics m = new HttpMetrics(srv::stats, () -> new long[] {srv.budget().used(), srv.budget().total()});
+        for (Binding bi : bus.bindings()) {
+            m.deviceBound(bi);
+        }
+        bus.addListener(m);
+        srv.sessions().setFlushObserver(m);
+        HttpView v = new HttpView(h, srv.acceptorLoops(), srv.connectionLoops(), new LiveSource(this, admin), m);
+        try {
+            v.start();
+        } catch (Exception e) {
+            v.close();
+            bus.removeListener(m);
+            srv.sessions().setFlushObserver(null);
+            throw new java.io.IOException("[http] listen = \"" + h.authority(h.port()) + "\": " + e.getMessage(), e);
+        }
+        metrics = m;
+        http = v;
+        LOG.info("http: live view on {} and metrics on {}metrics{}", v.url(), v.url(),
+                h.token() != null ? " (a token is required)" : "");
+        if (!h.loopback()) {
+            LOG.warn("http: listening on {}, not on loopback: every request must carry http_token", h.authority(v.port()));
+        }
+    }
+
+    private void stopHttp() {
+        HttpView v = http;
+        http = null;
+        if (v != null) {
+            v.close();
+            LOG.info("http: stopped");
+        }
+        HttpMetrics m = metrics;
+        metrics = null;
+        if (m != null) {
+            Bus b = bus;
+            if (b != null) {
+                b.removeListener(m);
+            }
+            PaneldServer s = server;
+            if (s != null) {
+                s.sessions().setFlushObserver(null);
+            }
+        }
     }
 
     /**
@@ -399,6 +465,7 @@ public final class Daemon {
     }
 
     private void stopServer() {
+        stopHttp();
         PaneldServer s = server;
         server = null;
         if (s != null) {

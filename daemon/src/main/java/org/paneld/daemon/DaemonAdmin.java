@@ -168,6 +168,16 @@ final class DaemonAdmin implements AdminService {
         return hw.snapshot();
     }
 
+    /** The devices unplugged by request, kept until replug (the live view lists them greyed out). */
+    java.util.Collection<BusDevice> unpluggedDevices() {
+        return unplugged.values();
+    }
+
+    /** The backend key of {@code bd}: "virtual", "spi" or "usb". */
+    String backendOf(BusDevice bd) {
+        return backend(bd).substring(" backend=".length());
+    }
+
     /** At shutdown: the unplugged devices are gone with the bus. */
     void forgetUnplugged() {
         unplugged.clear();

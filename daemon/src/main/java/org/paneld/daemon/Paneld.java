@@ -90,7 +90,8 @@ public final class Paneld implements Callable<Integer> {
         if (check) {
             try {
                 PaneldConfig c = new Daemon(config, socket, env, SdNotify.fromEnv(Map.of()), startNanos).checkConfig();
-                System.out.println("config OK: " + c.source() + ": " + c.panels().size() + " panel(s)");
+                System.out.println("config OK: " + c.source() + ": " + c.panels().size() + " panel(s)"
+                        + (c.http() == null ? "" : ", live view and metrics on http://" + c.http().authority(c.http().port()) + "/"));
                 return 0;
             } catch (DeviceException e) {
                 log.error("bad config: {}", e.getMessage());

@@ -39,7 +39,7 @@ import org.paneld.drivers.core.VirtualHardwareRegistry;
 public final class ConfigLoader {
     /** The config file the daemon reads when none is named. */
     public static final Path DEFAULT_FILE = Path.of("/etc/paneld/paneld.toml");
-    static final Set<String> TOP_KEYS = Set.of("server", "usb", "log", "panel");
+    static final Set<String> TOP_KEYS = Set.of("server", "usb", "log", "panel", "http");
     static final Set<String> SERVER_KEYS = Set.of("socket", "socket_mode", "socket_group", "tcp", "tcp_admin", "limits");
     static final Set<String> USB_KEYS = Set.of("hotplug");
     static final Set<String> LOG_KEYS = Set.of("level");
@@ -141,7 +141,7 @@ public final class ConfigLoader {
                 panels.add(pc);
             }
         }
-        return new PaneldConfig(where, file, server, hotplug, level, panels);
+        return new PaneldConfig(where, file, server, hotplug, level, panels, http(where, root.get("http")));
     }
 
     private PanelConfig panel(String file, int index, JsonNode p) throws ConfigException {
@@ -291,6 +291,28 @@ public final class ConfigLoader {
             }
         }
         return new ServerConfig(socket, mode, group, tcpHost, tcpPort, tcpAdmin, limits);
+    }
+
+    private static HttpConfig http(String file, JsonNode h) throws ConfigException {
+        if (h == null) {
+            return null;
+        }
+        requireTable(file, "http", h);
+        checkKeys(file, "[http]", h, HttpConfig.KEYS);
+        String listen = h.has("listen") ? string(file, "[http]", "listen", h.get("listen")) : HttpConfig.DEFAULT_LISTEN;
+        String token = h.has("http_token") ? string(file, "[http]", "http_token", h.get("http_token")) : null;
+        return HttpConfig.of(file, listen, token, intIn(file, "max_watchers", h.get("max_watchers"), 8),
+                intIn(file, "watcher_fps", h.get("watcher_fps"), 5));
+    }
+
+    private static int intIn(String file, String key, JsonNode n, int dflt) throws ConfigException {
+        if (n == null) {
+            return dflt;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new ConfigException(file + ": [http]: key '" + key + "': must be a whole number, got " + n);
+        }
+        return n.asInt();
     }
 
     private static void requireTable(String file, String name, JsonNode n) throws ConfigException {

@@ -13,11 +13,17 @@ import java.util.List;
  * @param usbHotplug {@code [usb] hotplug}: watch for GUD USB displays (default true)
  * @param logLevel   {@code [log] level}, or null when not set
  * @param panels     the {@code [[panel]]} tables, in file order, names unique
+ * @param http       the {@code [http]} table (live view and metrics), or null when absent: no port
  */
 public record PaneldConfig(String source, Path file, ServerConfig server, boolean usbHotplug, String logLevel,
-                           List<PanelConfig> panels) {
+                           List<PanelConfig> panels, HttpConfig http) {
     public PaneldConfig {
         panels = List.copyOf(panels);
+    }
+
+    /** Without {@code [http]}. */
+    public PaneldConfig(String source, Path file, ServerConfig server, boolean usbHotplug, String logLevel, List<PanelConfig> panels) {
+        this(source, file, server, usbHotplug, logLevel, panels, null);
     }
 
     public boolean anySpi() {
@@ -25,6 +31,6 @@ public record PaneldConfig(String source, Path file, ServerConfig server, boolea
     }
 
     public PaneldConfig withServer(ServerConfig s) {
-        return new PaneldConfig(source, file, s, usbHotplug, logLevel, panels);
+        return new PaneldConfig(source, file, s, usbHotplug, logLevel, panels, http);
     }
 }

@@ -29,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code panelctl}, the command line client: {@code java -jar panelctl.jar [--socket PATH]
  * COMMAND}. Output is for people and scripts: {@code list} prints one device a line, name first;
  * {@code info} prints {@code key=value} lines. Exit status: 0 ok, 1 the daemon refused (one line
- * with the error code and message), 2 bad usage, 3 cannot connect. Client-only (ships in
+ * with the error code and message), 2 bad usage, 3 cannot connect, 4 malformed stream input
+ * ({@link StreamCmd}). Client-only (ships in
  * panelctl.jar without drivers, Pi4J or usb4java). Lifetime: one command. Threads: main.
  */
 @Command(name = "panelctl", mixinStandardHelpOptions = true, version = "panelctl 0.1.0",
@@ -37,15 +38,17 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {PanelCtl.ListCmd.class, PanelCtl.InfoCmd.class, PanelCtl.FillCmd.class, PanelCtl.DrawCmd.class,
                 PanelCtl.SnapshotCmd.class, PanelCtl.SetCmd.class, PanelCtl.StatusCmd.class, PanelCtl.BindCmd.class,
                 PanelCtl.UnbindCmd.class, PanelCtl.UnplugCmd.class, PanelCtl.ReplugCmd.class, TouchCommands.TouchCmd.class,
-                TouchCommands.TapCmd.class, TouchCommands.SwipeCmd.class, TouchCommands.CalibrateCmd.class},
+                TouchCommands.TapCmd.class, TouchCommands.SwipeCmd.class, TouchCommands.CalibrateCmd.class, StreamCmd.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:ok", "1:paneld refused the request (the message says why)", "2:bad usage", "3:cannot connect to paneld"},
+        exitCodeList = {"0:ok", "1:paneld refused the request (the message says why)", "2:bad usage", "3:cannot connect to paneld",
+                "4:stream: the input is malformed (the message names the frame and the byte offset)"},
         footer = {"", "Default socket: $PANELD_SOCKET, else /run/paneld/paneld.sock when it exists, else "
                 + "$XDG_RUNTIME_DIR/paneld.sock or /tmp/paneld-$USER/paneld.sock (where paneld listens when run by a normal user)."})
 public final class PanelCtl implements Callable<Integer> {
     static final int REFUSED = 1;
     static final int USAGE = 2;
     static final int NO_CONNECTION = 3;
+    static final int MALFORMED = 4;
 
     @Option(names = {"-s", "--socket"}, paramLabel = "PATH", scope = CommandLine.ScopeType.INHERIT,
             description = "paneld's Unix socket (see the default below)")
@@ -79,6 +82,10 @@ public final class PanelCtl implements Callable<Integer> {
             if (e instanceof NoConnection) {
                 err.println("panelctl: " + e.getMessage());
                 return NO_CONNECTION;
+            }
+            if (e instanceof MalformedStreamException) {
+                err.println("panelctl: stream: " + e.getMessage());
+                return MALFORMED;
             }
             if (e instanceof IllegalArgumentException) {
                 err.println("panelctl: " + e.getMessage());

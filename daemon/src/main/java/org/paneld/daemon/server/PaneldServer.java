@@ -340,6 +340,18 @@ public final class PaneldServer implements AutoCloseable {
         return admin;
     }
 
+    /**
+     * The server's event loops ({@code [http]} serves on them too: no second server framework):
+     * the acceptor and the connections' loops; null before {@link #start()}.
+     */
+    public EventLoopGroup acceptorLoops() {
+        return bossGroup;
+    }
+
+    public EventLoopGroup connectionLoops() {
+        return childGroup;
+    }
+
     /** The session layer (status, tests). */
     public SessionManager sessions() {
         return sessions;

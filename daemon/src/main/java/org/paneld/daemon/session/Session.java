@@ -122,8 +122,21 @@ public final class Session {
     public void doFlush(ClientBuffer b, List<Rect> rects) throws java.io.IOException {
         checkPresent();
         checkOwner("FLUSH");
-        for (Rect r : rects) {
-            ref.device().flush(b.prepare(r), r);
+        FlushObserver o = manager.flushObserver();
+        if (o == null) {
+            for (Rect r : rects) {
+                ref.device().flush(b.prepare(r), r);
+            }
+        } else {
+            long pixels = 0;
+            for (Rect r : rects) {
+                pixels += (long) r.width() * r.height();
+            }
+            observed(o, rects.size(), pixels, () -> {
+                for (Rect r : rects) {
+                    ref.device().flush(b.prepare(r), r);
+                }
+            });
         }
         manager.countFlush();
     }
@@ -142,8 +155,41 @@ public final class Session {
         checkPresent();
         checkOwner("FLIP");
         Rect all = Rect.of(b.width(), b.height());
-        ref.device().flush(b.prepare(all), all);
+        FlushObserver o = manager.flushObserver();
+        if (o == null) {
+            ref.device().flush(b.prepare(all), all);
+        } else {
+            observed(o, 1, (long) all.width() * all.height(), () -> ref.device().flush(b.prepare(all), all));
+        }
         manager.countFlush();
+    }
+
+    /** Runs {@code send} timed, with the driver's wire counter read around it, and tells {@code o}. */
+    private void observed(FlushObserver o, int rects, long pixels, Send send) throws java.io.IOException {
+        org.paneld.drivers.core.Device d = ref.device();
+        org.paneld.drivers.display.Display display = d.display();
+        long wire0 = display == null ? -1 : display.wireBytes();
+        long t0 = System.nanoTime();
+        Exception failed = null;
+        try {
+            send.run();
+        } catch (java.io.IOException | RuntimeException e) {
+            failed = e;
+            throw e;
+        } finally {
+            long nanos = System.nanoTime() - t0;
+            long wire1 = display == null ? -1 : display.wireBytes();
+            try {
+                o.flushed(d, rects, pixels, wire0 < 0 || wire1 < 0 ? -1 : wire1 - wire0, nanos, failed);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Session.class).warn("flush observer failed: {}", e.toString());
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Send {
+        void run() throws java.io.IOException;
     }
 
     /**

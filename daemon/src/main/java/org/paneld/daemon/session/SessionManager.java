@@ -92,6 +92,24 @@ public final class SessionManager {
         buffers.decrementAndGet();
     }
 
+    private volatile FlushObserver flushObserver;
+
+    /** Hears every client flush and flip from now on (the {@code [http]} metrics and live view); null: none. */
+    public void setFlushObserver(FlushObserver o) {
+        this.flushObserver = o;
+    }
+
+    FlushObserver flushObserver() {
+        return flushObserver;
+    }
+
+    /** A description of the session that owns {@code device}'s display, or null when nobody does. */
+    public synchronized String ownerOf(Device device) {
+        DeviceSessions ds = byDevice.get(device);
+        Session o = ds == null ? null : ds.owner();
+        return o == null ? null : o.toString();
+    }
+
     void countFlush() {
         flushes.incrementAndGet();
     }

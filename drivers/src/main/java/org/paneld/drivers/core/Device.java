@@ -329,6 +329,48 @@ public final class Device {
         });
     }
 
+    /**
+     * A copy of the picture this device last sent to its display, as RGB, or null when it keeps
+     * none (before the first flush, or a display that keeps its picture when switched off). For
+     * the live view: the operation lock is held only for a byte copy (microseconds), the
+     * conversion runs on the caller's thread; when an operation holds the lock for longer than
+     * 250 ms (an e-paper refresh) it gives up and answers null. Threads: any, never a device worker.
+     */
+    public org.paneld.drivers.pixel.RgbImage shownPicture() {
+        Framebuffer copy;
+        try {
+            if (!opsLock.tryLock(250, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        try {
+            Framebuffer f = shown.frame();
+            if (f == null) {
+                return null;
+            }
+            copy = Framebuffer.allocate(f.width(), f.height(), f.format());
+            java.nio.ByteBuffer from = f.pixels().duplicate();
+            from.clear();
+            java.nio.ByteBuffer to = copy.pixels().duplicate();
+            to.clear();
+            int n = Math.min(from.remaining(), to.remaining());
+            from.limit(n);
+            to.put(from);
+        } finally {
+            opsLock.unlock();
+        }
+        int[] rgb = new int[copy.width() * copy.height()];
+        for (int y = 0; y < copy.height(); y++) {
+            for (int x = 0; x < copy.width(); x++) {
+                rgb[y * copy.width() + x] = copy.rgb(x, y);
+            }
+        }
+        return new org.paneld.drivers.pixel.RgbImage(copy.width(), copy.height(), rgb);
+    }
+
     /** Sets a property; "power" 1 after 0 sends the last frame again (see {@link #enable()}). */
     public void setProperty(String property, long value) throws IOException {
         operate(d -> {

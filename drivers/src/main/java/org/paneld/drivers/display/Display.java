@@ -52,6 +52,15 @@ public interface Display {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Bytes this display has put on its wire since probe (commands, pixels, padding; after
+     * compression), for metrics; -1 when the driver does not count. No hardware access; any thread
+     * (a plain read of a counter, which may lag a flush in progress).
+     */
+    default long wireBytes() {
+        return -1;
+    }
+
     /** The driver's release: runs once at the last reference drop; must not touch hardware. */
     default void release() {
     }

@@ -281,6 +281,11 @@ public final class GudDisplay implements Display {
         return stats;
     }
 
+    @Override
+    public long wireBytes() {
+        return stats.wireBytes();
+    }
+
     /** Counters of one binding. Threads: any. */
     public static final class Stats {
         final AtomicLong frames = new AtomicLong();

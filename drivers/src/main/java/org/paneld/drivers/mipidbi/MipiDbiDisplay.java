@@ -107,6 +107,11 @@ public class MipiDbiDisplay implements Display {
         return cfg;
     }
 
+    @Override
+    public long wireBytes() {
+        return bus.bytesOut();
+    }
+
     public DbiBus bus() {
         return bus;
     }

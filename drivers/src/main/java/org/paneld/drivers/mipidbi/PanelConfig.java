@@ -22,7 +22,8 @@ import org.paneld.drivers.core.DeviceConfig;
  * backlight_gpio), {@code bgr}, {@code invert}, {@code left_offset}, {@code top_offset} (RAM
  * offsets; default per driver and rotation), {@code width}, {@code height} (native, i.e. at
  * rotation 0; only where the driver allows), {@code init_file}, {@code format} (panel-mipi-dbi
- * only), {@code spi_16bit_shift} (ili9486 only), {@code write_only} (default false: MISO is wired
+ * only), {@code wire_hz} (virtual panels only: the emulated wire takes real time, bytes x 8 /
+ * wire_hz, read by the emulator's provider), {@code spi_16bit_shift} (ili9486 only), {@code write_only} (default false: MISO is wired
  * and the conditional reset may read the power mode), {@code te_gpio} (BCM line wired to the
  * controller's tearing-effect output: enables TE and starts each window's write behind the
  * scan, see {@link TearingSync}; not set: no TE). Immutable; any thread.
@@ -39,7 +40,7 @@ public record PanelConfig(String name, String driver, String backend, int rotati
     public static final Set<String> COMMON_KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs",
             "spi_speed_hz", "spi_mode", "spi_max_transfer", "dbi_option", "dc_gpio", "reset_gpio", "backlight_gpio",
             "backlight_pwm", "bgr", "invert", "left_offset", "top_offset", "write_only", "spi_cmd_speed_hz",
-            "spi_read_speed_hz",
+            "spi_read_speed_hz", "wire_hz",
             "te_gpio");
 
     /** No GPIO configured. */
@@ -87,6 +88,9 @@ public record PanelConfig(String name, String driver, String backend, int rotati
                 100_000, 125_000_000);
         if (readSpeed > speed) {
             throw c.error("spi_read_speed_hz", "must not exceed spi_speed_hz (" + speed + "), got " + readSpeed);
+        }
+        if (c.has("wire_hz") && !"virtual".equals(c.string("backend", "spi"))) {
+            throw c.error("wire_hz", "only a virtual panel has a simulated wire (backend = \"virtual\")");
         }
         int max = c.intValue("spi_max_transfer", 4096, 16, 65536);
         if ((max & 1) != 0) {

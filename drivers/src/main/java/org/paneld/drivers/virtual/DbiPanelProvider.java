@@ -15,7 +15,8 @@ import org.paneld.drivers.spi.DbiWiring;
  * ({@code bgr}) and IPS inversion ({@code invert}) of the glass, type C option 1
  * ({@code dbi_option = 1}), the Waveshare 16-bit shift register ({@code spi_16bit_shift}),
  * MISO not wired ({@code write_only}); panel-mipi-dbi's glass from {@code width}, {@code height}
- * and the RAM offsets. The driver's own checks of these keys stay the driver's. Drivers reach the
+ * and the RAM offsets; {@code wire_hz} (0: off) makes the emulated wire take real time, as a
+ * real SPI clock would (benchmarks of what a panel at that clock can show). The driver's own checks of these keys stay the driver's. Drivers reach the
  * panel through {@link #wiring} as a {@link DbiWiring} ({@link VirtualDbiWiring}).
  *
  * <p>Registered in META-INF/services. Stateless; any thread.
@@ -92,6 +93,7 @@ public final class DbiPanelProvider implements VirtualHardwareProvider {
                 .build();
         VirtualDbiPanel panel = new VirtualDbiPanel(m);
         panel.setViewRotation(view);
+        panel.setWireHz(c.intValue("wire_hz", 0, 0, 125_000_000));
         touch(c, panel, view);
         return panel;
     }

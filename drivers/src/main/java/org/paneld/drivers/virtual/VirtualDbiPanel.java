@@ -119,6 +119,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
     private final DbiScan scan;
 
     private int backlight = 100;
+    private volatile int wireHz;
     private int viewRotation;
     private final VirtualSpiBus spiBus;
     private volatile VirtualTouchChip touch;
@@ -391,6 +392,23 @@ public final class VirtualDbiPanel implements VirtualHardware {
         rec.setLogCapacity(commands);
     }
 
+    /**
+     * Makes the wire take real time: each transfer of n bytes keeps the writer {@code n * 8 /
+     * hz} seconds ({@link VirtualDbiWiring} waits), so a virtual panel is as fast as a real one at
+     * that SPI clock; 0 (the default): as fast as the emulator decodes.
+     */
+    public void setWireHz(int hz) {
+        if (hz < 0) {
+            throw new IllegalArgumentException("negative wire clock " + hz);
+        }
+        wireHz = hz;
+    }
+
+    /** The simulated wire clock, 0 when the wire takes no time. */
+    public int wireHz() {
+        return wireHz;
+    }
+
     /** Bytes received on the wire (commands, parameters, pixels, packed option-1 bytes). */
     public synchronized long bytesReceived() {
         return ctl.bytesReceived();
@@ -471,7 +489,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
                 : ctl.displayOn() ? "on" : "display off";
         long n = rec.violationCount();
         return model.name + " " + model.viewWidth() + "x" + model.viewHeight() + ", " + state
-                + ", backlight " + backlight + "%, " + gram.framesWritten() + " writes"
+                + ", backlight " + backlight + "%, " + gram.framesWritten() + " writes, " + ctl.bytesReceived() + " wire bytes"
                 + (n > 0 ? ", " + n + " violations" : "");
     }
 

@@ -31,6 +31,26 @@ public final class VirtualDbiWiring implements DbiWiring {
         this.panel = java.util.Objects.requireNonNull(panel);
     }
 
+    /** When the simulated wire is free again ({@link VirtualDbiPanel#setWireHz}); the caller's thread only. */
+    private long wireFreeAt;
+
+    /**
+     * With a wire clock set, waits until {@code bytes} that started at {@code started} are through
+     * the wire (the emulator's decoding counts as wire time, as on a real panel; up to 2 ms of
+     * oversleep is caught up).
+     */
+    private void pace(int bytes, long started) {
+        int hz = panel.wireHz();
+        if (hz <= 0) {
+            return;
+        }
+        wireFreeAt = Math.max(wireFreeAt, started - 2_000_000L) + bytes * 8_000_000_000L / hz;
+        long wait = wireFreeAt - System.nanoTime();
+        if (wait > 20_000) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+    }
+
     public VirtualDbiPanel panel() {
         return panel;
     }
@@ -128,6 +148,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                 java.util.Objects.checkFromIndexSize(off, len, buf.length);
                 while (len > 0) {
                     int n = Math.min(len, maxTransfer);
+                    long started = System.nanoTime(); // the panel decodes while the bits arrive: its time is wire time
                     guard.enter();
                     VirtualSpiBus bus = panel.spiBus();
                     bus.begin(name, n);
@@ -141,6 +162,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                         bus.end(name);
                         guard.exit();
                     }
+                    pace(n, started);
                     off += n;
                     len -= n;
                 }
