@@ -8,6 +8,7 @@ import org.paneld.drivers.core.Errno;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.display.DisplayInfo;
 import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.PanelShadow;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.spi.DbiBus;
@@ -22,10 +23,12 @@ import org.paneld.drivers.spi.DbiBus;
  *     back "display on"), else hardware reset, SWRESET, the wait, the driver's init sequence
  *     and a black frame; then the backlight.</li>
  * <li>{@link #disable()}: backlight off (or, without a backlight, a black frame), then DISPOFF.</li>
- * <li>{@link #flush}: the damage rectangle becomes CASET/RASET (RAM offsets added) and RAMWR with
- *     the converted pixels, streamed in chunks through the device's transfer thread so that
- *     conversion overlaps the wire; returns when the last chunk is written, with the first
- *     error.</li>
+ * <li>{@link #flush}: the damage is converted into the panel's shadow (what the controller's RAM
+ *     holds, {@link PanelShadow}) and, with {@code damage = "auto"}, compared with it; the changed
+ *     pixels become windows merged by cost, each CASET/RASET (RAM offsets added) and RAMWR with
+ *     its bytes from the shadow, streamed in chunks through the device's transfer thread; returns
+ *     when the last chunk is written, with the first error (after which the shadow is distrusted
+ *     and the next flush sends without comparing).</li>
  * <li>Properties "backlight" (0–100; PWM brightness where configured, else on/off) and "power".</li>
  * </ul>
  * Lifetime: made at probe, lives as long as the device object; its bus and transfer thread are in
@@ -45,6 +48,10 @@ public class MipiDbiDisplay implements Display {
     private final int widthMm;
     private final int heightMm;
     private final byte[] scratch;
+    private final PanelShadow shadow;
+    private final String mode;
+    private long windowsSent;
+    private long bytesPlanned;
     private volatile boolean enabled;
     private volatile boolean initialised;
     private volatile int backlight = 100;
@@ -65,6 +72,8 @@ public class MipiDbiDisplay implements Display {
         this.widthMm = swap ? mm[1] : mm[0];
         this.heightMm = swap ? mm[0] : mm[1];
         this.scratch = new byte[chunkBytes];
+        this.shadow = new PanelShadow(width, height, wire.bytesPerPixel(), 1);
+        this.mode = cfg.damage();
     }
 
     /**
@@ -118,6 +127,7 @@ public class MipiDbiDisplay implements Display {
             boolean on = driver.conditionalReset(cfg) && bus.displayIsOn();
             if (on) {
                 driver.initSkipped(bus, cfg);
+                shadow.distrust(); // the controller kept a picture this process does not know
             } else {
                 bus.hardReset();
                 bus.command(DbiBus.SOFT_RESET);
@@ -125,7 +135,8 @@ public class MipiDbiDisplay implements Display {
                 bus.sleeper().sleepMillis(bus.hasReset() ? 5 : 120);
                 driver.init(bus, cfg);
                 initialised = true;
-                blank(); // the RAM holds noise after a reset: show black until the first flush
+                // the RAM holds noise after a reset: black at the first enable, then the last picture
+                sendWholeShadow();
             }
             initialised = true;
             bus.backlight(backlight);
@@ -145,7 +156,7 @@ public class MipiDbiDisplay implements Display {
             if (bus.hasBacklight()) {
                 bus.backlight(0);
             } else {
-                blank();
+                blank(false);
             }
             bus.command(DbiBus.DISPLAY_OFF);
             enabled = false;
@@ -155,8 +166,18 @@ public class MipiDbiDisplay implements Display {
         }
     }
 
-    /** Writes black over the whole panel (mipi_dbi_blank). */
-    private void blank() throws IOException {
+    /**
+     * Writes black over the whole panel (mipi_dbi_blank). With {@code intoShadow} the shadow
+     * becomes black too (the controller after a reset); without, the shadow keeps the client's
+     * picture (DISPOFF without a backlight) and is distrusted until the next enable re-sends it.
+     */
+    private void blank(boolean intoShadow) throws IOException {
+        if (intoShadow) {
+            shadow.clear();
+            sendWholeShadow();
+            return;
+        }
+        shadow.distrust();
         bus.setWindow(left, left + width - 1, top, top + height - 1);
         bus.writeMemoryStart();
         long total = (long) width * height * wire.bytesPerPixel();
@@ -168,8 +189,27 @@ public class MipiDbiDisplay implements Display {
         }
     }
 
+    /** Sends the whole shadow (after enable: black at the first, the client's last picture after a disable). */
+    private void sendWholeShadow() throws IOException {
+        shadow.distrust();
+        shadow.update(Rect.of(width, height), (x, y, n, dst, off) -> { }, false, cfg.windowCost());
+        sendPlan();
+        shadow.trust();
+    }
+
     @Override
     public void flush(Framebuffer source, Rect damage) throws IOException {
+        flush(source, List.of(damage));
+    }
+
+    /**
+     * Sends the damage: with {@code damage = "auto"} the bounding rectangle of the rectangles is
+     * converted and compared with the shadow, and only the windows planned by
+     * {@link PanelShadow#update} go out; "client" sends each rectangle whole, "full" the whole
+     * frame. Each window is written by {@link #writeWindow}.
+     */
+    @Override
+    public void flush(Framebuffer source, List<Rect> damage) throws IOException {
         if (source.width() != width || source.height() != height) {
             throw new DeviceException(Errno.EINVAL, "framebuffer is " + source.width() + "x" + source.height()
                     + ", the display is " + width + "x" + height);
@@ -178,61 +218,95 @@ public class MipiDbiDisplay implements Display {
             throw new DeviceException(Errno.EINVAL, "cannot flush from a " + source.format()
                     + " framebuffer (XRGB8888 or RGB565)");
         }
-        if (damage == null || !damage.isInside(width, height)) {
-            throw new DeviceException(Errno.EINVAL, "damage " + damage + " is not inside the " + width + "x" + height + " display");
+        if (damage.isEmpty()) {
+            throw new DeviceException(Errno.EINVAL, "no damage rectangles");
+        }
+        Rect box = null;
+        for (Rect r : damage) {
+            if (r == null || !r.isInside(width, height)) {
+                throw new DeviceException(Errno.EINVAL, "damage " + r + " is not inside the " + width + "x" + height + " display");
+            }
+            box = box == null ? r : box.union(r);
         }
         if (!initialised) {
             throw new DeviceException(Errno.EIO, "the controller is not initialised (enable has not succeeded)");
         }
+        PanelShadow.RowSource conv = (x, y, n, dst, off) -> wire.pack(source, x, y, n, dst, off);
         try {
-            int x0 = damage.x() + left, y0 = damage.y() + top;
-            bus.setWindow(x0, x0 + damage.width() - 1, y0, y0 + damage.height() - 1);
-            bus.writeMemoryStart();
-            stream(source, damage);
+            switch (mode) {
+                case "full":
+                    shadow.update(Rect.of(width, height), conv, false, cfg.windowCost());
+                    sendPlan();
+                    break;
+                case "client":
+                    for (Rect r : damage) {
+                        shadow.update(r, conv, false, cfg.windowCost());
+                        sendPlan();
+                    }
+                    break;
+                default:
+                    boolean whole = box.area() == (long) width * height;
+                    shadow.update(box, conv, true, cfg.windowCost());
+                    sendPlan();
+                    if (whole) {
+                        shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
+                    }
+            }
         } catch (IOException | RuntimeException e) {
+            shadow.distrust();
             bus.resync();
             throw asDeviceException("flush", e);
         }
     }
 
-    private void stream(Framebuffer src, Rect r) throws IOException {
-        int bpp = wire.bytesPerPixel();
-        int w = r.width();
-        long total = (long) w * r.height();
-        int perChunk = chunkBytes / bpp;
-        if (total <= perChunk || pipeline == null) {
-            // small: convert and send on this thread
-            int row = 0, col = 0;
-            long remaining = total;
-            while (remaining > 0) {
-                int n = (int) Math.min(perChunk, remaining);
-                int len = fill(src, r, row, col, n, scratch);
-                bus.writeData(scratch, 0, len);
-                int adv = col + n;
-                row += adv / w;
-                col = adv % w;
-                remaining -= n;
+    /** Sends the windows the shadow planned, each through {@link #writeWindow}. */
+    private void sendPlan() throws IOException {
+        int n = shadow.planned();
+        for (int i = 0; i < n; i++) {
+            writeWindow(i);
+        }
+        windowsSent += n;
+        bytesPlanned += shadow.plannedBytes();
+    }
+
+    /**
+     * Writes window {@code i} of the shadow's plan: CASET/RASET (RAM offsets added), RAMWR, its
+     * pixels. This is the one place where a window's write starts (a tearing-effect wait belongs
+     * right before {@code setWindow}).
+     */
+    private void writeWindow(int i) throws IOException {
+        int x0 = shadow.x(i) + left, y0 = shadow.y(i) + top;
+        bus.setWindow(x0, x0 + shadow.w(i) - 1, y0, y0 + shadow.h(i) - 1);
+        bus.writeMemoryStart();
+        stream(i);
+    }
+
+    /** Streams window {@code i}'s bytes from the shadow, through the transfer thread when larger than a chunk. */
+    private void stream(int i) throws IOException {
+        long total = (long) shadow.w(i) * shadow.h(i) * wire.bytesPerPixel();
+        if (total <= chunkBytes || pipeline == null) {
+            long pos = 0;
+            while (pos < total) {
+                int n = (int) Math.min(chunkBytes, total - pos);
+                shadow.copyWindow(i, pos, scratch, 0, n);
+                bus.writeData(scratch, 0, n);
+                pos += n;
             }
             return;
         }
-        int row = 0, col = 0;
-        long remaining = total;
+        long pos = 0;
         try {
-            while (remaining > 0) {
+            while (pos < total) {
                 byte[] buf = pipeline.acquire();
-                int n = (int) Math.min(perChunk, remaining);
-                int len;
+                int n = (int) Math.min(chunkBytes, total - pos);
                 try {
-                    len = fill(src, r, row, col, n, buf);
+                    shadow.copyWindow(i, pos, buf, 0, n);
                 } catch (RuntimeException e) {
                     pipeline.giveBack(buf);
                     throw e;
                 }
-                pipeline.submit(buf, len);
-                int adv = col + n;
-                row += adv / w;
-                col = adv % w;
-                remaining -= n;
+                pipeline.submit(buf, n);
+                pos += n;
             }
             pipeline.finish();
         } catch (IOException | RuntimeException e) {
@@ -241,21 +315,14 @@ public class MipiDbiDisplay implements Display {
         }
     }
 
-    /** Converts {@code n} pixels of {@code r} starting at its row {@code row}, column {@code col}. */
-    private int fill(Framebuffer src, Rect r, int row, int col, int n, byte[] dst) {
-        int off = 0;
-        int w = r.width();
-        while (n > 0) {
-            int take = Math.min(n, w - col);
-            off += wire.pack(src, r.x() + col, r.y() + row, take, dst, off);
-            n -= take;
-            col += take;
-            if (col == w) {
-                col = 0;
-                row++;
-            }
-        }
-        return off;
+    /** Windows written by flushes since probe. */
+    public long windowsSent() {
+        return windowsSent;
+    }
+
+    /** Bytes (pixels and window commands) flushes put on the wire since probe. */
+    public long bytesPlanned() {
+        return bytesPlanned;
     }
 
     @Override
@@ -295,10 +362,14 @@ public class MipiDbiDisplay implements Display {
         return enabled;
     }
 
-    /** No: enable after DISPOFF resets, initialises and blanks the controller (its RAM is noise). */
+    /**
+     * Yes, through the shadow: enable after DISPOFF resets and initialises the controller (its RAM
+     * is noise) and then sends the whole shadow, the picture it last showed, so the device keeps no
+     * second copy.
+     */
     @Override
     public boolean keepsPictureWhenSwitchedOff() {
-        return false;
+        return true;
     }
 
     private static DeviceException asDeviceException(String what, Throwable e) {

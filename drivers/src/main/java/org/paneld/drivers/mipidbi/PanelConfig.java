@@ -23,20 +23,29 @@ import org.paneld.drivers.core.DeviceConfig;
  * offsets; default per driver and rotation), {@code width}, {@code height} (native, i.e. at
  * rotation 0; only where the driver allows), {@code init_file}, {@code format} (panel-mipi-dbi
  * only), {@code spi_16bit_shift} (ili9486 only), {@code write_only} (default false: MISO is wired
- * and the conditional reset may read the power mode). Immutable; any thread.
+ * and the conditional reset may read the power mode), {@code damage} ("auto" default: compare with
+ * the panel's shadow and send only what changed; "client": trust the client's damage rectangles;
+ * "full": whole frames, for debugging), {@code spi_transfer_cost} (the cost of one SPI transfer in
+ * byte-equivalents, default {@value #DEFAULT_TRANSFER_COST}; see {@link #windowCost()}). Immutable; any thread.
  */
 public record PanelConfig(String name, String driver, String backend, int rotation,
                           int spiBus, int spiCs, int spiSpeedHz, int spiMode, int maxTransfer, int dbiOption,
                           int dcGpio, int resetGpio, int backlightGpio, int backlightPwm,
                           boolean bgr, boolean invert, Integer leftOffset, Integer topOffset,
                           int width, int height, Path initFile, String format, boolean shift16, boolean writeOnly,
-                          int spiCmdSpeedHz, int spiReadSpeedHz, boolean maxTransferSet) {
+                          int spiCmdSpeedHz, int spiReadSpeedHz, boolean maxTransferSet,
+                          String damage, int transferCost) {
 
     /** Keys every MIPI DBI driver accepts. */
     public static final Set<String> COMMON_KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs",
             "spi_speed_hz", "spi_mode", "spi_max_transfer", "dbi_option", "dc_gpio", "reset_gpio", "backlight_gpio",
             "backlight_pwm", "bgr", "invert", "left_offset", "top_offset", "write_only", "spi_cmd_speed_hz",
-            "spi_read_speed_hz");
+            "spi_read_speed_hz", "damage", "spi_transfer_cost");
+
+    /** The damage modes: compare with the shadow, trust the client's rectangles, or send whole frames. */
+    public static final List<String> DAMAGE_MODES = List.of("auto", "client", "full");
+    /** SPI transfers a window adds (CASET, its parameters, RASET, its parameters, RAMWR, one more data transfer). */
+    public static final int TRANSFERS_PER_WINDOW = 6;
 
     /** No GPIO configured. */
     public static final int NONE = -1;
@@ -150,7 +159,21 @@ public record PanelConfig(String name, String driver, String backend, int rotati
         }
         return new PanelConfig(name, driver, backend, rotation, bus, cs, speed, mode, max, option, dc, reset, bl, pwm,
                 bgr, invert, left, top, width, height, initFile, format, shift16, c.bool("write_only", false),
-                cmdSpeed, readSpeed, c.has("spi_max_transfer"));
+                cmdSpeed, readSpeed, c.has("spi_max_transfer"), c.oneOf("damage", "auto", DAMAGE_MODES),
+                c.intValue("spi_transfer_cost", DEFAULT_TRANSFER_COST, 0, 1_000_000));
+    }
+
+    /** Default cost of one SPI transfer in byte-equivalents of pixel data (see {@link #windowCost()}). */
+    public static final int DEFAULT_TRANSFER_COST = 16;
+
+    /**
+     * What one more window costs in byte-equivalents: its 11 command bytes (CASET and RASET with
+     * four parameters each, RAMWR) plus {@link #TRANSFERS_PER_WINDOW} SPI transfers of
+     * {@code spi_transfer_cost} each (ioctl, chip-select set-up and D/C toggle, measured in the time
+     * the wire takes for that many pixel bytes).
+     */
+    public int windowCost() {
+        return org.paneld.drivers.pixel.PanelShadow.COMMAND_BYTES + TRANSFERS_PER_WINDOW * transferCost;
     }
 
     /**
