@@ -122,9 +122,11 @@ public final class Session {
     public void doFlush(ClientBuffer b, List<Rect> rects) throws java.io.IOException {
         checkPresent();
         checkOwner("FLUSH");
+        org.paneld.drivers.pixel.Framebuffer fb = null;
         for (Rect r : rects) {
-            ref.device().flush(b.prepare(r), r);
+            fb = b.prepare(r);
         }
+        ref.device().flush(fb, rects); // one update: the rectangles bound the shadow's comparison
         manager.countFlush();
     }
 
@@ -159,6 +161,9 @@ public final class Session {
             throw new OutOfMemoryError("injected on the device worker (PANELD_INJECT_OOM test hook)");
         }
         checkPresent();
+        if (name.startsWith("stat_")) {
+            throw new DeviceException(Errno.EINVAL, "property " + name + " is a read-only statistic");
+        }
         checkOwner("SET_PROPERTY");
         DisplayInfo.Property p = ref.device().info().property(name).orElseThrow(() -> new DeviceException(Errno.ENOENT,
                 "no property '" + name + "' on " + ref.device().name()));
