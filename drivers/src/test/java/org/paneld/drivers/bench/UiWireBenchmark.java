@@ -19,11 +19,12 @@ import org.paneld.drivers.pixel.Rect;
  * changes), {@code blink} (a 2x16 cursor toggles). Each scenario cycles through pre-rendered
  * frames (so the client's drawing costs nothing) and reports the bytes per frame on the wire
  * ({@code X_bytes}: pixels and commands), the frames per second on the timed wire ({@code X_fps},
- * median of 5 runs of ~0.4 s after a warm-up), what the kernel's drm_mipi_dbi would send with
+ * median of 7 runs of ~0.4 s after a warm-up), what the kernel's drm_mipi_dbi would send with
  * exact damage ({@code kernel_bbox_bytes_X}: one bounding rectangle of the changes plus its
  * 11 command bytes), the changed pixels' bytes ({@code changed_bytes_X}) and changed runs (spans
  * per row, {@code changed_runs_X}). Baseline in the same run: {@code full_fps} and
- * {@code full_bytes}, the video frames with {@code damage = "full"} (no shadow compare), and
+ * {@code full_bytes}, the video frames with {@code damage = "full"} (no shadow compare; its runs
+ * interleaved with video's), and
  * {@code video_ratio = video_fps / full_fps}. {@code cpu_ms_per_frame_video}/{@code _clock}/
  * {@code _full}: process CPU time per frame (all threads) on a wire that only counts bytes.
  * Plain main (the figures are counts and medians of wall-clock loops). Test scope.
@@ -31,6 +32,8 @@ import org.paneld.drivers.pixel.Rect;
 public final class UiWireBenchmark {
     static final long CLOCK_HZ = 62_500_000L;
     static final int W = 320, H = 240;
+    /** Timed runs per scenario (the median counts). */
+    static final int RUNS = 7;
 
     private UiWireBenchmark() {
     }
@@ -143,30 +146,59 @@ public final class UiWireBenchmark {
 
     /** Frames per second on the timed wire and bytes per frame. */
     static double[] timed(Scenario sc, String damage) throws Exception {
-        BenchWiring wiring = new BenchWiring(CLOCK_HZ);
-        try (BenchPanel p = new BenchPanel(wiring, 65536, damage)) {
+        return timed(sc, new String[] {damage})[0];
+    }
+
+    /**
+     * Frames per second (median of {@link #RUNS} runs of ~0.4 s after a warm-up) and bytes per frame for each
+     * damage mode; the modes' runs are interleaved, so that the machine's load hits them alike.
+     */
+    static double[][] timed(Scenario sc, String[] damage) throws Exception {
+        int m = damage.length;
+        BenchWiring[] wiring = new BenchWiring[m];
+        BenchPanel[] panel = new BenchPanel[m];
+        try {
+            for (int i = 0; i < m; i++) {
+                wiring[i] = new BenchWiring(CLOCK_HZ);
+                panel[i] = new BenchPanel(wiring[i], 65536, damage[i]);
+            }
             List<Framebuffer> frames = sc.frames();
             Rect all = Rect.of(W, H);
-            int k = 0;
-            long warm = System.nanoTime() + 600_000_000L;
-            while (System.nanoTime() < warm) {
-                p.binding.device().flush(frames.get(k++ % frames.size()), all);
-            }
-            double[] fps = new double[5];
-            long bytes = 0, count = 0;
-            for (int run = 0; run < fps.length; run++) {
-                long b0 = wiring.bytes.get(), t0 = System.nanoTime(), until = t0 + 400_000_000L;
-                int n = 0;
-                while (System.nanoTime() < until || n < 3) {
-                    p.binding.device().flush(frames.get(k++ % frames.size()), all);
-                    n++;
+            int[] k = new int[m];
+            for (int i = 0; i < m; i++) {
+                long warm = System.nanoTime() + 600_000_000L;
+                while (System.nanoTime() < warm) {
+                    panel[i].binding.device().flush(frames.get(k[i]++ % frames.size()), all);
                 }
-                fps[run] = n * 1e9 / (System.nanoTime() - t0);
-                bytes += wiring.bytes.get() - b0;
-                count += n;
             }
-            java.util.Arrays.sort(fps);
-            return new double[] {fps[2], (double) bytes / count};
+            double[][] fps = new double[m][RUNS];
+            long[] bytes = new long[m], count = new long[m];
+            for (int run = 0; run < RUNS; run++) {
+                for (int j = 0; j < m; j++) {
+                    int i = (j + run) % m; // who goes first alternates
+                    long b0 = wiring[i].bytes.get(), t0 = System.nanoTime(), until = t0 + 400_000_000L;
+                    int n = 0;
+                    while (System.nanoTime() < until || n < 3) {
+                        panel[i].binding.device().flush(frames.get(k[i]++ % frames.size()), all);
+                        n++;
+                    }
+                    fps[i][run] = n * 1e9 / (System.nanoTime() - t0);
+                    bytes[i] += wiring[i].bytes.get() - b0;
+                    count[i] += n;
+                }
+            }
+            double[][] out = new double[m][];
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.sort(fps[i]);
+                out[i] = new double[] {fps[i][RUNS / 2], (double) bytes[i] / count[i]};
+            }
+            return out;
+        } finally {
+            for (BenchPanel p : panel) {
+                if (p != null) {
+                    p.close();
+                }
+            }
         }
     }
 
@@ -197,8 +229,19 @@ public final class UiWireBenchmark {
         StringBuilder out = new StringBuilder("ui-wire:");
         StringBuilder extra = new StringBuilder();
         double videoFps = 0;
+        double[] full = null;
+        if (args.length > 0) { // bench/run ui-wire video: only the named scenarios (for a closer look)
+            sc.keySet().retainAll(List.of(args));
+        }
         for (Scenario s : sc.values()) {
-            double[] t = timed(s, "auto");
+            double[] t;
+            if (s.name().equals("video")) {
+                double[][] both = timed(s, new String[] {"auto", "full"});
+                t = both[0];
+                full = both[1];
+            } else {
+                t = timed(s, "auto");
+            }
             long[] ch = changes(s);
             out.append(String.format(Locale.ROOT, " %s_bytes=%.0f %s_fps=%.1f", s.name(), t[1], s.name(), t[0]));
             extra.append(String.format(Locale.ROOT, " kernel_bbox_bytes_%s=%d changed_bytes_%s=%d changed_runs_%s=%d",
@@ -208,13 +251,16 @@ public final class UiWireBenchmark {
             }
             System.err.println("ui-wire: " + s.name() + " done" + out);
         }
-        double[] full = timed(sc.get("video"), "full");
         out.append(extra);
-        out.append(String.format(Locale.ROOT, " full_bytes=%.0f full_fps=%.1f video_ratio=%.3f", full[1], full[0],
-                videoFps / full[0]));
-        out.append(String.format(Locale.ROOT, " cpu_ms_per_frame_video=%.3f cpu_ms_per_frame_clock=%.3f"
-                        + " cpu_ms_per_frame_full=%.3f", cpu(sc.get("video"), "auto"), cpu(sc.get("clock"), "auto"),
-                cpu(sc.get("video"), "full")));
+        if (full != null) {
+            out.append(String.format(Locale.ROOT, " full_bytes=%.0f full_fps=%.1f video_ratio=%.3f", full[1], full[0],
+                    videoFps / full[0]));
+        }
+        if (args.length == 0) {
+            out.append(String.format(Locale.ROOT, " cpu_ms_per_frame_video=%.3f cpu_ms_per_frame_clock=%.3f"
+                            + " cpu_ms_per_frame_full=%.3f", cpu(sc.get("video"), "auto"), cpu(sc.get("clock"), "auto"),
+                    cpu(sc.get("video"), "full")));
+        }
         System.out.println(out);
     }
 }
