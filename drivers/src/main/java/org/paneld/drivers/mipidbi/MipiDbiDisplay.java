@@ -246,7 +246,25 @@ public class MipiDbiDisplay implements Display {
                     break;
                 default:
                     boolean whole = box.area() == (long) width * height;
-                    shadow.update(box, conv, true, cfg.windowCost());
+                    Streamed streamed = pipeline == null ? null : new Streamed();
+                    try {
+                        shadow.update(box, conv, true, cfg.windowCost(), streamed);
+                        if (streamed != null && streamed.area != null) {
+                            pipeline.finish(); // the streamed window is on the panel before the next one starts
+                            windowsSent++;
+                            bytesPlanned += streamed.bytes + PanelShadow.COMMAND_BYTES;
+                        }
+                    } catch (java.io.UncheckedIOException e) {
+                        if (streamed != null && streamed.area != null) {
+                            pipeline.abort();
+                        }
+                        throw e.getCause();
+                    } catch (RuntimeException e) {
+                        if (streamed != null && streamed.area != null) {
+                            pipeline.abort();
+                        }
+                        throw e;
+                    }
                     sendPlan();
                     if (whole) {
                         shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
@@ -256,6 +274,37 @@ public class MipiDbiDisplay implements Display {
             shadow.distrust();
             bus.resync();
             throw asDeviceException("flush", e);
+        }
+    }
+
+    /**
+     * A full-change update sent while it is compared ({@link PanelShadow.Streamer}): one window
+     * over the area, started through {@link #startWindow}, its rows queued on the transfer thread
+     * band by band; the flush waits for them before anything else goes on the wire.
+     */
+    private final class Streamed implements PanelShadow.Streamer {
+        Rect area;
+        long bytes;
+
+        @Override
+        public void start(Rect a) {
+            try {
+                startWindow(a.x(), a.y(), a.width(), a.height());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            area = a;
+        }
+
+        @Override
+        public void rows(int y0, int y1) {
+            long total = (long) (y1 - y0) * area.width() * wire.bytesPerPixel();
+            try {
+                submit(area.x(), y0, area.width(), total);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            bytes += total;
         }
     }
 
@@ -269,16 +318,38 @@ public class MipiDbiDisplay implements Display {
         bytesPlanned += shadow.plannedBytes();
     }
 
-    /**
-     * Writes window {@code i} of the shadow's plan: CASET/RASET (RAM offsets added), RAMWR, its
-     * pixels. This is the one place where a window's write starts (a tearing-effect wait belongs
-     * right before {@code setWindow}).
-     */
+    /** Writes window {@code i} of the shadow's plan: {@link #startWindow}, then its pixels. */
     private void writeWindow(int i) throws IOException {
-        int x0 = shadow.x(i) + left, y0 = shadow.y(i) + top;
-        bus.setWindow(x0, x0 + shadow.w(i) - 1, y0, y0 + shadow.h(i) - 1);
-        bus.writeMemoryStart();
+        startWindow(shadow.x(i), shadow.y(i), shadow.w(i), shadow.h(i));
         stream(i);
+    }
+
+    /**
+     * CASET/RASET (RAM offsets added) and RAMWR for the window {@code x, y, w x h} in display
+     * coordinates: the one place where every window's write starts, planned or streamed (a
+     * tearing-effect wait belongs right before {@code setWindow}).
+     */
+    private void startWindow(int x, int y, int w, int h) throws IOException {
+        int x0 = x + left, y0 = y + top;
+        bus.setWindow(x0, x0 + w - 1, y0, y0 + h - 1);
+        bus.writeMemoryStart();
+    }
+
+    /** Queues {@code total} bytes of the shadow's rows from {@code x, y}, {@code w} wide, on the transfer thread. */
+    private void submit(int x, int y, int w, long total) throws IOException {
+        long pos = 0;
+        while (pos < total) {
+            byte[] buf = pipeline.acquire();
+            int n = (int) Math.min(chunkBytes, total - pos);
+            try {
+                shadow.copyRect(x, y, w, pos, buf, 0, n);
+            } catch (RuntimeException e) {
+                pipeline.giveBack(buf);
+                throw e;
+            }
+            pipeline.submit(buf, n);
+            pos += n;
+        }
     }
 
     /** Streams window {@code i}'s bytes from the shadow, through the transfer thread when larger than a chunk. */

@@ -119,6 +119,34 @@ public final class PanelShadow {
      * @return the number of windows planned ({@link #x(int)} …); 0 when nothing changed
      */
     public int update(Rect area, RowSource src, boolean compare, int windowCost) {
+        return update(area, src, compare, windowCost, null);
+    }
+
+    /**
+     * Receives the rows of a large update that changes almost everything while the comparison is
+     * still running, so that the wire starts early (a full-change stream is not slowed down by the
+     * diff). Called from inside {@link #update}; its exceptions pass through.
+     */
+    public interface Streamer {
+        /** Starts one window over {@code area}; its rows follow, in order, through {@link #rows}. */
+        void start(Rect area);
+
+        /** Sends rows {@code y0} to {@code y1 - 1} of the started window (the shadow holds them already). */
+        void rows(int y0, int y1);
+    }
+
+    /** Rows compared before a streamed update starts, and rows per streamed band after it. */
+    static final int FIRST_BAND = 8, BAND = 32;
+
+    /**
+     * {@link #update(Rect, RowSource, boolean, int)}, streaming: when the first {@value #FIRST_BAND}
+     * rows of the area changed almost wholly (90 %), one window over the whole area starts at once
+     * and each following band of {@value #BAND} rows goes out as soon as it is compared, while at
+     * least half of it changed; the rows after the first band that did not are planned as usual,
+     * unless sending them in the open window costs no more than their plan. The windows returned
+     * are those still to send after the streamed one.
+     */
+    public int update(Rect area, RowSource src, boolean compare, int windowCost, Streamer streamer) {
         if (!area.isInside(width, height)) {
             throw new IllegalArgumentException("area " + area + " is not inside the " + width + "x" + height + " shadow");
         }
@@ -139,20 +167,66 @@ public final class PanelShadow {
             widenAndCheck();
             return planned;
         }
-        for (int y = area.y(); y < area.y() + area.height(); y++) {
+        int bottom = area.y() + area.height();
+        boolean stream = streamer != null && grain == 1 && area.height() > FIRST_BAND;
+        boolean streaming = false;
+        int bandStart = area.y(), streamedTo = area.y();
+        long bandPixels = 0;
+        for (int y = area.y(); y < bottom; y++) {
             curY = y;
             src.convert(x0, y, w, row, 0);
             int so = y * stride + x0 * bpp;
-            if (Arrays.mismatch(row, 0, n, px, so, so + n) < 0) {
+            if (Arrays.mismatch(row, 0, n, px, so, so + n) >= 0) {
+                compareRow(so, n, x0);
+                System.arraycopy(row, 0, px, so, n);
+            }
+            if (!stream) {
                 continue;
             }
-            compareRow(so, n, x0);
-            System.arraycopy(row, 0, px, so, n);
+            int rows = y + 1 - bandStart;
+            if (rows == (streaming ? BAND : FIRST_BAND) || y + 1 == bottom) {
+                long changed = changedPixels - bandPixels, all = (long) rows * w;
+                if (!streaming && changed * 10 >= all * 9) {
+                    streamer.start(area);
+                    streaming = true;
+                } else if (!streaming || changed * 2 < all) {
+                    stream = false; // not (or no longer) a full-change update: the rest is planned
+                    continue;
+                }
+                streamer.rows(bandStart, y + 1);
+                streamedTo = y + 1;
+                bandStart = y + 1;
+                bandPixels = changedPixels;
+            }
         }
         for (int i = 0; i < open; i++) {
             addPlan(ox0[i], oy0[i], ox1[i], oy1[i]);
         }
         open = 0;
+        if (streaming) {
+            // the streamed rows are on their way: keep only the plan below them
+            int j = 0;
+            for (int i = 0; i < planned; i++) {
+                int y0 = plan[i * 4 + 1], y1 = y0 + plan[i * 4 + 3];
+                if (y1 <= streamedTo) {
+                    continue;
+                }
+                y0 = Math.max(y0, streamedTo);
+                plan[j * 4] = plan[i * 4];
+                plan[j * 4 + 1] = y0;
+                plan[j * 4 + 2] = plan[i * 4 + 2];
+                plan[j * 4 + 3] = y1 - y0;
+                j++;
+            }
+            planned = j;
+            widenAndCheck();
+            long rest = (long) (bottom - streamedTo) * n;
+            if (planned > 0 && rest <= plannedBytes()) {
+                streamer.rows(streamedTo, bottom); // the open window takes them for less than a new plan
+                planned = 0;
+            }
+            return planned;
+        }
         widenAndCheck();
         return planned;
     }
@@ -350,7 +424,16 @@ public final class PanelShadow {
      * bottom), starting at byte {@code pos} of that stream, into {@code dst} at {@code off}.
      */
     public void copyWindow(int i, long pos, byte[] dst, int off, int len) {
-        int x = x(i), y = y(i), rb = w(i) * bpp;
+        copyRect(x(i), y(i), w(i), pos, dst, off, len);
+    }
+
+    /**
+     * Copies {@code len} bytes of the pixel stream of the rectangle with top-left {@code x, y} and
+     * width {@code w} (its rows, left to right, top to bottom), from byte {@code pos} of that
+     * stream, into {@code dst} at {@code off}.
+     */
+    public void copyRect(int x, int y, int w, long pos, byte[] dst, int off, int len) {
+        int rb = w * bpp;
         if (rb == stride) {
             System.arraycopy(px, Math.toIntExact(y * (long) stride + pos), dst, off, len);
             return;

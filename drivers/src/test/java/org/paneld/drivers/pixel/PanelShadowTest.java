@@ -91,4 +91,48 @@ class PanelShadowTest {
         // a change outside the hint is not looked at
         assertEquals(0, s.update(area, picture(4, new Rect(50, 50, 5, 5)), true, 11));
     }
+
+    /** Records what a streamed update sent. */
+    private static final class Recorder implements PanelShadow.Streamer {
+        Rect area;
+        int next = -1;
+        long rows;
+
+        @Override
+        public void start(Rect a) {
+            assertNull(area, "one streamed window per update");
+            area = a;
+            next = a.y();
+        }
+
+        @Override
+        public void rows(int y0, int y1) {
+            assertEquals(next, y0, "rows stream in order, without gaps");
+            assertTrue(y1 > y0);
+            rows += y1 - y0;
+            next = y1;
+        }
+    }
+
+    @Test
+    void aFullChangeStreamsWhileItIsComparedAndThePlanCoversOnlyTheRest() {
+        PanelShadow s = fresh(1);
+        Recorder r = new Recorder();
+        assertEquals(0, s.update(Rect.of(W, H), picture(8, Rect.of(W, H)), true, 11, r), "all of it streamed");
+        assertEquals(Rect.of(W, H), r.area);
+        assertEquals(H, r.rows);
+        s.update(Rect.of(W, H), picture(0), true, 11, new Recorder());
+        // the top 40 rows change wholly, then a small spot: the stream stops, the spot is planned
+        Rect top = new Rect(0, 0, W, 40), spot = new Rect(100, 55, 4, 3);
+        Recorder r2 = new Recorder();
+        int n = s.update(Rect.of(W, H), picture(2, top, spot), true, 11, r2);
+        assertEquals(40, r2.rows, "the first band and every band that changed at least half");
+        assertEquals(1, n);
+        assertEquals(spot, new Rect(s.x(0), s.y(0), s.w(0), s.h(0)));
+        assertTrue(40L * W + 11 + s.plannedBytes() <= (long) W * H + 11);
+        // a small change is never streamed
+        Recorder r3 = new Recorder();
+        assertTrue(s.update(Rect.of(W, H), picture(2, top, new Rect(3, 50, 2, 2)), true, 11, r3) >= 1);
+        assertNull(r3.area);
+    }
 }
