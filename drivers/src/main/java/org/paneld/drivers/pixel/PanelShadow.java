@@ -136,7 +136,7 @@ public final class PanelShadow {
     }
 
     /** Rows compared before a streamed update starts, and rows per streamed band after it. */
-    static final int FIRST_BAND = 8, BAND = 32;
+    static final int FIRST_BAND = 8, BAND = 64;
 
     /**
      * {@link #update(Rect, RowSource, boolean, int)}, streaming: when the first {@value #FIRST_BAND}
