@@ -33,11 +33,13 @@ import org.paneld.protocol.Message;
 import org.paneld.protocol.Message.Info;
 
 /**
- * Frame pacing under overload: a client that draws into a shared buffer and flushes the whole of
- * it far faster than the panel takes frames (every request sent without waiting for the last):
- * the pending update absorbs the newer ones (latest wins), every FLUSH is answered, in order, the
- * panel ends on the last frame, the queue stays at one pending update (the memory budget's use
- * stays flat), and DEVICE_INFO and the admin status report frames shown and merged.
+ * Frame pacing under overload: an mi0283qt on its emulator behind a wire timed at 2 MHz, and a
+ * client that moves a square in a shared buffer and flushes the whole buffer at least ten times
+ * faster than the wire takes the frames (every request sent without waiting for the last): the
+ * pending update absorbs the newer ones (latest wins, more than half merged), every FLUSH is
+ * answered, in order, the panel ends on the last frame, no queue of frames builds up (the memory
+ * budget's use by queued requests stays at a few bytes), and DEVICE_INFO reports frames shown,
+ * merged and the wire's busy fraction.
  */
 class FramePacingTest {
     @RegisterExtension
