@@ -250,18 +250,18 @@ public class MipiDbiDisplay implements Display {
                     try {
                         shadow.update(box, conv, true, cfg.windowCost(), streamed);
                         if (streamed != null && streamed.area != null) {
-                            pipeline.finish(); // the streamed window is on the panel before the next one starts
+                            streamed.finish(); // the streamed window is on the panel before the next one starts
                             windowsSent++;
                             bytesPlanned += streamed.bytes + PanelShadow.COMMAND_BYTES;
                         }
                     } catch (java.io.UncheckedIOException e) {
                         if (streamed != null && streamed.area != null) {
-                            pipeline.abort();
+                            streamed.abort();
                         }
                         throw e.getCause();
-                    } catch (RuntimeException e) {
+                    } catch (IOException | RuntimeException e) {
                         if (streamed != null && streamed.area != null) {
-                            pipeline.abort();
+                            streamed.abort();
                         }
                         throw e;
                     }
@@ -285,6 +285,9 @@ public class MipiDbiDisplay implements Display {
     private final class Streamed implements PanelShadow.Streamer {
         Rect area;
         long bytes;
+        private byte[] cur;
+        private int curLen;
+        private boolean first = true;
 
         @Override
         public void start(Rect a) {
@@ -296,15 +299,60 @@ public class MipiDbiDisplay implements Display {
             area = a;
         }
 
+        /**
+         * Copies the rows into transfer buffers, queueing each when full (whole chunks, as an
+         * unstreamed window); the first band goes at once, to start the wire.
+         */
         @Override
         public void rows(int y0, int y1) {
             long total = (long) (y1 - y0) * area.width() * wire.bytesPerPixel();
             try {
-                submit(area.x(), y0, area.width(), total);
+                long pos = 0;
+                while (pos < total) {
+                    if (cur == null) {
+                        cur = pipeline.acquire();
+                        curLen = 0;
+                    }
+                    int n = (int) Math.min(chunkBytes - curLen, total - pos);
+                    shadow.copyRect(area.x(), y0, area.width(), pos, cur, curLen, n);
+                    curLen += n;
+                    pos += n;
+                    if (curLen == chunkBytes) {
+                        submitCurrent();
+                    }
+                }
+                if (first && cur != null) {
+                    submitCurrent();
+                }
+                first = false;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
             bytes += total;
+        }
+
+        /** Queues what the current buffer holds. */
+        void submitCurrent() throws IOException {
+            byte[] b = cur;
+            cur = null;
+            pipeline.submit(b, curLen);
+        }
+
+        /** After the comparison: queues the rest and waits until the window is on the wire. */
+        void finish() throws IOException {
+            if (cur != null) {
+                submitCurrent();
+            }
+            pipeline.finish();
+        }
+
+        /** After a failure: gives back an unqueued buffer, drops what is queued. */
+        void abort() {
+            if (cur != null) {
+                pipeline.giveBack(cur);
+                cur = null;
+            }
+            pipeline.abort();
         }
     }
 
@@ -333,23 +381,6 @@ public class MipiDbiDisplay implements Display {
         int x0 = x + left, y0 = y + top;
         bus.setWindow(x0, x0 + w - 1, y0, y0 + h - 1);
         bus.writeMemoryStart();
-    }
-
-    /** Queues {@code total} bytes of the shadow's rows from {@code x, y}, {@code w} wide, on the transfer thread. */
-    private void submit(int x, int y, int w, long total) throws IOException {
-        long pos = 0;
-        while (pos < total) {
-            byte[] buf = pipeline.acquire();
-            int n = (int) Math.min(chunkBytes, total - pos);
-            try {
-                shadow.copyRect(x, y, w, pos, buf, 0, n);
-            } catch (RuntimeException e) {
-                pipeline.giveBack(buf);
-                throw e;
-            }
-            pipeline.submit(buf, n);
-            pos += n;
-        }
     }
 
     /** Streams window {@code i}'s bytes from the shadow, through the transfer thread when larger than a chunk. */

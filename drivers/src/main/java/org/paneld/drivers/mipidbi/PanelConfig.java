@@ -43,7 +43,7 @@ public record PanelConfig(String name, String driver, String backend, int rotati
             "spi_read_speed_hz", "damage", "spi_transfer_cost");
 
     /** The damage modes: compare with the shadow, trust the client's rectangles, or send whole frames. */
-    public static final List<String> DAMAGE_MODES = List.of("auto", "client", "full");
+    public static final List<String> DAMAGE_MODES = org.paneld.drivers.pixel.PanelShadow.DAMAGE_MODES;
     /** SPI transfers a window adds (CASET, its parameters, RASET, its parameters, RAMWR, one more data transfer). */
     public static final int TRANSFERS_PER_WINDOW = 6;
 

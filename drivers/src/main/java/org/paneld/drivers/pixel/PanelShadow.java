@@ -28,6 +28,8 @@ import java.util.Arrays;
 public final class PanelShadow {
     /** CASET (1 + 4) + RASET (1 + 4) + RAMWR (1): the command bytes a window costs on a MIPI DBI wire. */
     public static final int COMMAND_BYTES = 11;
+    /** The panels' {@code damage} modes: compare with the shadow, trust the client's rectangles, whole frames. */
+    public static final java.util.List<String> DAMAGE_MODES = java.util.List.of("auto", "client", "full");
     /** Open windows kept at once (a row with more spans closes the oldest). */
     private static final int MAX_OPEN = 48;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

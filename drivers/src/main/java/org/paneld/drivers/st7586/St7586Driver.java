@@ -60,7 +60,7 @@ public final class St7586Driver implements Driver {
             }
         }
         return new Config(virtual, rotation, bus, cs, speed, mode, max, dc, reset,
-                c.oneOf("damage", "auto", org.paneld.drivers.mipidbi.PanelConfig.DAMAGE_MODES));
+                c.oneOf("damage", "auto", org.paneld.drivers.pixel.PanelShadow.DAMAGE_MODES));
     }
 
     @Override
