@@ -78,6 +78,9 @@ final class DaemonAdmin implements AdminService {
                 sb.append(" size=?");
             }
             sb.append(' ').append(bi.device().describeRefs().replace(" [", " holders=[").replace(", ", ","));
+            org.paneld.drivers.core.FrameStats st = bi.device().frameStats();
+            sb.append(" frames_shown=").append(st.shown()).append(" frames_merged=").append(st.merged())
+                    .append(String.format(java.util.Locale.ROOT, " wire_busy=%.3f", st.busy()));
         } else {
             sb.append(" state=unbound");
         }

@@ -41,6 +41,29 @@ final class DeviceWork {
      * or nothing of this connection is queued any more). Event loop.
      */
     void submit(Session s, long cost, Runnable task) {
+        s.deviceSessions().submit(account(cost, task));
+    }
+
+    /**
+     * Queues a FLUSH as a {@link FlushBatch}, or lets the batch queued last on the device join it
+     * (then nothing more is queued and the request costs nothing). Event loop.
+     */
+    void submitFlush(Session s, FlushBatch batch, long cost) {
+        Runnable task = account(cost, () -> {
+            Object[] st = batch.start();
+            int[] ids = (int[]) st[0];
+            @SuppressWarnings("unchecked")
+            java.util.List<org.paneld.drivers.pixel.Rect> rects = (java.util.List<org.paneld.drivers.pixel.Rect>) st[1];
+            replyAllWhenDone(ids, Message.FLUSH, () -> s.doFlush(batch.buffer(), rects));
+        });
+        if (s.deviceSessions().submitOrMerge(batch, task)) {
+            unaccount(cost);
+            s.device().frameStats().merged(1);
+        }
+    }
+
+    /** Counts {@code cost} against the connection and the budget; the returned task gives it back when it ran. */
+    private Runnable account(long cost, Runnable task) {
         MemoryBudget budget = server.budget();
         boolean fits = budget.tryReserve(cost);
         if (!fits) {
@@ -51,7 +74,7 @@ final class DeviceWork {
             readPaused = true;
             conn.channel().config().setAutoRead(false);
         }
-        s.deviceSessions().submit(() -> {
+        return () -> {
             try {
                 task.run();
             } finally {
@@ -67,22 +90,37 @@ final class DeviceWork {
                     });
                 }
             }
-        });
+        };
+    }
+
+    /** Gives back the cost of a request that was merged instead of queued. Event loop. */
+    private void unaccount(long cost) {
+        server.budget().release(cost);
+        queued.addAndGet(-cost);
     }
 
     /** Replies from a worker: runs {@code op}, answers Ok or the error. */
     void replyWhenDone(int id, int type, IoOp op) {
+        replyAllWhenDone(new int[] {id}, type, op);
+    }
+
+    /** Replies from a worker to requests {@code ids}, in order: runs {@code op} once, answers each Ok or the error. */
+    void replyAllWhenDone(int[] ids, int type, IoOp op) {
+        Message reply;
         try {
             op.run();
-            out.sendLater(new Frame(id, new Ok(type)));
+            reply = new Ok(type);
         } catch (IllegalArgumentException e) {
-            out.sendLater(new Frame(id, new Message.Error(ErrorCode.EINVAL, type, message(e))));
+            reply = new Message.Error(ErrorCode.EINVAL, type, message(e));
         } catch (RuntimeException | InternalError e) {
-            out.sendLater(new Frame(id, new Message.Error(ErrorCode.EIO, type, e.toString())));
+            reply = new Message.Error(ErrorCode.EIO, type, e.toString());
             LOG.warn("{}: {} failed unexpectedly: {}", conn.describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
         } catch (Exception e) {
-            out.sendLater(new Frame(id, new Message.Error(Errors.toWire(e), type, message(e))));
+            reply = new Message.Error(Errors.toWire(e), type, message(e));
             logFailure(type, e);
+        }
+        for (int id : ids) {
+            out.sendLater(new Frame(id, reply));
         }
     }
 

@@ -54,7 +54,7 @@ final class FrameRequests {
         for (Region r : f.rects()) {
             rects.add(BufferRequests.checkRect(b, r.x(), r.y(), r.w(), r.h(), "FLUSH rectangle " + n++));
         }
-        work.submit(s, 64 + 16L * rects.size(), () -> work.replyWhenDone(id, Message.FLUSH, () -> s.doFlush(b, rects)));
+        work.submitFlush(s, new FlushBatch(s, b, rects, id), 64 + 16L * rects.size());
     }
 
     void flip(int id, Flip fl) throws DeviceException {

@@ -24,6 +24,9 @@ import org.paneld.protocol.Message.SetProperty;
  * Lifetime: the connection's. Threads: the channel's event loop.
  */
 final class InfoRequests {
+    /** Read-only statistics in DEVICE_INFO's property list: updates shown, updates merged, wire busy in ‰. */
+    static final String STAT_SHOWN = "stat_frames_shown", STAT_MERGED = "stat_frames_merged",
+            STAT_BUSY = "stat_wire_busy_permille";
     private final Connection conn;
     private final PaneldServer server;
     private final ConnectionOutput out;
@@ -94,6 +97,11 @@ final class InfoRequests {
         for (DisplayInfo.Property p : i.properties()) {
             props.add(new Property(p.name(), p.min(), p.max(), p.value()));
         }
+        // read-only statistics, as properties so that older clients read the reply unchanged (PROTOCOL.md)
+        org.paneld.drivers.core.FrameStats st = d.frameStats();
+        props.add(new Property(STAT_SHOWN, 0, Long.MAX_VALUE, st.shown()));
+        props.add(new Property(STAT_MERGED, 0, Long.MAX_VALUE, st.merged()));
+        props.add(new Property(STAT_BUSY, 0, 1000, Math.round(st.busy() * 1000)));
         return new Info(d.name(), i.driver(), i.width(), i.height(), i.widthMm(), i.heightMm(), i.rotation(), flags(d, i),
                 i.panelFormat(), i.updateClass(), fourccs, props);
     }

@@ -22,6 +22,8 @@ public final class DeviceSessions {
     private final Device device;
     private final DeviceWorker worker;
     private final List<Session> sessions = new ArrayList<>();
+    private final Object tailLock = new Object();
+    private Mergeable tail; // under tailLock: the task queued last, when it may absorb a later one
     private final Consumer<Device> unplugListener = d -> unplugged();
     /** The display's touch events to the sessions (null when the display has no touch controller). */
     private final TouchHub touch;
@@ -52,6 +54,40 @@ public final class DeviceSessions {
 
     /** Runs {@code task} on the device's worker, after every task queued before it. */
     public void submit(Runnable task) {
+        synchronized (tailLock) {
+            tail = null;
+            execute(task);
+        }
+    }
+
+    /**
+     * A queued task that can take in a later task of its kind while it has not started (latest
+     * wins: a pending update absorbs the next one instead of both going to the panel in turn).
+     */
+    public interface Mergeable {
+        /** Takes {@code later} in; false when this task has started or cannot take it. */
+        boolean absorb(Mergeable later);
+    }
+
+    /**
+     * Queues {@code task} (whose mergeable part is {@code m}) unless the task queued last on this
+     * worker is mergeable and absorbs {@code m}: only the very last task can, so replies keep the
+     * order of the requests and nothing queued in between (a WRITE, a property) is overtaken.
+     *
+     * @return true when {@code m} was absorbed ({@code task} is then not queued)
+     */
+    public boolean submitOrMerge(Mergeable m, Runnable task) {
+        synchronized (tailLock) {
+            if (tail != null && tail.absorb(m)) {
+                return true;
+            }
+            tail = m;
+            execute(task);
+            return false;
+        }
+    }
+
+    private void execute(Runnable task) {
         try {
             worker.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {

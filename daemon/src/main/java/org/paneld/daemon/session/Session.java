@@ -122,21 +122,20 @@ public final class Session {
     public void doFlush(ClientBuffer b, List<Rect> rects) throws java.io.IOException {
         checkPresent();
         checkOwner("FLUSH");
+        org.paneld.drivers.pixel.Framebuffer fb = null;
+        for (Rect r : rects) {
+            fb = b.prepare(r);
+        }
+        org.paneld.drivers.pixel.Framebuffer source = fb;
         FlushObserver o = manager.flushObserver();
         if (o == null) {
-            for (Rect r : rects) {
-                ref.device().flush(b.prepare(r), r);
-            }
+            ref.device().flush(source, rects); // one update: the rectangles bound the shadow's comparison
         } else {
             long pixels = 0;
             for (Rect r : rects) {
                 pixels += (long) r.width() * r.height();
             }
-            observed(o, rects.size(), pixels, () -> {
-                for (Rect r : rects) {
-                    ref.device().flush(b.prepare(r), r);
-                }
-            });
+            observed(o, rects.size(), pixels, () -> ref.device().flush(source, rects));
         }
         manager.countFlush();
     }
@@ -205,6 +204,9 @@ public final class Session {
             throw new OutOfMemoryError("injected on the device worker (PANELD_INJECT_OOM test hook)");
         }
         checkPresent();
+        if (name.startsWith("stat_")) {
+            throw new DeviceException(Errno.EINVAL, "property " + name + " is a read-only statistic");
+        }
         checkOwner("SET_PROPERTY");
         DisplayInfo.Property p = ref.device().info().property(name).orElseThrow(() -> new DeviceException(Errno.ENOENT,
                 "no property '" + name + "' on " + ref.device().name()));

@@ -50,7 +50,8 @@ public final class Device {
     private final LifecycleTracker.Tracked tracked;
     private volatile Display display;
     private volatile Runnable goneHandler;
-    private final ShownFrame shown = new ShownFrame(); // under opsLock
+    private final ShownFrame shown = new ShownFrame(); // under opsLock; only for displays without their own shadow
+    private final FrameStats stats = new FrameStats();
     private boolean switchedOff;                       // under opsLock: disable/power 0 since the last enable
 
     /**
@@ -321,10 +322,23 @@ public final class Device {
 
     /** Flushes {@code damage} of {@code source} to the display, and remembers what it shows now. */
     public void flush(Framebuffer source, Rect damage) throws IOException {
+        flush(source, List.of(damage));
+    }
+
+    /**
+     * Flushes the damage rectangles of one update (a hint for a display with a shadow of its panel;
+     * see {@link Display#flush(Framebuffer, List)}), counts it in {@link #frameStats()}, and
+     * remembers what the display shows now when it cannot keep it itself.
+     */
+    public void flush(Framebuffer source, List<Rect> damage) throws IOException {
         operate(d -> {
+            long t0 = System.nanoTime();
             d.flush(source, damage);
+            stats.shown(t0, System.nanoTime() - t0);
             if (!d.keepsPictureWhenSwitchedOff()) {
-                shown.remember(source, damage);
+                for (Rect r : damage) {
+                    shown.remember(source, r);
+                }
             }
         });
     }
@@ -369,6 +383,11 @@ public final class Device {
             }
         }
         return new org.paneld.drivers.pixel.RgbImage(copy.width(), copy.height(), rgb);
+    }
+
+    /** Frames shown and merged, and the wire's busy fraction. Any thread. */
+    public FrameStats frameStats() {
+        return stats;
     }
 
     /** Sets a property; "power" 1 after 0 sends the last frame again (see {@link #enable()}). */

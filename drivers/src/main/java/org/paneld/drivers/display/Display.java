@@ -31,6 +31,17 @@ public interface Display {
      */
     void flush(Framebuffer source, Rect damage) throws IOException;
 
+    /**
+     * Sends the damage rectangles of one update (each inside the display, the list not empty): a
+     * driver with a shadow of the panel treats them as a hint bounding its comparison. Default:
+     * {@link #flush(Framebuffer, Rect)} for each.
+     */
+    default void flush(Framebuffer source, java.util.List<Rect> damage) throws IOException {
+        for (Rect r : damage) {
+            flush(source, r);
+        }
+    }
+
     /** Sets a property listed in {@link DisplayInfo#properties()}; EINVAL for unknown names or out-of-range values. */
     void setProperty(String name, long value) throws IOException;
 

@@ -192,6 +192,7 @@ public final class GudDisplay implements Display {
 
     /** STATE_CHECK then STATE_COMMIT with the whole state (the protocol sends it whole at every change). */
     private void commitState(GudFormat format, long backlightValue) throws IOException {
+        flusher.distrust(); // a new format or state: what the device shows is not what the shadow holds
         List<Property> props = new ArrayList<>();
         for (Property p : connectorProperties) {
             props.add(p.prop() == PROPERTY_BACKLIGHT_BRIGHTNESS ? new Property(p.prop(), backlightValue) : p);

@@ -11,6 +11,7 @@ import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceException;
 import org.paneld.drivers.core.Errno;
 import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.PanelShadow;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.usb.UsbTransport;
 import org.slf4j.Logger;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * device is gone. FULL_UPDATE devices get the whole frame, without SET_BUFFER except after a failed
  * transfer (include/drm/gud.h), split into bulk transfers of whole packets so that the device's
  * single armed transfer is never ended early by a short packet.
+ *
+ * <p>Partial updates are diffed first: the damage is converted into a {@link PanelShadow} of
+ * the device's framebuffer (in the device format; for sub-byte formats its columns are bytes, so
+ * windows are byte-aligned: 8 pixels for R1) and only the planned windows of changed pixels go
+ * out, each as its own SET_BUFFER pieces (a window costs {@link #WINDOW_COST} byte-equivalents).
  *
  * <p>Lifetime: the binding's; the transfer thread lives in the hardware scope. Threads: the
  * serialised display operations call {@link #flush}; the transfer thread only sends.
@@ -56,6 +62,16 @@ final class GudFlusher {
     private final Piece[] pieces = {new Piece(), new Piece()};
     private TxWorker tx;
     private boolean prevFlushFailed;
+    /** What the device's framebuffer holds, in the device format; null before the first flush. */
+    private PanelShadow shadow;
+    private GudFormat shadowFormat;
+    private int shadowWidth;
+    private byte[] rowLine = new byte[0];
+    /**
+     * A window's cost in byte-equivalents: a SET_BUFFER control transfer (its 20-byte request plus
+     * set-up and status stages) and one more bulk transfer, about 64 bytes of bulk data each.
+     */
+    static final int WINDOW_COST = 20 + 2 * 64;
 
     GudFlusher(Device device, GudControl control, GudOptions options, GudDisplay.Stats stats, LZ4Compressor lz4,
                boolean fullUpdate, int bulkLen) {
@@ -95,7 +111,55 @@ final class GudFlusher {
             flushFullFrame(source, format);
             return;
         }
-        Rect r = damage;
+        if (shadow == null || shadowFormat != format || shadowWidth != source.width() || shadow.height() != source.height()) {
+            int ppb = format.pixelsPerByte();
+            shadow = ppb > 1 ? new PanelShadow(format.lineBytes(source.width()), source.height(), 1, 1)
+                    : new PanelShadow(source.width(), source.height(), format.lineBytes(1), 1);
+            shadowFormat = format;
+            shadowWidth = source.width();
+        }
+        int ppb = format.pixelsPerByte();
+        // the shadow's columns: pixels, or bytes of ppb pixels for sub-byte formats (GUD's R1: 8)
+        Rect area = ppb == 1 ? damage : new Rect(damage.x() / ppb, damage.y(),
+                (int) ((damage.right() + ppb - 1) / ppb - damage.x() / ppb), damage.height());
+        int width = source.width();
+        PanelShadow.RowSource conv = (x, y, n, dst, off) -> {
+            int px = x * ppb, pw = Math.min(n * ppb, width - px);
+            if (rowLine.length < pw * 4) {
+                rowLine = new byte[pw * 4];
+            }
+            format.convert(source, px, y, pw, 1, dst, off, rowLine);
+        };
+        int planned;
+        try {
+            planned = shadow.update(area, conv, true, WINDOW_COST);
+        } catch (RuntimeException e) {
+            shadow.distrust();
+            throw e;
+        }
+        try {
+            for (int i = 0; i < planned; i++) {
+                int px = shadow.x(i) * ppb, pw = Math.min(shadow.w(i) * ppb, width - px);
+                sendRect(source, format, new Rect(px, shadow.y(i), pw, shadow.h(i)), plainCopy);
+            }
+        } catch (IOException | RuntimeException e) {
+            shadow.distrust();
+            throw e;
+        }
+        if (damage.area() == (long) width * source.height()) {
+            shadow.trust();
+        }
+    }
+
+    /** The device's picture is unknown (enable, a new mode or format): the next flush sends its whole damage. */
+    void distrust() {
+        if (shadow != null) {
+            shadow.distrust();
+        }
+    }
+
+    /** Sends rectangle {@code r} (one planned window) as SET_BUFFER pieces, LZ4 on top where it shrinks them. */
+    private void sendRect(Framebuffer source, GudFormat format, Rect r, boolean plainCopy) throws IOException {
         int ppb = format.pixelsPerByte();
         int x0 = r.x() - r.x() % ppb;
         int w = (int) (r.right() - x0);

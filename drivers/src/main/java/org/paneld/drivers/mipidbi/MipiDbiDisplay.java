@@ -8,6 +8,7 @@ import org.paneld.drivers.core.Errno;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.display.DisplayInfo;
 import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.PanelShadow;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.spi.DbiBus;
@@ -22,12 +23,13 @@ import org.paneld.drivers.spi.DbiBus;
  *     back "display on"), else hardware reset, SWRESET, the wait, the driver's init sequence
  *     and a black frame; then TEON (with {@code te_gpio}) and the backlight.</li>
  * <li>{@link #disable()}: backlight off (or, without a backlight, a black frame), then DISPOFF.</li>
- * <li>{@link #flush}: the damage rectangle becomes CASET/RASET (RAM offsets added) and RAMWR with
- *     the converted pixels, streamed in chunks through the device's transfer thread so that
- *     conversion overlaps the wire; returns when the last chunk is written, with the first
- *     error. With {@code te_gpio}, {@link TearingSync#windows} may cut the rectangle into bands
- *     and {@link TearingSync#beforeWindow} starts each window's write behind the scan; without
- *     it the bytes are exactly as before.</li>
+ * <li>{@link #flush}: the damage is converted into the panel's shadow (what the controller's RAM
+ *     holds, {@link PanelShadow}) and, with {@code damage = "auto"}, compared with it; the changed
+ *     pixels become windows merged by cost, each CASET/RASET (RAM offsets added) and RAMWR with
+ *     its bytes from the shadow, streamed in chunks through the device's transfer thread; returns
+ *     when the last chunk is written, with the first error (after which the shadow is distrusted
+ *     and the next flush sends without comparing). With {@code te_gpio},
+ *     {@link TearingSync#beforeWindow} starts each window's write behind the scan.</li>
  * <li>Properties "backlight" (0–100; PWM brightness where configured, else on/off) and "power".</li>
  * </ul>
  * Lifetime: made at probe, lives as long as the device object; its bus and transfer thread are in
@@ -47,6 +49,10 @@ public class MipiDbiDisplay implements Display {
     private final int widthMm;
     private final int heightMm;
     private final byte[] scratch;
+    private final PanelShadow shadow;
+    private final String mode;
+    private long windowsSent;
+    private long bytesPlanned;
     private volatile boolean enabled;
     private volatile boolean initialised;
     private volatile int backlight = 100;
@@ -69,6 +75,8 @@ public class MipiDbiDisplay implements Display {
         this.widthMm = swap ? mm[1] : mm[0];
         this.heightMm = swap ? mm[0] : mm[1];
         this.scratch = new byte[chunkBytes];
+        this.shadow = new PanelShadow(width, height, wire.bytesPerPixel(), 1);
+        this.mode = cfg.damage();
     }
 
     /**
@@ -137,6 +145,7 @@ public class MipiDbiDisplay implements Display {
             boolean on = driver.conditionalReset(cfg) && bus.displayIsOn();
             if (on) {
                 driver.initSkipped(bus, cfg);
+                shadow.distrust(); // the controller kept a picture this process does not know
             } else {
                 bus.hardReset();
                 bus.command(DbiBus.SOFT_RESET);
@@ -144,7 +153,8 @@ public class MipiDbiDisplay implements Display {
                 bus.sleeper().sleepMillis(bus.hasReset() ? 5 : 120);
                 driver.init(bus, cfg);
                 initialised = true;
-                blank(); // the RAM holds noise after a reset: show black until the first flush
+                // the RAM holds noise after a reset: black at the first enable, then the last picture
+                sendWholeShadow();
             }
             initialised = true;
             if (tearing != null) {
@@ -167,7 +177,7 @@ public class MipiDbiDisplay implements Display {
             if (bus.hasBacklight()) {
                 bus.backlight(0);
             } else {
-                blank();
+                blank(false);
             }
             bus.command(DbiBus.DISPLAY_OFF);
             enabled = false;
@@ -177,8 +187,18 @@ public class MipiDbiDisplay implements Display {
         }
     }
 
-    /** Writes black over the whole panel (mipi_dbi_blank). */
-    private void blank() throws IOException {
+    /**
+     * Writes black over the whole panel (mipi_dbi_blank). With {@code intoShadow} the shadow
+     * becomes black too (the controller after a reset); without, the shadow keeps the client's
+     * picture (DISPOFF without a backlight) and is distrusted until the next enable re-sends it.
+     */
+    private void blank(boolean intoShadow) throws IOException {
+        if (intoShadow) {
+            shadow.clear();
+            sendWholeShadow();
+            return;
+        }
+        shadow.distrust();
         bus.setWindow(left, left + width - 1, top, top + height - 1);
         bus.writeMemoryStart();
         long total = (long) width * height * wire.bytesPerPixel();
@@ -190,8 +210,27 @@ public class MipiDbiDisplay implements Display {
         }
     }
 
+    /** Sends the whole shadow (after enable: black at the first, the client's last picture after a disable). */
+    private void sendWholeShadow() throws IOException {
+        shadow.distrust();
+        shadow.update(Rect.of(width, height), (x, y, n, dst, off) -> { }, false, cfg.windowCost());
+        sendPlan();
+        shadow.trust();
+    }
+
     @Override
     public void flush(Framebuffer source, Rect damage) throws IOException {
+        flush(source, List.of(damage));
+    }
+
+    /**
+     * Sends the damage: with {@code damage = "auto"} the bounding rectangle of the rectangles is
+     * converted and compared with the shadow, and only the windows planned by
+     * {@link PanelShadow#update} go out; "client" sends each rectangle whole, "full" the whole
+     * frame. Each window is written by {@link #writeWindow}.
+     */
+    @Override
+    public void flush(Framebuffer source, List<Rect> damage) throws IOException {
         if (source.width() != width || source.height() != height) {
             throw new DeviceException(Errno.EINVAL, "framebuffer is " + source.width() + "x" + source.height()
                     + ", the display is " + width + "x" + height);
@@ -200,71 +239,201 @@ public class MipiDbiDisplay implements Display {
             throw new DeviceException(Errno.EINVAL, "cannot flush from a " + source.format()
                     + " framebuffer (XRGB8888 or RGB565)");
         }
-        if (damage == null || !damage.isInside(width, height)) {
-            throw new DeviceException(Errno.EINVAL, "damage " + damage + " is not inside the " + width + "x" + height + " display");
+        if (damage.isEmpty()) {
+            throw new DeviceException(Errno.EINVAL, "no damage rectangles");
+        }
+        Rect box = null;
+        for (Rect r : damage) {
+            if (r == null || !r.isInside(width, height)) {
+                throw new DeviceException(Errno.EINVAL, "damage " + r + " is not inside the " + width + "x" + height + " display");
+            }
+            box = box == null ? r : box.union(r);
         }
         if (!initialised) {
             throw new DeviceException(Errno.EIO, "the controller is not initialised (enable has not succeeded)");
         }
+        PanelShadow.RowSource conv = (x, y, n, dst, off) -> wire.pack(source, x, y, n, dst, off);
         try {
-            if (tearing == null) {
-                int x0 = damage.x() + left, y0 = damage.y() + top;
-                bus.setWindow(x0, x0 + damage.width() - 1, y0, y0 + damage.height() - 1);
-                bus.writeMemoryStart();
-                stream(source, damage);
-            } else {
-                for (Rect w : tearing.windows(damage)) {
-                    int x0 = w.x() + left, y0 = w.y() + top;
-                    tearing.beforeWindow(x0, x0 + w.width() - 1, y0, y0 + w.height() - 1);
-                    bus.setWindow(x0, x0 + w.width() - 1, y0, y0 + w.height() - 1);
-                    bus.writeMemoryStart();
-                    stream(source, w);
-                }
+            switch (mode) {
+                case "full":
+                    shadow.update(Rect.of(width, height), conv, false, cfg.windowCost());
+                    sendPlan();
+                    break;
+                case "client":
+                    for (Rect r : damage) {
+                        shadow.update(r, conv, false, cfg.windowCost());
+                        sendPlan();
+                    }
+                    break;
+                default:
+                    boolean whole = box.area() == (long) width * height;
+                    Streamed streamed = pipeline == null ? null : new Streamed();
+                    try {
+                        shadow.update(box, conv, true, cfg.windowCost(), streamed);
+                        if (streamed != null && streamed.area != null) {
+                            streamed.finish(); // the streamed window is on the panel before the next one starts
+                            windowsSent++;
+                            bytesPlanned += streamed.bytes + PanelShadow.COMMAND_BYTES;
+                        }
+                    } catch (java.io.UncheckedIOException e) {
+                        if (streamed != null && streamed.area != null) {
+                            streamed.abort();
+                        }
+                        throw e.getCause();
+                    } catch (IOException | RuntimeException e) {
+                        if (streamed != null && streamed.area != null) {
+                            streamed.abort();
+                        }
+                        throw e;
+                    }
+                    sendPlan();
+                    if (whole) {
+                        shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
+                    }
             }
         } catch (IOException | RuntimeException e) {
+            shadow.distrust();
             bus.resync();
             throw asDeviceException("flush", e);
         }
     }
 
-    private void stream(Framebuffer src, Rect r) throws IOException {
-        int bpp = wire.bytesPerPixel();
-        int w = r.width();
-        long total = (long) w * r.height();
-        int perChunk = chunkBytes / bpp;
-        if (total <= perChunk || pipeline == null) {
-            // small: convert and send on this thread
-            int row = 0, col = 0;
-            long remaining = total;
-            while (remaining > 0) {
-                int n = (int) Math.min(perChunk, remaining);
-                int len = fill(src, r, row, col, n, scratch);
-                bus.writeData(scratch, 0, len);
-                int adv = col + n;
-                row += adv / w;
-                col = adv % w;
-                remaining -= n;
+    /**
+     * A full-change update sent while it is compared ({@link PanelShadow.Streamer}): one window
+     * over the area, started through {@link #startWindow}, its rows queued on the transfer thread
+     * band by band; the flush waits for them before anything else goes on the wire.
+     */
+    private final class Streamed implements PanelShadow.Streamer {
+        Rect area;
+        long bytes;
+        private byte[] cur;
+        private int curLen;
+        private boolean first = true;
+
+        @Override
+        public void start(Rect a) {
+            try {
+                startWindow(a.x(), a.y(), a.width(), a.height());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            area = a;
+        }
+
+        /**
+         * Copies the rows into transfer buffers, queueing each when full (whole chunks, as an
+         * unstreamed window); the first band goes at once, to start the wire.
+         */
+        @Override
+        public void rows(int y0, int y1) {
+            long total = (long) (y1 - y0) * area.width() * wire.bytesPerPixel();
+            try {
+                long pos = 0;
+                while (pos < total) {
+                    if (cur == null) {
+                        cur = pipeline.acquire();
+                        curLen = 0;
+                    }
+                    int n = (int) Math.min(chunkBytes - curLen, total - pos);
+                    shadow.copyRect(area.x(), y0, area.width(), pos, cur, curLen, n);
+                    curLen += n;
+                    pos += n;
+                    if (curLen == chunkBytes) {
+                        submitCurrent();
+                    }
+                }
+                if (first && cur != null) {
+                    submitCurrent();
+                }
+                first = false;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            bytes += total;
+        }
+
+        /** Queues what the current buffer holds. */
+        void submitCurrent() throws IOException {
+            byte[] b = cur;
+            cur = null;
+            pipeline.submit(b, curLen);
+        }
+
+        /** After the comparison: queues the rest and waits until the window is on the wire. */
+        void finish() throws IOException {
+            if (cur != null) {
+                submitCurrent();
+            }
+            pipeline.finish();
+        }
+
+        /** After a failure: gives back an unqueued buffer, drops what is queued. */
+        void abort() {
+            if (cur != null) {
+                pipeline.giveBack(cur);
+                cur = null;
+            }
+            pipeline.abort();
+        }
+    }
+
+    /** Sends the windows the shadow planned, each through {@link #writeWindow}. */
+    private void sendPlan() throws IOException {
+        int n = shadow.planned();
+        for (int i = 0; i < n; i++) {
+            writeWindow(i);
+        }
+        windowsSent += n;
+        bytesPlanned += shadow.plannedBytes();
+    }
+
+    /** Writes window {@code i} of the shadow's plan: {@link #startWindow}, then its pixels. */
+    private void writeWindow(int i) throws IOException {
+        startWindow(shadow.x(i), shadow.y(i), shadow.w(i), shadow.h(i));
+        stream(i);
+    }
+
+    /**
+     * CASET/RASET (RAM offsets added) and RAMWR for the window {@code x, y, w x h} in display
+     * coordinates: the one place where every window's write starts, planned or streamed. With
+     * {@code te_gpio} it first waits until the write can start behind the controller's scan.
+     */
+    private void startWindow(int x, int y, int w, int h) throws IOException {
+        int x0 = x + left, y0 = y + top;
+        TearingSync t = tearing;
+        if (t != null) {
+            t.beforeWindow(x0, x0 + w - 1, y0, y0 + h - 1);
+        }
+        bus.setWindow(x0, x0 + w - 1, y0, y0 + h - 1);
+        bus.writeMemoryStart();
+    }
+
+    /** Streams window {@code i}'s bytes from the shadow, through the transfer thread when larger than a chunk. */
+    private void stream(int i) throws IOException {
+        long total = (long) shadow.w(i) * shadow.h(i) * wire.bytesPerPixel();
+        if (total <= chunkBytes || pipeline == null) {
+            long pos = 0;
+            while (pos < total) {
+                int n = (int) Math.min(chunkBytes, total - pos);
+                shadow.copyWindow(i, pos, scratch, 0, n);
+                bus.writeData(scratch, 0, n);
+                pos += n;
             }
             return;
         }
-        int row = 0, col = 0;
-        long remaining = total;
+        long pos = 0;
         try {
-            while (remaining > 0) {
+            while (pos < total) {
                 byte[] buf = pipeline.acquire();
-                int n = (int) Math.min(perChunk, remaining);
-                int len;
+                int n = (int) Math.min(chunkBytes, total - pos);
                 try {
-                    len = fill(src, r, row, col, n, buf);
+                    shadow.copyWindow(i, pos, buf, 0, n);
                 } catch (RuntimeException e) {
                     pipeline.giveBack(buf);
                     throw e;
                 }
-                pipeline.submit(buf, len);
-                int adv = col + n;
-                row += adv / w;
-                col = adv % w;
-                remaining -= n;
+                pipeline.submit(buf, n);
+                pos += n;
             }
             pipeline.finish();
         } catch (IOException | RuntimeException e) {
@@ -273,21 +442,14 @@ public class MipiDbiDisplay implements Display {
         }
     }
 
-    /** Converts {@code n} pixels of {@code r} starting at its row {@code row}, column {@code col}. */
-    private int fill(Framebuffer src, Rect r, int row, int col, int n, byte[] dst) {
-        int off = 0;
-        int w = r.width();
-        while (n > 0) {
-            int take = Math.min(n, w - col);
-            off += wire.pack(src, r.x() + col, r.y() + row, take, dst, off);
-            n -= take;
-            col += take;
-            if (col == w) {
-                col = 0;
-                row++;
-            }
-        }
-        return off;
+    /** Windows written by flushes since probe. */
+    public long windowsSent() {
+        return windowsSent;
+    }
+
+    /** Bytes (pixels and window commands) flushes put on the wire since probe. */
+    public long bytesPlanned() {
+        return bytesPlanned;
     }
 
     @Override
@@ -337,10 +499,14 @@ public class MipiDbiDisplay implements Display {
         return enabled;
     }
 
-    /** No: enable after DISPOFF resets, initialises and blanks the controller (its RAM is noise). */
+    /**
+     * Yes, through the shadow: enable after DISPOFF resets and initialises the controller (its RAM
+     * is noise) and then sends the whole shadow, the picture it last showed, so the device keeps no
+     * second copy.
+     */
     @Override
     public boolean keepsPictureWhenSwitchedOff() {
-        return false;
+        return true;
     }
 
     private static DeviceException asDeviceException(String what, Throwable e) {

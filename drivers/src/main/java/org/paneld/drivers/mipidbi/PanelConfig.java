@@ -26,7 +26,10 @@ import org.paneld.drivers.core.DeviceConfig;
  * wire_hz, read by the emulator's provider), {@code spi_16bit_shift} (ili9486 only), {@code write_only} (default false: MISO is wired
  * and the conditional reset may read the power mode), {@code te_gpio} (BCM line wired to the
  * controller's tearing-effect output: enables TE and starts each window's write behind the
- * scan, see {@link TearingSync}; not set: no TE). Immutable; any thread.
+ * scan, see {@link TearingSync}; not set: no TE), {@code damage} ("auto" default: compare with
+ * the panel's shadow and send only what changed; "client": trust the client's damage rectangles;
+ * "full": whole frames, for debugging), {@code spi_transfer_cost} (the cost of one SPI transfer in
+ * byte-equivalents, default {@value #DEFAULT_TRANSFER_COST}; see {@link #windowCost()}). Immutable; any thread.
  */
 public record PanelConfig(String name, String driver, String backend, int rotation,
                           int spiBus, int spiCs, int spiSpeedHz, int spiMode, int maxTransfer, int dbiOption,
@@ -34,14 +37,18 @@ public record PanelConfig(String name, String driver, String backend, int rotati
                           boolean bgr, boolean invert, Integer leftOffset, Integer topOffset,
                           int width, int height, Path initFile, String format, boolean shift16, boolean writeOnly,
                           int spiCmdSpeedHz, int spiReadSpeedHz, boolean maxTransferSet,
-                          int teGpio) {
+                          int teGpio, String damage, int transferCost) {
 
     /** Keys every MIPI DBI driver accepts. */
     public static final Set<String> COMMON_KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs",
             "spi_speed_hz", "spi_mode", "spi_max_transfer", "dbi_option", "dc_gpio", "reset_gpio", "backlight_gpio",
             "backlight_pwm", "bgr", "invert", "left_offset", "top_offset", "write_only", "spi_cmd_speed_hz",
-            "spi_read_speed_hz", "wire_hz",
-            "te_gpio");
+            "spi_read_speed_hz", "wire_hz", "te_gpio", "damage", "spi_transfer_cost");
+
+    /** The damage modes: compare with the shadow, trust the client's rectangles, or send whole frames. */
+    public static final List<String> DAMAGE_MODES = org.paneld.drivers.pixel.PanelShadow.DAMAGE_MODES;
+    /** SPI transfers a window adds (CASET, its parameters, RASET, its parameters, RAMWR, one more data transfer). */
+    public static final int TRANSFERS_PER_WINDOW = 6;
 
     /** No GPIO configured. */
     public static final int NONE = -1;
@@ -160,7 +167,21 @@ public record PanelConfig(String name, String driver, String backend, int rotati
         return new PanelConfig(name, driver, backend, rotation, bus, cs, speed, mode, max, option, dc, reset, bl, pwm,
                 bgr, invert, left, top, width, height, initFile, format, shift16, c.bool("write_only", false),
                 cmdSpeed, readSpeed, c.has("spi_max_transfer"),
-                te);
+                te, c.oneOf("damage", "auto", DAMAGE_MODES),
+                c.intValue("spi_transfer_cost", DEFAULT_TRANSFER_COST, 0, 1_000_000));
+    }
+
+    /** Default cost of one SPI transfer in byte-equivalents of pixel data (see {@link #windowCost()}). */
+    public static final int DEFAULT_TRANSFER_COST = 16;
+
+    /**
+     * What one more window costs in byte-equivalents: its 11 command bytes (CASET and RASET with
+     * four parameters each, RAMWR) plus {@link #TRANSFERS_PER_WINDOW} SPI transfers of
+     * {@code spi_transfer_cost} each (ioctl, chip-select set-up and D/C toggle, measured in the time
+     * the wire takes for that many pixel bytes).
+     */
+    public int windowCost() {
+        return org.paneld.drivers.pixel.PanelShadow.COMMAND_BYTES + TRANSFERS_PER_WINDOW * transferCost;
     }
 
     /**

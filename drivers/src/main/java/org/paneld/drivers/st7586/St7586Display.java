@@ -7,6 +7,7 @@ import org.paneld.drivers.core.Errno;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.display.DisplayInfo;
 import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.PanelShadow;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.spi.DbiBus;
@@ -23,7 +24,9 @@ import org.paneld.drivers.spi.DbiBus;
  * <p><b>Flush</b> converts the damage to 2-bit grey and packs it 3 pixels per byte
  * ({@link St7586Pixels}: drm_fb_xrgb8888_to_gray8 weights, level = grey >> 6); since a column
  * address is a byte, the damage is widened to whole triplets of columns (columns 178–179 off
- * the glass are sent white); then CASET (column bytes), RASET, RAMWR.
+ * the glass are sent white); it is compared with the shadow of the controller's RAM (a
+ * {@link PanelShadow} of column bytes: its grain is 3 pixels) and each planned window goes out as
+ * CASET (column bytes), RASET, RAMWR.
  *
  * <p><b>Rotation</b> is done in software for 90, 180 and 270 ({@link St7586Pixels#panelXY}): the
  * address mode stays 0x00. The kernel maps 180 to MX|MY (and 90/270 to MY or MX alone, which
@@ -36,17 +39,30 @@ import org.paneld.drivers.spi.DbiBus;
  */
 public final class St7586Display implements Display {
     private static final int COLUMN_BYTES = St7586Pixels.RAM_VISIBLE_WIDTH / 3;
+    /** A window's cost in byte-equivalents: 11 command bytes and 6 transfers of 16 (as MIPI DBI's default). */
+    private static final int WINDOW_COST = 11 + 6 * 16;
 
     private final DbiBus dbi;
     private final int rotation;
-    /** The packed visible frame as last sent (60 bytes x 128 rows), resent at enable. */
-    private final byte[] shadow = new byte[COLUMN_BYTES * St7586Pixels.HEIGHT];
+    private final String damageMode;
+    /**
+     * The controller's visible RAM as last sent, one byte per column triplet (60 x 128): the
+     * damage is compared with it (its grain, a column byte, is 3 pixels) and it is resent at enable.
+     */
+    private final PanelShadow shadow = new PanelShadow(COLUMN_BYTES, St7586Pixels.HEIGHT, 1, 1);
     private final byte[] tx = new byte[COLUMN_BYTES * St7586Pixels.HEIGHT];
+    private final byte[] rowTmp = new byte[COLUMN_BYTES];
     private boolean on;
 
     public St7586Display(DbiBus dbi, int rotation) {
+        this(dbi, rotation, "auto");
+    }
+
+    /** @param damageMode "auto" (compare with the shadow), "client" (send the damage whole) or "full" */
+    public St7586Display(DbiBus dbi, int rotation, String damageMode) {
         this.dbi = dbi;
         this.rotation = rotation;
+        this.damageMode = damageMode;
     }
 
     private int width() {
@@ -93,7 +109,9 @@ public final class St7586Display implements Display {
         dbi.command(0x30, 0x00, 0x00, 0x00, 0x77); // partial rows
         dbi.command(DbiBus.INVERT_OFF);
         dbi.sleeper().sleepMillis(100);
-        send(0, COLUMN_BYTES, 0, St7586Pixels.HEIGHT, shadow);
+        shadow.update(new Rect(0, 0, COLUMN_BYTES, St7586Pixels.HEIGHT), (x, y, n, dst, off) -> { }, false, WINDOW_COST);
+        sendPlan();
+        shadow.trust();
         dbi.command(DbiBus.DISPLAY_ON);
         on = true;
     }
@@ -106,33 +124,59 @@ public final class St7586Display implements Display {
 
     @Override
     public void flush(Framebuffer source, Rect damage) throws IOException {
+        flush(source, List.of(damage));
+    }
+
+    /**
+     * Widens the damage's bounding rectangle to column triplets, packs it into the shadow and
+     * sends what changed ({@code damage = "auto"}), the whole rectangle ("client") or the whole
+     * frame ("full"), one window per planned rectangle (CASET in column bytes, RASET, RAMWR).
+     */
+    @Override
+    public void flush(Framebuffer source, List<Rect> damage) throws IOException {
         if (source.width() != width() || source.height() != height()) {
             throw new DeviceException(Errno.EINVAL, "buffer is " + source.width() + "x" + source.height()
                     + ", the display is " + width() + "x" + height());
         }
-        if (!damage.isInside(width(), height())) {
-            throw new DeviceException(Errno.EINVAL, "damage " + damage + " is not inside " + width() + "x" + height());
+        Rect box = null;
+        for (Rect r : damage) {
+            if (r == null || !r.isInside(width(), height())) {
+                throw new DeviceException(Errno.EINVAL, "damage " + r + " is not inside " + width() + "x" + height());
+            }
+            box = box == null ? r : box.union(r);
         }
-        Rect p = St7586Pixels.widen(St7586Pixels.toPanel(damage, rotation));
-        int n = St7586Pixels.pack(source, p, rotation, tx);
-        int start = p.x() / 3, end = (int) (p.right() / 3);
-        int cols = end - start;
-        for (int r = 0; r < p.height(); r++) {
-            System.arraycopy(tx, r * cols, shadow, (p.y() + r) * COLUMN_BYTES + start, cols);
+        if (box == null) {
+            throw new DeviceException(Errno.EINVAL, "no damage rectangles");
         }
+        Rect p = St7586Pixels.widen(St7586Pixels.toPanel(box, rotation));
+        Rect area = "full".equals(damageMode) ? new Rect(0, 0, COLUMN_BYTES, St7586Pixels.HEIGHT)
+                : new Rect(p.x() / 3, p.y(), p.width() / 3, p.height());
+        PanelShadow.RowSource conv = (x, y, n, dst, off) -> {
+            St7586Pixels.pack(source, new Rect(x * 3, y, n * 3, 1), rotation, rowTmp);
+            System.arraycopy(rowTmp, 0, dst, off, n);
+        };
         if (!on) {
-            return; // drawn at the next enable from the shadow
+            shadow.update(area, conv, false, WINDOW_COST);
+            shadow.distrust(); // drawn at the next enable from the shadow
+            return;
         }
-        send(start, end, p.y(), (int) p.bottom(), tx, n);
+        try {
+            shadow.update(area, conv, "auto".equals(damageMode), WINDOW_COST);
+            sendPlan();
+        } catch (IOException | RuntimeException e) {
+            shadow.distrust();
+            throw e;
+        }
     }
 
-    private void send(int start, int end, int y0, int y1, byte[] frame) throws IOException {
-        send(start, end, y0, y1, frame, (end - start) * (y1 - y0));
-    }
-
-    private void send(int start, int end, int y0, int y1, byte[] data, int len) throws IOException {
-        dbi.setWindow(start, end - 1, y0, y1 - 1);
-        dbi.writePixels(data, 0, len);
+    /** Sends the shadow's planned windows; the one place where a window's write starts. */
+    private void sendPlan() throws IOException {
+        for (int i = 0; i < shadow.planned(); i++) {
+            int len = shadow.w(i) * shadow.h(i);
+            shadow.copyWindow(i, 0, tx, 0, len);
+            dbi.setWindow(shadow.x(i), shadow.x(i) + shadow.w(i) - 1, shadow.y(i), shadow.y(i) + shadow.h(i) - 1);
+            dbi.writePixels(tx, 0, len);
+        }
     }
 
     @Override

@@ -21,7 +21,8 @@ import org.paneld.drivers.spi.SpiPort;
  * Config keys: {@code backend} ("spi" default | "virtual"), {@code rotation} (0, 90, 180, 270;
  * see {@link St7586Display}), {@code spi_bus}, {@code spi_cs}, {@code spi_speed_hz} (default
  * 10 MHz), {@code spi_mode}, {@code spi_max_transfer}, {@code dc_gpio} (the A0 line) and
- * {@code reset_gpio} (both required with backend "spi"). The bus is a MIPI DBI type C option 3
+ * {@code reset_gpio} (both required with backend "spi"), {@code damage} ("auto" default, "client",
+ * "full": as for MIPI DBI panels; the shadow's grain is one column byte, 3 pixels). The bus is a MIPI DBI type C option 3
  * {@link DbiBus}; reads are not wired (the controller cannot be read over SPI). With backend
  * "virtual" the wires are the {@link DbiWiring} that {@link VirtualHardwareRegistry} finds for
  * the attached emulator (this driver does not know it); a {@code DbiWiring} attached to the bus
@@ -29,10 +30,11 @@ import org.paneld.drivers.spi.SpiPort;
  */
 public final class St7586Driver implements Driver {
     static final Set<String> KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs", "spi_speed_hz",
-            "spi_mode", "spi_max_transfer", "dc_gpio", "reset_gpio");
+            "spi_mode", "spi_max_transfer", "dc_gpio", "reset_gpio", "damage");
 
     /** A checked configuration. */
-    record Config(boolean virtual, int rotation, int bus, int cs, int speed, int mode, int maxTransfer, int dc, int reset) {
+    record Config(boolean virtual, int rotation, int bus, int cs, int speed, int mode, int maxTransfer, int dc, int reset,
+                  String damage) {
     }
 
     static Config parse(DeviceConfig c) throws ConfigException {
@@ -57,7 +59,8 @@ public final class St7586Driver implements Driver {
                 throw c.error("reset_gpio", "missing; backend \"spi\" needs the BCM number of the reset line");
             }
         }
-        return new Config(virtual, rotation, bus, cs, speed, mode, max, dc, reset);
+        return new Config(virtual, rotation, bus, cs, speed, mode, max, dc, reset,
+                c.oneOf("damage", "auto", org.paneld.drivers.pixel.PanelShadow.DAMAGE_MODES));
     }
 
     @Override
@@ -101,6 +104,6 @@ public final class St7586Driver implements Driver {
             sleeper = Sleeper.SYSTEM;
         }
         DbiBus dbi = new DbiBus(spi, dc, reset, null, DbiBus.Option.D_C_GPIO, false, false, sleeper);
-        return new St7586Display(dbi, c.rotation());
+        return new St7586Display(dbi, c.rotation(), c.damage());
     }
 }

@@ -13,12 +13,14 @@ import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.spi.DbiWiring;
 import org.paneld.drivers.spi.Sleeper;
 
-/** A bound mi0283qt on bench wires, and a full-frame XRGB8888 test picture. Test scope. */
+/** A bound mi0283qt on bench wires, and a full-frame XRGB8888 test picture and its inverse. Test scope. */
 final class BenchPanel implements AutoCloseable {
     final Bus bus = new Bus("bench", new LifecycleTracker());
     final Binding binding;
     final Framebuffer frame;
     final Rect full;
+    final Framebuffer inverse;
+    private long flushes;
 
     BenchPanel(DbiWiring wiring) throws Exception {
         this(wiring, 4096);
@@ -26,9 +28,15 @@ final class BenchPanel implements AutoCloseable {
 
     /** @param maxTransfer spi_max_transfer (what spidev's bufsiz gives by default: 4096, or 65536 when raised) */
     BenchPanel(DbiWiring wiring, int maxTransfer) throws Exception {
+        this(wiring, maxTransfer, "auto");
+    }
+
+    /** @param damage the panel's {@code damage} mode: "auto", "client" or "full" */
+    BenchPanel(DbiWiring wiring, int maxTransfer, String damage) throws Exception {
         bus.registerDriver(new Mi0283qtDriver());
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("bench", "driver", "mi0283qt",
-                "backend", "spi", "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18, "spi_max_transfer", maxTransfer));
+                "backend", "spi", "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18, "spi_max_transfer", maxTransfer,
+                "damage", damage));
         bd.attach(DbiWiring.class, wiring);
         bd.attach(Sleeper.class, us -> { });
         binding = bus.addAndBind(bd);
@@ -40,10 +48,20 @@ final class BenchPanel implements AutoCloseable {
             }
         }
         full = frame.bounds();
+        inverse = Framebuffer.allocate(320, 240, PixelFormat.XRGB8888);
+        for (int y = 0; y < 240; y++) {
+            for (int x = 0; x < 320; x++) {
+                inverse.setRgb(x, y, ~frame.rgb(x, y) & 0xFFFFFF);
+            }
+        }
     }
 
+    /**
+     * Flushes the whole test picture, alternately as is and inverted: every pixel changes from one
+     * flush to the next, so the shadow diff (damage "auto") still sends the full frame.
+     */
     void flush() throws java.io.IOException {
-        binding.device().flush(frame, full);
+        binding.device().flush((flushes++ & 1) == 0 ? frame : inverse, full);
     }
 
     @Override

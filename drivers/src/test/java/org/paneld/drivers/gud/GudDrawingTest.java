@@ -66,15 +66,17 @@ class GudDrawingTest {
                 assertTrue(display.stats().wireBytes() < display.stats().bytes(), "LZ4 shrank the pattern: " + display.stats());
             }
 
-            // Partial update at an odd x: only the damage (x aligned down to a byte) may change.
+            // Partial update at an odd x: only the damage (widened to whole bytes of the device format) may change.
             Framebuffer next = GudRig.pattern(W, H, client, 2);
             Rect damage = new Rect(13, 5, 29, 20);
             RgbImage want = fullUpdate ? GudRig.expected(next, format) : GudRig.expected(fb, format);
             if (!fullUpdate) {
                 RgbImage nextShown = GudRig.expected(next, format);
-                int x0 = damage.x() - damage.x() % GudRig.pixelsPerByte(format);
+                int ppb = GudRig.pixelsPerByte(format);
+                int x0 = damage.x() - damage.x() % ppb;
+                long x1 = Math.min(W, (damage.right() + ppb - 1) / ppb * ppb);
                 for (int y = damage.y(); y < damage.bottom(); y++) {
-                    for (int x = x0; x < damage.right(); x++) {
+                    for (int x = x0; x < x1; x++) {
                         want.set(x, y, nextShown.get(x, y));
                     }
                 }

@@ -30,6 +30,12 @@ class ConfigTest {
         assertEquals(65536, c.maxTransfer());
         assertEquals(240, c.visibleWidth());
         assertEquals(320, c.visibleHeight());
+        assertEquals("auto", c.damage(), "damage defaults to auto");
+        assertEquals(11 + 6 * PanelConfig.DEFAULT_TRANSFER_COST, c.windowCost());
+        PanelConfig full = new Mi0283qtDriver().panelConfig(DeviceConfig.of(WHERE, "backend", "virtual", "damage", "full",
+                "spi_transfer_cost", 100));
+        assertEquals("full", full.damage());
+        assertEquals(611, full.windowCost());
     }
 
     @Test
@@ -51,6 +57,9 @@ class ConfigTest {
         assertNames(refused(d, "backend", "virtual", "bgr", "yes"), "bgr");
         assertNames(refused(d, "backend", "virtual", "left_offset", -1), "left_offset");
         assertNames(refused(d, "backend", "virtual", "spi_mode", 4), "spi_mode");
+        assertNames(refused(d, "backend", "virtual", "damage", "smart"), "damage");
+        assertNames(refused(d, "backend", "virtual", "damage", 1), "damage");
+        assertNames(refused(d, "backend", "virtual", "spi_transfer_cost", -1), "spi_transfer_cost");
         ConfigException unknown = refused(d, "backend", "virtual", "rotate", 90);
         assertTrue(unknown.getMessage().contains("rotate"), unknown.getMessage());
         ConfigException width = refused(d, "backend", "virtual", "width", 100); // not a key of mi0283qt
