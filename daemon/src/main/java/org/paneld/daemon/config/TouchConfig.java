@@ -19,7 +19,7 @@ import org.paneld.drivers.display.TouchCalibration;
 final class TouchConfig {
     static final Set<String> STRINGS = Set.of("driver", "evdev");
     static final Set<String> INTEGERS = Set.of("spi_cs", "spi_speed_hz", "irq_gpio", "i2c_bus", "address", "noise");
-    static final Set<String> BOOLEANS = Set.of("swap_xy", "invert_x", "invert_y");
+    static final Set<String> BOOLEANS = Set.of("swap_xy", "invert_x", "invert_y", "backlight");
     static final String CALIBRATION = "calibration";
 
     private TouchConfig() {

@@ -43,8 +43,10 @@ import org.paneld.protocol.Message;
  * TOUCH DOWN event read by a client over the Unix socket, while the same client streams full
  * 320x240 frames (a new picture each, shared buffer, FLUSH) to an mi0283qt whose SPI wire takes
  * {@code bytes x 8 / 62.5 MHz} of wall time per transfer; then the same with the panel idle.
- * Written against the TouchSimulator of whatever {@link TouchInput} the display has; a display
- * without one gets a virtual-fb touch (events straight from the simulator), so the figure is then
+ * The panel's touch is the Watterott board's XPT2046 on the same SPI bus (the drivers' touch
+ * controller sampling the chip's emulator between pixel chunks; its DOWN needs one read after
+ * PENIRQ falls). Written against the TouchSimulator of whatever {@link TouchInput} the display
+ * has; a display without one gets a virtual-fb touch (events straight from the simulator), so the figure is then
  * the daemon's path alone: listener, per-connection queue, event loop, socket, client decoder and
  * event thread. Last line: {@code touch-latency: p50_ms=… p99_ms=… idle_p50_ms=…}.
  */
@@ -56,9 +58,15 @@ public final class TouchLatencyBenchmark {
         BenchRig.quietLogs();
         Bus bus = new Bus("bench", new LifecycleTracker());
         bus.registerDriver(new WithTouch(new Mi0283qtDriver()));
-        BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("bench", "driver", "mi0283qt", "backend", "spi",
-                "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18, "spi_max_transfer", 65536));
+        // the Watterott board: an XPT2046 on CE1 of the panel's bus (its emulator, found through the
+        // registry like a virtual panel's), sampled between the panel's 4096-byte chunks (524 µs each)
+        DeviceConfig config = DeviceConfig.of("bench", "driver", "mi0283qt", "backend", "spi",
+                "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18, "spi_max_transfer", 4096,
+                "touch.driver", "xpt2046", "touch.spi_cs", 1, "touch.irq_gpio", 17);
+        BusDevice bd = new BusDevice("lcd0", "mi0283qt", config);
         bd.attach(DbiWiring.class, new TimedWiring());
+        bd.attach(org.paneld.drivers.core.VirtualHardware.class,
+                org.paneld.drivers.core.VirtualHardwareRegistry.standard().create(new Mi0283qtDriver(), config));
         bd.attach(Sleeper.class, us -> { });
         Binding binding = bus.addAndBind(bd);
         TouchInput input = binding.device().display().touch().orElseThrow();

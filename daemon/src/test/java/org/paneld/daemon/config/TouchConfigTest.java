@@ -74,9 +74,25 @@ class TouchConfigTest {
         assertTrue(e.getMessage().contains("'fb'") && e.getMessage().contains("touch.driver"), e.getMessage());
     }
 
+    @Test
+    void aRealPanelsTouchControllerChecksItsKeys() throws Exception {
+        String panel = "[[panel]]\nname = \"lcd\"\ndriver = \"mi0283qt\"\nbackend = \"virtual\"\ndc_gpio = 24\n[panel.touch]\n";
+        PaneldConfig c = loader.parse("test.toml", null, panel + "driver = \"ads7846\"\nirq_gpio = 25\nnoise = 12\n"
+                + "calibration = [-5612, 2, 21938000, 3, 4426, -1240000, 65536]\n");
+        assertEquals("ads7846", c.panels().get(0).device().string("touch.driver"));
+        ConfigException clash = assertThrows(ConfigException.class, () -> loader.parse("test.toml", null,
+                panel + "driver = \"xpt2046\"\nirq_gpio = 24\n"));
+        assertTrue(clash.getMessage().contains("'touch.irq_gpio'") && clash.getMessage().contains("dc_gpio"), clash.getMessage());
+        ConfigException cs = assertThrows(ConfigException.class, () -> loader.parse("test.toml", null,
+                panel + "driver = \"stmpe610\"\nspi_cs = 0\n"));
+        assertTrue(cs.getMessage().contains("'touch.spi_cs'"), cs.getMessage());
+        PaneldConfig pitft = loader.parse("test.toml", null, panel + "driver = \"stmpe610\"\nbacklight = true\n");
+        assertTrue(pitft.panels().get(0).device().bool("touch.backlight", false), "the PiTFT's STMPE GPIO2 backlight");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "colour = 1 | test.toml, [[panel]] #1 'lcd0': [panel.touch]: unknown key [colour] (known: [address, calibration, driver, evdev, i2c_bus, invert_x, invert_y, irq_gpio, noise, spi_cs, spi_speed_hz, swap_xy])",
+        "colour = 1 | test.toml, [[panel]] #1 'lcd0': [panel.touch]: unknown key [colour] (known: [address, backlight, calibration, driver, evdev, i2c_bus, invert_x, invert_y, irq_gpio, noise, spi_cs, spi_speed_hz, swap_xy])",
         "spi_cs = \"1\" | test.toml, [[panel]] #1 'lcd0': [panel.touch]: key 'spi_cs': must be a whole number from 0, got \"1\"",
         "irq_gpio = -1 | [panel.touch]: key 'irq_gpio': must be a whole number from 0, got -1",
         "swap_xy = 1 | [panel.touch]: key 'swap_xy': must be true or false, got 1",

@@ -72,4 +72,10 @@ public final class Hx8357dDriver extends MipiDbiDriver {
             bus.command(DbiBus.INVERT_ON);
         }
     }
+
+    /** The kernel's MADCTL table turns the other way round: the picture at rotation r is turned 360 - r. */
+    @Override
+    protected int pictureRotation(PanelConfig c) {
+        return (360 - c.rotation()) % 360;
+    }
 }

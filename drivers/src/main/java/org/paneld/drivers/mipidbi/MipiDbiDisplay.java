@@ -56,6 +56,7 @@ public class MipiDbiDisplay implements Display {
     private volatile boolean enabled;
     private volatile boolean initialised;
     private volatile int backlight = 100;
+    private volatile org.paneld.drivers.display.TouchInput touch;
     private volatile TearingSync tearing; // set once at probe, before the display is published
 
     MipiDbiDisplay(MipiDbiDriver driver, PanelConfig cfg, DbiBus bus, TransferPipeline pipeline, int chunkBytes) {
@@ -482,6 +483,16 @@ public class MipiDbiDisplay implements Display {
             default:
                 throw new DeviceException(Errno.EINVAL, "unknown property '" + name + "' (known: backlight, power)");
         }
+    }
+
+    /** Set at probe when the panel has a touch controller ({@code touch.driver}). */
+    void setTouch(org.paneld.drivers.display.TouchInput touch) {
+        this.touch = touch;
+    }
+
+    @Override
+    public java.util.Optional<org.paneld.drivers.display.TouchInput> touch() {
+        return java.util.Optional.ofNullable(touch);
     }
 
     public boolean isEnabled() {

@@ -14,7 +14,10 @@ import org.paneld.drivers.spi.EdgeInput;
 import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Pi4jHardware;
 import org.paneld.drivers.spi.Sleeper;
+import org.paneld.drivers.spi.SpiArbiter;
 import org.paneld.drivers.spi.SpiPort;
+import org.paneld.drivers.touch.Touch;
+import org.paneld.drivers.touch.TouchConfig;
 
 /**
  * The common part of the MIPI DBI panel drivers (the kernel's drm_mipi_dbi.c users): config
@@ -48,9 +51,36 @@ public abstract class MipiDbiDriver implements Driver {
         if (!requested.equals(name()) && !aliases().contains(requested)) {
             requested = name();
         }
-        PanelConfig pc = PanelConfig.parse(config, defaults(requested), extraKeys());
+        PanelConfig pc = PanelConfig.parse(TouchConfig.withoutTouch(config), defaults(requested), extraKeys());
         check(pc, config);
+        touchConfig(config, pc);
         return pc;
+    }
+
+    /**
+     * The panel's touch controller settings (its {@code touch.} keys), checked against the
+     * panel's chip select and GPIO lines; empty when none is configured. No hardware.
+     */
+    public java.util.Optional<TouchConfig> touchConfig(DeviceConfig config, PanelConfig pc) throws ConfigException {
+        java.util.Map<String, Integer> lines = new java.util.LinkedHashMap<>();
+        lines.put("dc_gpio", pc.dcGpio());
+        lines.put("reset_gpio", pc.resetGpio());
+        lines.put("backlight_gpio", pc.backlightGpio());
+        lines.put("te_gpio", pc.teGpio());
+        java.util.Optional<TouchConfig> tc = TouchConfig.parse(config, pc.spiCs(), lines);
+        if (tc.isPresent() && tc.get().backlight() && (pc.backlightGpio() != PanelConfig.NONE || pc.backlightPwm() != PanelConfig.NONE)) {
+            throw config.error("touch.backlight", "the panel already has a backlight line (backlight_gpio/backlight_pwm): choose one");
+        }
+        return tc;
+    }
+
+    /**
+     * The rotation of the picture the client draws at the configured rotation, in DRM's
+     * convention (content turned counter-clockwise), for the touch coordinates; drivers whose
+     * kernel MADCTL table turns the other way round override it.
+     */
+    protected int pictureRotation(PanelConfig c) {
+        return c.rotation();
     }
 
     /** Driver-specific checks after parsing (no hardware). */
@@ -121,11 +151,19 @@ public abstract class MipiDbiDriver implements Driver {
             // the emulator's wires, found through the registry: this driver does not know its emulator
             wiring = VirtualHardwareRegistry.standard().wiring(device, DbiWiring.class);
         }
+        TouchConfig tc = touchConfig(config, cfg).orElse(null);
+        // the panel and an SPI touch controller share the bus: every transfer of either holds it
+        SpiArbiter arbiter = tc == null || !tc.spi() ? null
+                : wiring != null ? new SpiArbiter(device.id() + " spi") : SpiArbiter.forBus(cfg.spiBus());
+        Touch.Opened touch = tc == null ? null : Touch.open(device, tc, new Touch.Panel(cfg.spiBus(), arbiter,
+                cfg.width(), cfg.height(), pictureRotation(cfg), wiring != null));
+        GpioOutput touchBacklight = touch == null ? null : touch.backlight().orElse(null);
         DbiBus bus;
         EdgeInput te = null;
         if (wiring != null) {
             DbiWiring.Lines l = wiring.open(device, cfg.maxTransfer(), cfg.dbiOption() == 1);
-            bus = new DbiBus(l.spi(), l.dc(), l.reset(), l.backlight(),
+            bus = new DbiBus(arbiter != null ? arbiter.share(l.spi()) : l.spi(), l.dc(), l.reset(),
+                    touchBacklight != null ? touchBacklight : l.backlight(),
                     cfg.dbiOption() == 1 ? DbiBus.Option.NINE_BIT : DbiBus.Option.D_C_GPIO, cfg.shift16(), readable(cfg),
                     wiring.sleeper(sleeper)).clocks(cfg.spiSpeedHz(), cfg.spiCmdSpeedHz(), cfg.spiReadSpeedHz());
             if (cfg.teGpio() != PanelConfig.NONE) {
@@ -133,7 +171,7 @@ public abstract class MipiDbiDriver implements Driver {
             }
         } else {
             Pi4jHardware hw = new Pi4jHardware(device, Pi4jHardware.contextOf(device));
-            bus = openPi4j(device, cfg, sleeper, hw);
+            bus = openPi4j(device, cfg, sleeper, hw, arbiter, touchBacklight);
             if (cfg.teGpio() != PanelConfig.NONE) {
                 te = hw.openEdgeInput("te", cfg.teGpio());
             }
@@ -144,6 +182,9 @@ public abstract class MipiDbiDriver implements Driver {
                 PIPELINE_BUFFERS);
         device.hardware().addOrReset("dbi transfer thread", pipeline::close);
         MipiDbiDisplay display = newDisplay(cfg, bus, pipeline, chunk);
+        if (touch != null) {
+            display.setTouch(touch.controller());
+        }
         if (te != null) {
             display.tearing(new TearingSync(te, bus.sleeper(), device.name(), leftOffset(cfg), topOffset(cfg),
                     cfg.visibleWidth(), cfg.visibleHeight(), madctlOrUnknown(cfg), refreshOrderBit(cfg),
@@ -186,13 +227,17 @@ public abstract class MipiDbiDriver implements Driver {
         return new MipiDbiDisplay(this, cfg, bus, pipeline, chunk);
     }
 
-    private DbiBus openPi4j(Device device, PanelConfig cfg, Sleeper sleeper, Pi4jHardware hw) throws Exception {
+    private DbiBus openPi4j(Device device, PanelConfig cfg, Sleeper sleeper, Pi4jHardware hw, SpiArbiter arbiter,
+                            GpioOutput touchBacklight) throws Exception {
         int max = Pi4jHardware.maxTransfer(device, cfg.maxTransferSet() ? cfg.maxTransfer() : 0);
         SpiPort spi = hw.openSpi(cfg.spiBus(), cfg.spiCs(), cfg.spiSpeedHz(), cfg.spiMode(), max,
                 cfg.spiCmdSpeedHz(), cfg.spiReadSpeedHz());
         GpioOutput dc = cfg.dcGpio() != PanelConfig.NONE ? hw.openOutput("dc", cfg.dcGpio(), false) : null;
         GpioOutput reset = cfg.resetGpio() != PanelConfig.NONE ? hw.openOutput("reset", cfg.resetGpio(), true) : null;
-        GpioOutput backlight = null;
+        if (arbiter != null) {
+            spi = arbiter.share(spi);
+        }
+        GpioOutput backlight = touchBacklight;
         if (cfg.backlightPwm() != PanelConfig.NONE) {
             backlight = hw.openPwm("backlight", cfg.backlightPwm());
         } else if (cfg.backlightGpio() != PanelConfig.NONE) {

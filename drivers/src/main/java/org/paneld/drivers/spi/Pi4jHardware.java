@@ -311,6 +311,21 @@ public final class Pi4jHardware {
     /** Opens BCM line {@code bcm} as an input (no pull). */
     public GpioInput openInput(String role, int bcm) throws Exception {
         String what = "gpio " + bcm + " (" + role + ")";
+        return new Pi4jGpioInput(device.guard(), createInput(role, bcm, PullResistance.OFF), what);
+    }
+
+    /**
+     * Opens BCM line {@code bcm} as an active-low interrupt line with the pull-up on (a touch
+     * controller's open-drain PENIRQ/INT); edges reach {@link IrqLine#awaitActive} through
+     * Pi4J's state listener.
+     */
+    public IrqLine openIrq(String role, int bcm) throws Exception {
+        String what = "gpio " + bcm + " (" + role + ")";
+        return new Pi4jIrqLine(device.guard(), createInput(role, bcm, PullResistance.PULL_UP), what);
+    }
+
+    private DigitalInput createInput(String role, int bcm, PullResistance pull) throws Exception {
+        String what = "gpio " + bcm + " (" + role + ")";
         String id = idPrefix + role;
         DigitalInput in;
         try {
@@ -318,15 +333,14 @@ public final class Pi4jHardware {
                     .id(id)
                     .name(device.name() + " " + what)
                     .address(bcm)
-                    .pull(PullResistance.OFF)
+                    .pull(pull)
                     .provider(provider(INPUT_PROVIDER, IOType.DIGITAL_INPUT))
                     .build();
             in = context.create(config);
         } catch (RuntimeException e) {
             throw failed(what, e);
         }
-        register(what, id, in);
-        return new Pi4jGpioInput(device.guard(), in, what);
+        return register(what, id, in);
     }
 
     /**

@@ -94,7 +94,63 @@ public final class DbiPanelProvider implements VirtualHardwareProvider {
         VirtualDbiPanel panel = new VirtualDbiPanel(m);
         panel.setViewRotation(view);
         panel.setWireHz(c.intValue("wire_hz", 0, 0, 125_000_000));
+        touch(c, panel, view);
         return panel;
+    }
+
+    /**
+     * The board's touch controller ({@code touch.driver}; evdev has none to emulate), with the
+     * conversion noise {@code touch.noise} (raw units, default 0) and, for the STMPE610 with
+     * {@code touch.backlight = true}, its GPIO2 wired to the panel's backlight (the PiTFT).
+     */
+    private static void touch(DeviceConfig c, VirtualDbiPanel panel, int view) throws ConfigException {
+        if (!c.has("touch.driver")) {
+            if (c.has(TOUCH_NOISE)) {
+                throw c.error(TOUCH_NOISE, "needs touch.driver (the emulated touch controller)");
+            }
+            return;
+        }
+        String driver = c.oneOf("touch.driver", null, java.util.List.of("xpt2046", "ads7846", "stmpe610", "ft6206", "ft6236", "evdev"));
+        int noise = c.intValue(TOUCH_NOISE, 0, 0, 500);
+        int w = panel.model().viewWidth(), h = panel.model().viewHeight();
+        long seed = 0x7A11C0DEL ^ driver.hashCode();
+        VirtualTouchChip chip;
+        switch (driver) {
+            case "xpt2046":
+            case "ads7846":
+                chip = new VirtualXpt2046(w, h, noise, seed);
+                break;
+            case "stmpe610": {
+                VirtualStmpe610 s = new VirtualStmpe610(w, h, noise, seed);
+                if (c.bool("touch.backlight", false)) {
+                    s.setGpioListener(levels -> panel.setBacklight((levels & 0x04) != 0 ? 100 : 0));
+                }
+                chip = s;
+                break;
+            }
+            case "ft6206":
+                chip = new VirtualFt6236(0x06, w, h, noise, seed);
+                break;
+            case "ft6236":
+                chip = new VirtualFt6236(0x36, w, h, noise, seed);
+                break;
+            default:
+                if (c.has(TOUCH_NOISE)) {
+                    throw c.error(TOUCH_NOISE, "evdev reads the kernel's events: there is no emulated chip to make noise");
+                }
+                return; // evdev: the events come from a file
+        }
+        chip.setViewRotation(view);
+        chip.setBus(panel.spiBus());
+        panel.attachTouch(chip);
+    }
+
+    /** The emulated touch controller's noise amplitude (raw units): the emulator's key, not the driver's. */
+    static final String TOUCH_NOISE = "touch.noise";
+
+    @Override
+    public Set<String> configKeys() {
+        return Set.of(TOUCH_NOISE);
     }
 
     /** panel-mipi-dbi: any controller; the glass where the RAM offsets put it. */
@@ -114,6 +170,9 @@ public final class DbiPanelProvider implements VirtualHardwareProvider {
     public <T> Optional<T> wiring(VirtualHardware hardware, Class<T> kind) {
         if (kind == DbiWiring.class && hardware instanceof VirtualDbiPanel) {
             return Optional.of(kind.cast(new VirtualDbiWiring((VirtualDbiPanel) hardware)));
+        }
+        if (kind == org.paneld.drivers.input.TouchWiring.class && hardware instanceof VirtualDbiPanel) {
+            return ((VirtualDbiPanel) hardware).touch().map(kind::cast);
         }
         return Optional.empty();
     }

@@ -121,6 +121,8 @@ public final class VirtualDbiPanel implements VirtualHardware {
     private int backlight = 100;
     private volatile int wireHz;
     private int viewRotation;
+    private final VirtualSpiBus spiBus;
+    private volatile VirtualTouchChip touch;
 
     /** A powered panel just after power-on reset: asleep, display off, GRAM black. */
     public VirtualDbiPanel(Model model) {
@@ -131,6 +133,22 @@ public final class VirtualDbiPanel implements VirtualHardware {
         this.ctl = new DbiController(model, rec, timing, gram, scan);
         this.wire = new DbiWireDecoder(model, ctl, rec);
         this.glass = new DbiGlass(model);
+        this.spiBus = new VirtualSpiBus("virtual " + model.name() + " spi bus");
+    }
+
+    /** The SPI bus the panel's controller sits on (a touch controller on another chip select shares it). */
+    public VirtualSpiBus spiBus() {
+        return spiBus;
+    }
+
+    /** The touch controller on the panel, if the board has one. */
+    public java.util.Optional<VirtualTouchChip> touch() {
+        return java.util.Optional.ofNullable(touch);
+    }
+
+    /** Mounts a touch controller on the panel (its SPI chips share {@link #spiBus()}); at creation. */
+    public void attachTouch(VirtualTouchChip chip) {
+        this.touch = chip;
     }
 
     public Model model() {

@@ -150,6 +150,8 @@ public final class VirtualDbiWiring implements DbiWiring {
                     int n = Math.min(len, maxTransfer);
                     long started = System.nanoTime(); // the panel decodes while the bits arrive: its time is wire time
                     guard.enter();
+                    VirtualSpiBus bus = panel.spiBus();
+                    bus.begin(name, n);
                     try {
                         if (option1) {
                             panel.writeOption1(buf, off, n, clockHz);
@@ -157,6 +159,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                             panel.write(dc[0], buf, off, n, clockHz);
                         }
                     } finally {
+                        bus.end(name);
                         guard.exit();
                     }
                     pace(n, started);
@@ -173,6 +176,8 @@ public final class VirtualDbiWiring implements DbiWiring {
             @Override
             public void transfer(byte[] tx, byte[] rx, int len, int clockHz) throws IOException {
                 guard.enter();
+                VirtualSpiBus bus = panel.spiBus();
+                bus.begin(name, len);
                 try {
                     java.util.Arrays.fill(rx, 0, len, (byte) 0);
                     if (len > 1) {
@@ -180,6 +185,7 @@ public final class VirtualDbiWiring implements DbiWiring {
                         System.arraycopy(answer, 0, rx, 1, Math.min(answer.length, len - 1));
                     }
                 } finally {
+                    bus.end(name);
                     guard.exit();
                 }
             }

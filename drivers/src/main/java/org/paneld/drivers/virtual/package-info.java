@@ -5,7 +5,10 @@
  * ({@link org.paneld.drivers.virtual.VirtualRepaper}), the GUD device
  * ({@link org.paneld.drivers.virtual.VirtualGudDevice}, with
  * {@link org.paneld.drivers.virtual.VirtualGudHotplug}) and the plain framebuffer
- * ({@link org.paneld.drivers.virtual.VirtualFb}, with its driver {@code virtual-fb}).
+ * ({@link org.paneld.drivers.virtual.VirtualFb}, with its driver {@code virtual-fb}), and the touch
+ * controllers that sit on a virtual panel ({@link org.paneld.drivers.virtual.VirtualXpt2046},
+ * {@link org.paneld.drivers.virtual.VirtualStmpe610}, {@link org.paneld.drivers.virtual.VirtualFt6236},
+ * sharing the panel's {@link org.paneld.drivers.virtual.VirtualSpiBus}).
  *
  * <p>Each emulator is a referee written from its chip's datasheet or reference firmware, with its
  * own constants and decoding: it may use the bus interfaces it plugs into ({@code spi},

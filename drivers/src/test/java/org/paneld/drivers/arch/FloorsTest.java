@@ -15,16 +15,19 @@ import java.util.Arrays;
 /**
  * The floors of the drivers module (DESIGN.md; issue 11), as rules over the compiled main classes:
  * {@code pixel} knows nothing of ours, {@code display} only {@code pixel}, {@code core} only
- * {@code pixel}/{@code display}; the buses ({@code spi}, {@code usb}) only those three; the chip
- * drivers only buses and the floors below, never an emulator or another chip driver; the
- * emulators ({@code virtual}) never a chip driver; nothing here knows {@code protocol} or
+ * {@code pixel}/{@code display}; the buses ({@code spi}, {@code usb}) only those three, the input
+ * buses ({@code input}: I2C, touch wiring) those and {@code spi}; the chip drivers only buses and
+ * the floors below, never an emulator or another chip driver — except that a panel driver
+ * ({@code mipidbi}) opens the touch controller on its board ({@code touch}); the emulators
+ * ({@code virtual}) never a chip driver; nothing here knows {@code protocol} or
  * {@code daemon}. A violation fails {@code mvn verify} naming the class, the dependency and the
  * line. Drivers and emulators meet only through {@code core.VirtualHardwareRegistry}.
  */
 @AnalyzeClasses(packages = "org.paneld.drivers", importOptions = ImportOption.DoNotIncludeTests.class)
 class FloorsTest {
     private static final String P = "org.paneld.drivers.";
-    private static final String[] CHIP_DRIVERS = {P + "mipidbi..", P + "st7586..", P + "repaper..", P + "gud.."};
+    private static final String[] CHIP_DRIVERS = {P + "mipidbi..", P + "st7586..", P + "repaper..", P + "gud..",
+            P + "touch.."};
 
     /** No class of {@code pkg} depends on a class of ours outside {@code pkg} and {@code allowed}. */
     private static ArchRule onlyUses(String pkg, String because, String... allowed) {
@@ -58,14 +61,29 @@ class FloorsTest {
             onlyUses("usb", "a bus serves every chip driver and every emulator and knows none of them",
                     P + "core..", P + "pixel..", P + "display..");
 
+    @ArchTest
+    static final ArchRule input_imports_only_spi_core_pixel_display =
+            onlyUses("input", "the input buses (I2C, touch wiring) serve every touch driver and emulator and know none of them",
+                    P + "spi..", P + "core..", P + "pixel..", P + "display..");
+
     private static ArchRule chipDriver(String pkg) {
         return onlyUses(pkg, "a chip driver must not know its emulator (the referee) or another chip driver;"
                         + " it finds virtual wires through core.VirtualHardwareRegistry",
-                P + "spi..", P + "usb..", P + "core..", P + "pixel..", P + "display..");
+                P + "spi..", P + "usb..", P + "input..", P + "core..", P + "pixel..", P + "display..");
+    }
+
+    /** Panel drivers with a touch controller on their board: the touch drivers are a resource of their binding. */
+    private static ArchRule panelDriverWithTouch(String pkg) {
+        return onlyUses(pkg, "a panel driver must not know its emulator or another panel's driver; the touch"
+                        + " controller on its board is the one chip driver it may open (a resource of its binding)",
+                P + "spi..", P + "usb..", P + "input..", P + "touch..", P + "core..", P + "pixel..", P + "display..");
     }
 
     @ArchTest
-    static final ArchRule mipidbi_imports_only_buses_and_floors = chipDriver("mipidbi");
+    static final ArchRule mipidbi_imports_only_buses_touch_and_floors = panelDriverWithTouch("mipidbi");
+
+    @ArchTest
+    static final ArchRule touch_imports_only_buses_and_floors = chipDriver("touch");
 
     @ArchTest
     static final ArchRule st7586_imports_only_buses_and_floors = chipDriver("st7586");

@@ -101,11 +101,30 @@ public final class MockPi4jWire {
     private final AtomicInteger closed = new AtomicInteger();
     private volatile java.util.function.Supplier<org.paneld.drivers.core.UnplugGuard> guard = () -> null;
 
+    /** A second chip on chip select 1 (a touch controller): full-duplex transfers. */
+    @FunctionalInterface
+    public interface SecondChip {
+        void transfer(byte[] tx, byte[] rx, int len, int hz);
+    }
+
+    private volatile SecondChip cs1;
+
+    /** Routes chip select 1's transfers to {@code chip} instead of the panel. */
+    public void chipSelect1(SecondChip chip) {
+        this.cs1 = chip;
+    }
+
     public MockPi4jWire(Target target) {
+        this(target, new com.pi4j.provider.Provider[0]);
+    }
+
+    /** With further providers in the context (a test's I2C provider wired to an emulator). */
+    public MockPi4jWire(Target target, com.pi4j.provider.Provider... extra) {
         this.target = target;
         this.context = Pi4J.newContextBuilder().noAutoDetect()
                 .add(new WiredSpiProvider(), new WiredOutputProvider(), MockDigitalInputProvider.newInstance(),
                         new WiredPwmProvider())
+                .add(extra)
                 .build();
     }
 
@@ -223,6 +242,10 @@ public final class MockPi4jWire {
 
         @Override
         public int write(byte[] data, int offset, int length) {
+            if (second()) {
+                cs1.transfer(Arrays.copyOfRange(data, offset, offset + length), new byte[length], length, config().baud());
+                return length;
+            }
             maybeFail(length);
             if (spiWrites.get() == shortAtWrite) {
                 record("spi write " + length + " SHORT " + shortValue);
@@ -247,8 +270,19 @@ public final class MockPi4jWire {
             return r;
         }
 
+        private boolean second() {
+            return cs1 != null && config().getChipSelect() != null && config().getChipSelect().getChipSelect() == 1;
+        }
+
         @Override
         public int transfer(byte[] write, int writeOffset, byte[] read, int readOffset, int numberOfBytes) {
+            if (second()) {
+                byte[] tx = Arrays.copyOfRange(write, writeOffset, writeOffset + numberOfBytes);
+                byte[] rx = new byte[numberOfBytes];
+                cs1.transfer(tx, rx, numberOfBytes, config().baud());
+                System.arraycopy(rx, 0, read, readOffset, numberOfBytes);
+                return numberOfBytes;
+            }
             record("spi transfer " + numberOfBytes);
             readEntireMockBuffer();
             int r = super.transfer(write, writeOffset, read, readOffset, numberOfBytes);

@@ -1,0 +1,256 @@
+package org.paneld.drivers.touch;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import com.pi4j.plugin.mock.provider.i2c.MockI2C;
+import com.pi4j.plugin.mock.provider.i2c.MockI2CProviderImpl;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.paneld.drivers.core.BusDevice;
+import org.paneld.drivers.core.DeviceConfig;
+import org.paneld.drivers.core.Driver;
+import org.paneld.drivers.display.TouchEvent;
+import org.paneld.drivers.display.TouchInput;
+import org.paneld.drivers.mipidbi.MipiDbiDrivers;
+import org.paneld.drivers.pixel.Framebuffer;
+import org.paneld.drivers.pixel.PixelFormat;
+import org.paneld.drivers.spi.MockPi4jWire;
+import org.paneld.drivers.spi.Pi4jHardware;
+import org.paneld.drivers.spi.Sleeper;
+import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.virtual.VirtualDbiPanel;
+import org.paneld.drivers.virtual.VirtualFt6236;
+import org.paneld.drivers.virtual.VirtualXpt2046;
+
+/**
+ * The Pi4J path of a touch controller (backend "spi"): the Watterott RPi-Display's ADS7846 on
+ * chip select 1 of the panel's Pi4J SPI bus at 2 MHz, its pen-down line a Pi4J digital input
+ * (mock plugin) with the pull-up, edges through Pi4J's listener; Pi4J's MockSpi on CE1 is wired
+ * to the XPT2046 emulator and the mock input follows its PENIRQ. Taps arrive where the finger
+ * is, frames still arrive intact, every Pi4J call runs inside the device's guard, and unbind
+ * takes the Pi4J objects out of the registry so a rebind opens them again. And the PiTFT
+ * capacitive's FT6236 through Pi4J's I2C (a mock I2C device answering from the FT6236 emulator's
+ * registers) on /dev/i2c-1 at 0x38.
+ */
+class TouchPi4jTest {
+    @RegisterExtension
+    final LifecycleKit kit = new LifecycleKit(MipiDbiDrivers.all().toArray(new Driver[0]));
+
+    @TempDir
+    Path tmp;
+
+    private MockPi4jWire wire;
+
+    @AfterEach
+    void shutdown() {
+        if (wire != null) {
+            for (String call : wire.calls()) {
+                assertFalse(call.startsWith("UNGUARDED"), "a Pi4J call outside the device's guard: " + call);
+            }
+            wire.shutdown();
+        }
+    }
+
+    @Test
+    void theWatterottAds7846OnChipSelect1() throws Exception {
+        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualXpt2046 chip = new VirtualXpt2046(320, 240, 10, 5);
+        wire = new MockPi4jWire(new MockPi4jWire.Target() {
+            @Override
+            public void write(boolean dcHigh, byte[] bytes) {
+                panel.write(dcHigh, bytes, 0, bytes.length);
+            }
+
+            @Override
+            public void writeOption1(byte[] packed) {
+                panel.writeOption1(packed, 0, packed.length);
+            }
+
+            @Override
+            public void reset(boolean high) {
+                panel.setReset(!high);
+            }
+
+            @Override
+            public void backlight(int percent) {
+                panel.setBacklight(percent);
+            }
+
+            @Override
+            public byte[] read(int cmd, int len) {
+                return panel.read(cmd, len);
+            }
+        });
+        Context ctx = wire.context();
+        MockDigitalInput[] penirq = new MockDigitalInput[1];
+        Runnable mirror = () -> {
+            MockDigitalInput in = penirq[0];
+            if (in != null) {
+                in.mockState(chip.lineActive() ? DigitalState.LOW : DigitalState.HIGH);
+            }
+        };
+        int[] hz = new int[1];
+        wire.chipSelect1((tx, rx, len, clock) -> {
+            hz[0] = clock;
+            chip.wire(tx, rx, len, clock);
+            mirror.run();
+        });
+        wire.requireGuard(() -> kit.bus().binding("lcd0").map(b -> b.device().guard()).orElse(null));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("driver", "mi0283qt");
+        m.put("dc_gpio", 24);
+        m.put("reset_gpio", 23);
+        m.put("backlight_gpio", 18);
+        m.put("touch.driver", "ads7846");
+        m.put("touch.spi_cs", 1);
+        m.put("touch.irq_gpio", 25);
+        BusDevice bd = new BusDevice("lcd0", "mi0283qt", new DeviceConfig("test watterott", m));
+        bd.attach(Context.class, ctx);
+        Path bufsiz = tmp.resolve("bufsiz");
+        Files.writeString(bufsiz, "4096\n");
+        bd.attach(Pi4jHardware.SpidevBufsiz.class, new Pi4jHardware.SpidevBufsiz(bufsiz));
+        bd.attach(Sleeper.class, us -> panel.elapse(us * 1000)); // the waits the panel's timing checks expect
+        kit.add(bd);
+        for (int round = 0; round < 2; round++) { // the second round: a rebind opens the same Pi4J objects again
+            kit.bind("lcd0");
+            penirq[0] = (MockDigitalInput) ctx.registry().get("paneld.lcd0.touch-irq");
+            mirror.run(); // the board's pull-up: high while the pen is up
+            assertEquals(DigitalState.HIGH, penirq[0].state(), "pen up: PENIRQ high");
+            TouchInput input = kit.device("lcd0").display().touch().orElseThrow();
+            TouchRig rig = new TouchRig(input, new TouchRig.Finger() {
+                @Override
+                public void press(int x, int y) {
+                    chip.press(x, y);
+                    mirror.run();
+                }
+
+                @Override
+                public void lift() {
+                    chip.release();
+                    mirror.run();
+                }
+            });
+            rig.calibrate(TouchRig.fivePoints(320, 240));
+            rig.tap(200, 100);
+            if (round == 0) { // panel and touch on one bus (enable blanks the whole panel through MockSpi: slow)
+                kit.device("lcd0").enable();
+                Framebuffer f = Framebuffer.allocate(320, 240, PixelFormat.XRGB8888);
+                kit.device("lcd0").flush(f, new org.paneld.drivers.pixel.Rect(0, 0, 320, 16));
+            }
+            rig.swipe(20, 20, 300, 220, 5);
+            assertEquals(2_000_000, hz[0], "the touch controller is clocked at 2 MHz");
+            TouchEvent down = rig.down(160, 120);
+            TouchRig.near(down, 160, 120);
+            kit.bus().unbind("lcd0"); // finger still down: no UP
+            chip.release();
+            for (TouchEvent e : rig.events) {
+                assertNotEquals(TouchEvent.Kind.UP, e.kind(), "an UP invented at unbind: " + e);
+            }
+            assertFalse(ctx.registry().exists("paneld.lcd0.touch-irq"), "the PENIRQ input left Pi4J's registry");
+        }
+        chip.assertNoViolations();
+        panel.assertNoViolations();
+    }
+
+    @Test
+    void thePitftCapacitiveFt6236OnI2c1() throws Exception {
+        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualFt6236 chip = new VirtualFt6236(0x36, 320, 240, 1, 9);
+        int[] opened = {-1, -1};
+        MockI2CProviderImpl i2cProvider = new MockI2CProviderImpl() {
+            @Override
+            public com.pi4j.io.i2c.I2C create(com.pi4j.io.i2c.I2CConfig config) {
+                opened[0] = config.bus();
+                opened[1] = config.device();
+                MockI2C i2c = new MockI2C(this, config) {
+                    @Override
+                    public int readRegister(int register, byte[] buffer, int offset, int length) {
+                        chip.registerRead(register, buffer, offset, length);
+                        return length;
+                    }
+
+                    @Override
+                    public int writeRegister(int register, byte b) {
+                        chip.registerWrite(register, b & 0xFF);
+                        return 1;
+                    }
+                };
+                this.context.registry().add(i2c);
+                return i2c;
+            }
+        };
+        wire = new MockPi4jWire(new MockPi4jWire.Target() {
+            @Override
+            public void write(boolean dcHigh, byte[] bytes) {
+                panel.write(dcHigh, bytes, 0, bytes.length);
+            }
+
+            @Override
+            public void writeOption1(byte[] packed) {
+                panel.writeOption1(packed, 0, packed.length);
+            }
+
+            @Override
+            public void reset(boolean high) {
+                panel.setReset(!high);
+            }
+
+            @Override
+            public void backlight(int percent) {
+                panel.setBacklight(percent);
+            }
+
+            @Override
+            public byte[] read(int cmd, int len) {
+                return panel.read(cmd, len);
+            }
+        }, i2cProvider);
+        Context ctx = wire.context();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("driver", "mi0283qt");
+        m.put("dc_gpio", 25);
+        m.put("touch.driver", "ft6236");
+        m.put("touch.irq_gpio", 24);
+        BusDevice bd = new BusDevice("lcd0", "mi0283qt", new DeviceConfig("test pitft capacitive", m));
+        bd.attach(Context.class, ctx);
+        Path bufsiz = tmp.resolve("bufsiz");
+        Files.writeString(bufsiz, "4096\n");
+        bd.attach(Pi4jHardware.SpidevBufsiz.class, new Pi4jHardware.SpidevBufsiz(bufsiz));
+        bd.attach(Sleeper.class, us -> panel.elapse(us * 1000));
+        kit.add(bd);
+        kit.bind("lcd0");
+        assertArrayEquals(new int[] {1, 0x38}, opened, "/dev/i2c-1, address 0x38 by default");
+        MockDigitalInput irq = (MockDigitalInput) ctx.registry().get("paneld.lcd0.touch-irq");
+        Runnable mirror = () -> irq.mockState(chip.lineActive() ? DigitalState.LOW : DigitalState.HIGH);
+        mirror.run();
+        TouchInput input = kit.device("lcd0").display().touch().orElseThrow();
+        TouchRig rig = new TouchRig(input, new TouchRig.Finger() {
+            @Override
+            public void press(int x, int y) {
+                chip.press(x, y);
+                mirror.run();
+            }
+
+            @Override
+            public void lift() {
+                chip.release();
+                mirror.run();
+            }
+        });
+        rig.calibrate(TouchRig.fivePoints(320, 240));
+        rig.tap(100, 200);
+        rig.swipe(300, 10, 10, 230, 4);
+        kit.bus().unbind("lcd0");
+        assertFalse(ctx.registry().exists("paneld.lcd0.touch-i2c"), "the I2C device left Pi4J's registry");
+        chip.assertNoViolations();
+    }
+}
