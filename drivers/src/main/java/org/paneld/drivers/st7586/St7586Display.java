@@ -128,9 +128,10 @@ public final class St7586Display implements Display {
     }
 
     /**
-     * Widens the damage's bounding rectangle to column triplets, packs it into the shadow and
-     * sends what changed ({@code damage = "auto"}), the whole rectangle ("client") or the whole
-     * frame ("full"), one window per planned rectangle (CASET in column bytes, RASET, RAMWR).
+     * Widens each damage rectangle to column triplets, packs it into the shadow and sends what
+     * changed ({@code damage = "auto"}), the whole rectangle ("client") or the whole frame
+     * ("full"), one window per planned rectangle (CASET in column bytes, RASET, RAMWR). Pixels
+     * outside the rectangles (but for the widening to whole column triplets) are not looked at.
      */
     @Override
     public void flush(Framebuffer source, List<Rect> damage) throws IOException {
@@ -138,31 +139,39 @@ public final class St7586Display implements Display {
             throw new DeviceException(Errno.EINVAL, "buffer is " + source.width() + "x" + source.height()
                     + ", the display is " + width() + "x" + height());
         }
-        Rect box = null;
+        if (damage.isEmpty()) {
+            throw new DeviceException(Errno.EINVAL, "no damage rectangles");
+        }
         for (Rect r : damage) {
             if (r == null || !r.isInside(width(), height())) {
                 throw new DeviceException(Errno.EINVAL, "damage " + r + " is not inside " + width() + "x" + height());
             }
-            box = box == null ? r : box.union(r);
         }
-        if (box == null) {
-            throw new DeviceException(Errno.EINVAL, "no damage rectangles");
+        List<Rect> areas = new java.util.ArrayList<>();
+        if ("full".equals(damageMode)) {
+            areas.add(new Rect(0, 0, COLUMN_BYTES, St7586Pixels.HEIGHT));
+        } else {
+            for (Rect r : damage) {
+                Rect p = St7586Pixels.widen(St7586Pixels.toPanel(r, rotation));
+                areas.add(new Rect(p.x() / 3, p.y(), p.width() / 3, p.height()));
+            }
         }
-        Rect p = St7586Pixels.widen(St7586Pixels.toPanel(box, rotation));
-        Rect area = "full".equals(damageMode) ? new Rect(0, 0, COLUMN_BYTES, St7586Pixels.HEIGHT)
-                : new Rect(p.x() / 3, p.y(), p.width() / 3, p.height());
         PanelShadow.RowSource conv = (x, y, n, dst, off) -> {
             St7586Pixels.pack(source, new Rect(x * 3, y, n * 3, 1), rotation, rowTmp);
             System.arraycopy(rowTmp, 0, dst, off, n);
         };
         if (!on) {
-            shadow.update(area, conv, false, WINDOW_COST);
+            for (Rect area : areas) {
+                shadow.update(area, conv, false, WINDOW_COST);
+            }
             shadow.distrust(); // drawn at the next enable from the shadow
             return;
         }
         try {
-            shadow.update(area, conv, "auto".equals(damageMode), WINDOW_COST);
-            sendPlan();
+            for (Rect area : areas) {
+                shadow.update(area, conv, "auto".equals(damageMode), WINDOW_COST);
+                sendPlan();
+            }
         } catch (IOException | RuntimeException e) {
             shadow.distrust();
             throw e;
