@@ -305,6 +305,8 @@ public class MipiDbiDisplay implements Display {
             shadow.distrust();
             bus.resync();
             throw asDeviceException("flush", e);
+        } finally {
+            pictureSent = true; // the shadow holds the client's picture (sent, or to be sent again)
         }
     }
 
