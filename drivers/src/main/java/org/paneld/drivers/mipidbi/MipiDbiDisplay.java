@@ -391,8 +391,10 @@ public class MipiDbiDisplay implements Display {
 
     /**
      * Sends the windows the shadow planned. Without TE ({@code t} null) each as planned; with TE
-     * in the order the scan meets them ({@link TearingSync#order}), each cut into the bands that
-     * stay behind the scan ({@link TearingSync#windows}), each band started by
+     * each is cut into the bands that stay behind the scan ({@link TearingSync#windows}) and all
+     * bands go out in the order the scan meets them ({@link TearingSync#order}; bands of several
+     * windows over the same lines then share one pass of the scan: with MV, where every window
+     * is a block, ordering whole windows instead cost a refresh per window), each started by
      * {@link TearingSync#beforeWindow} and wholly on the wire before the next one starts.
      */
     private void sendPlan(TearingSync t) throws IOException {
@@ -409,12 +411,15 @@ public class MipiDbiDisplay implements Display {
         for (int i = 0; i < n; i++) {
             planned.add(new Rect(shadow.x(i), shadow.y(i), shadow.w(i), shadow.h(i)));
         }
-        for (Rect r : t.order(planned)) {
-            for (Rect b : t.windows(r)) {
-                writeWindow(b.x(), b.y(), b.width(), b.height(), t);
-                windowsSent++;
-                bytesPlanned += b.area() * wire.bytesPerPixel() + PanelShadow.COMMAND_BYTES;
-            }
+        List<Rect> bands = new ArrayList<>(n);
+        for (Rect r : planned) {
+            bands.addAll(t.windows(r));
+        }
+        // all bands in scan order: the bands of different windows over the same lines go out in one pass of the scan
+        for (Rect b : t.order(bands)) {
+            writeWindow(b.x(), b.y(), b.width(), b.height(), t);
+            windowsSent++;
+            bytesPlanned += b.area() * wire.bytesPerPixel() + PanelShadow.COMMAND_BYTES;
         }
     }
 
