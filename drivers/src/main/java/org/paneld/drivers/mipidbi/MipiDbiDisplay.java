@@ -277,7 +277,8 @@ public class MipiDbiDisplay implements Display {
                 default:
                     boolean whole = box.area() == (long) width * height;
                     // with TE no early streamed window: its write would be paced by the comparison, not the scan
-                    Streamed streamed = pipeline == null || t != null ? null : new Streamed();
+                    StreamedWindow streamed = pipeline == null || t != null ? null : new StreamedWindow(shadow, pipeline,
+                            chunkBytes, wire.bytesPerPixel(), (x, y, w, h) -> startWindow(x, y, w, h, null));
                     try {
                         shadow.update(box, conv, true, cfg.windowCost(), streamed);
                         if (streamed != null && streamed.area != null) {
@@ -307,85 +308,6 @@ public class MipiDbiDisplay implements Display {
             throw asDeviceException("flush", e);
         } finally {
             pictureSent = true; // the shadow holds the client's picture (sent, or to be sent again)
-        }
-    }
-
-    /**
-     * A full-change update sent while it is compared ({@link PanelShadow.Streamer}): one window
-     * over the area, started through {@link #startWindow}, its rows queued on the transfer thread
-     * band by band; the flush waits for them before anything else goes on the wire.
-     */
-    private final class Streamed implements PanelShadow.Streamer {
-        Rect area;
-        long bytes;
-        private byte[] cur;
-        private int curLen;
-        private boolean first = true;
-
-        @Override
-        public void start(Rect a) {
-            try {
-                startWindow(a.x(), a.y(), a.width(), a.height(), null); // never with TE (see flush)
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            area = a;
-        }
-
-        /**
-         * Copies the rows into transfer buffers, queueing each when full (whole chunks, as an
-         * unstreamed window); the first band goes at once, to start the wire.
-         */
-        @Override
-        public void rows(int y0, int y1) {
-            long total = (long) (y1 - y0) * area.width() * wire.bytesPerPixel();
-            try {
-                long pos = 0;
-                while (pos < total) {
-                    if (cur == null) {
-                        cur = pipeline.acquire();
-                        curLen = 0;
-                    }
-                    int n = (int) Math.min(chunkBytes - curLen, total - pos);
-                    shadow.copyRect(area.x(), y0, area.width(), pos, cur, curLen, n);
-                    curLen += n;
-                    pos += n;
-                    if (curLen == chunkBytes) {
-                        submitCurrent();
-                    }
-                }
-                if (first && cur != null) {
-                    submitCurrent();
-                }
-                first = false;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            bytes += total;
-        }
-
-        /** Queues what the current buffer holds. */
-        void submitCurrent() throws IOException {
-            byte[] b = cur;
-            cur = null;
-            pipeline.submit(b, curLen);
-        }
-
-        /** After the comparison: queues the rest and waits until the window is on the wire. */
-        void finish() throws IOException {
-            if (cur != null) {
-                submitCurrent();
-            }
-            pipeline.finish();
-        }
-
-        /** After a failure: gives back an unqueued buffer, drops what is queued. */
-        void abort() {
-            if (cur != null) {
-                pipeline.giveBack(cur);
-                cur = null;
-            }
-            pipeline.abort();
         }
     }
 
