@@ -17,8 +17,8 @@ import org.paneld.drivers.pixel.RgbImage;
  * The daemon's panels as the live view sees them: the bus's devices, then those unplugged by
  * request. {@link #picture} is the one place that decides what "what the panel shows" means:
  * the emulator's decoded image for a virtual panel, the device's copy of the picture it last
- * sent for a real one ({@link org.paneld.drivers.core.Device#shownPicture()}; re-point it here
- * when the device keeps a shadow of the controller's memory). Lifetime: the daemon's {@code [http]}
+ * sent for a real one ({@link org.paneld.drivers.core.Device#shownPicture()}: for MIPI DBI the
+ * shadow of the controller's memory). Lifetime: the daemon's {@code [http]}
  * endpoint. Threads: the HTTP work thread.
  */
 final class LiveSource implements PanelDirectory {

@@ -345,7 +345,9 @@ public final class Device {
 
     /**
      * A copy of the picture this device last sent to its display, as RGB, or null when it keeps
-     * none (before the first flush, or a display that keeps its picture when switched off). For
+     * none (before the first flush, or a display that keeps its picture when switched off and
+     * offers none through {@link Display#copyShownPicture()}: the MIPI DBI panels offer their
+     * shadow, e-paper, ST7586 and GUD none). For
      * the live view: the operation lock is held only for a byte copy (microseconds), the
      * conversion runs on the caller's thread; when an operation holds the lock for longer than
      * 250 ms (an e-paper refresh) it gives up and answers null. Threads: any, never a device worker.
@@ -360,21 +362,19 @@ public final class Device {
             Thread.currentThread().interrupt();
             return null;
         }
+        java.util.function.Supplier<org.paneld.drivers.pixel.RgbImage> own;
         try {
-            Framebuffer f = shown.frame();
-            if (f == null) {
-                return null;
-            }
-            copy = Framebuffer.allocate(f.width(), f.height(), f.format());
-            java.nio.ByteBuffer from = f.pixels().duplicate();
-            from.clear();
-            java.nio.ByteBuffer to = copy.pixels().duplicate();
-            to.clear();
-            int n = Math.min(from.remaining(), to.remaining());
-            from.limit(n);
-            to.put(from);
+            Display d = display;
+            own = d == null ? null : d.copyShownPicture(); // a display with a shadow of its panel
+            copy = own == null ? copyOfShown() : null;
         } finally {
             opsLock.unlock();
+        }
+        if (own != null) {
+            return own.get();
+        }
+        if (copy == null) {
+            return null;
         }
         int[] rgb = new int[copy.width() * copy.height()];
         for (int y = 0; y < copy.height(); y++) {
@@ -383,6 +383,23 @@ public final class Device {
             }
         }
         return new org.paneld.drivers.pixel.RgbImage(copy.width(), copy.height(), rgb);
+    }
+
+    /** A byte copy of the frame the device keeps for its display, or null. Under opsLock. */
+    private Framebuffer copyOfShown() {
+        Framebuffer f = shown.frame();
+        if (f == null) {
+            return null;
+        }
+        Framebuffer copy = Framebuffer.allocate(f.width(), f.height(), f.format());
+        java.nio.ByteBuffer from = f.pixels().duplicate();
+        from.clear();
+        java.nio.ByteBuffer to = copy.pixels().duplicate();
+        to.clear();
+        int n = Math.min(from.remaining(), to.remaining());
+        from.limit(n);
+        to.put(from);
+        return copy;
     }
 
     /** Frames shown and merged, and the wire's busy fraction. Any thread. */

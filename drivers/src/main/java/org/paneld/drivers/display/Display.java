@@ -72,6 +72,17 @@ public interface Display {
         return -1;
     }
 
+    /**
+     * The live view's picture of a display that keeps a shadow of its panel (and so no copy in the
+     * device, see {@link #keepsPictureWhenSwitchedOff()}): called under the device's operation
+     * lock, it copies the shadow's bytes (microseconds) and returns their conversion to RGB, which
+     * the caller runs after releasing the lock. Null when the display has no such picture (none
+     * sent yet, or it keeps none); the device then answers from its own copy. Default: null.
+     */
+    default java.util.function.Supplier<org.paneld.drivers.pixel.RgbImage> copyShownPicture() {
+        return null;
+    }
+
     /** The driver's release: runs once at the last reference drop; must not touch hardware. */
     default void release() {
     }

@@ -28,8 +28,12 @@ import org.paneld.drivers.spi.DbiBus;
  *     pixels become windows merged by cost, each CASET/RASET (RAM offsets added) and RAMWR with
  *     its bytes from the shadow, streamed in chunks through the device's transfer thread; returns
  *     when the last chunk is written, with the first error (after which the shadow is distrusted
- *     and the next flush sends without comparing). With {@code te_gpio},
- *     {@link TearingSync#beforeWindow} starts each window's write behind the scan.</li>
+ *     and the next flush sends without comparing). With {@code te_gpio} the windows are compared
+ *     first and then sent in scan order ({@link TearingSync#order}), each cut into bands that stay
+ *     behind the scan ({@link TearingSync#windows}) and started by {@link TearingSync#beforeWindow};
+ *     no window is streamed while comparing. Enable's re-send of the shadow does not wait on TE
+ *     (it goes out before TEON, with the backlight off).</li>
+ * <li>{@link #copyShownPicture()}: the shadow as RGB, for the live view.</li>
  * <li>Properties "backlight" (0–100; PWM brightness where configured, else on/off) and "power".</li>
  * </ul>
  * Lifetime: made at probe, lives as long as the device object; its bus and transfer thread are in
@@ -55,6 +59,7 @@ public class MipiDbiDisplay implements Display {
     private long bytesPlanned;
     private volatile boolean enabled;
     private volatile boolean initialised;
+    private boolean pictureSent; // under the device's operation lock: a flush has put a client picture into the shadow
     private volatile int backlight = 100;
     private volatile org.paneld.drivers.display.TouchInput touch;
     private volatile TearingSync tearing; // set once at probe, before the display is published
@@ -210,11 +215,15 @@ public class MipiDbiDisplay implements Display {
         }
     }
 
-    /** Sends the whole shadow (after enable: black at the first, the client's last picture after a disable). */
+    /**
+     * Sends the whole shadow (after enable: black at the first, the client's last picture after a
+     * disable). Never waits on TE: it runs before TEON and with the backlight still off, so no
+     * refresh of it is seen.
+     */
     private void sendWholeShadow() throws IOException {
         shadow.distrust();
         shadow.update(Rect.of(width, height), (x, y, n, dst, off) -> { }, false, cfg.windowCost());
-        sendPlan();
+        sendPlan(null);
         shadow.trust();
     }
 
@@ -253,21 +262,24 @@ public class MipiDbiDisplay implements Display {
             throw new DeviceException(Errno.EIO, "the controller is not initialised (enable has not succeeded)");
         }
         PanelShadow.RowSource conv = (x, y, n, dst, off) -> wire.pack(source, x, y, n, dst, off);
+        TearingSync t = tearing;
         try {
             switch (mode) {
                 case "full":
                     shadow.update(Rect.of(width, height), conv, false, cfg.windowCost());
-                    sendPlan();
+                    sendPlan(t);
                     break;
                 case "client":
                     for (Rect r : damage) {
                         shadow.update(r, conv, false, cfg.windowCost());
-                        sendPlan();
+                        sendPlan(t);
                     }
                     break;
                 default:
                     boolean whole = box.area() == (long) width * height;
-                    Streamed streamed = pipeline == null ? null : new Streamed();
+                    // with TE no early streamed window: its write would be paced by the comparison, not the scan
+                    StreamedWindow streamed = pipeline == null || t != null ? null : new StreamedWindow(shadow, pipeline,
+                            chunkBytes, wire.bytesPerPixel(), (x, y, w, h) -> startWindow(x, y, w, h, null));
                     try {
                         shadow.update(box, conv, true, cfg.windowCost(), streamed);
                         if (streamed != null && streamed.area != null) {
@@ -286,7 +298,7 @@ public class MipiDbiDisplay implements Display {
                         }
                         throw e;
                     }
-                    sendPlan();
+                    sendPlan(t);
                     if (whole) {
                         shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
                     }
@@ -295,112 +307,59 @@ public class MipiDbiDisplay implements Display {
             shadow.distrust();
             bus.resync();
             throw asDeviceException("flush", e);
+        } finally {
+            pictureSent = true; // the shadow holds the client's picture (sent, or to be sent again)
         }
     }
 
     /**
-     * A full-change update sent while it is compared ({@link PanelShadow.Streamer}): one window
-     * over the area, started through {@link #startWindow}, its rows queued on the transfer thread
-     * band by band; the flush waits for them before anything else goes on the wire.
+     * Sends the windows the shadow planned. Without TE ({@code t} null) each as planned; with TE
+     * each is cut into the bands that stay behind the scan ({@link TearingSync#windows}) and all
+     * bands go out in the order the scan meets them ({@link TearingSync#order}; bands of several
+     * windows over the same lines then share one pass of the scan: with MV, where every window
+     * is a block, ordering whole windows instead cost a refresh per window), each started by
+     * {@link TearingSync#beforeWindow} and wholly on the wire before the next one starts.
      */
-    private final class Streamed implements PanelShadow.Streamer {
-        Rect area;
-        long bytes;
-        private byte[] cur;
-        private int curLen;
-        private boolean first = true;
-
-        @Override
-        public void start(Rect a) {
-            try {
-                startWindow(a.x(), a.y(), a.width(), a.height());
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            area = a;
-        }
-
-        /**
-         * Copies the rows into transfer buffers, queueing each when full (whole chunks, as an
-         * unstreamed window); the first band goes at once, to start the wire.
-         */
-        @Override
-        public void rows(int y0, int y1) {
-            long total = (long) (y1 - y0) * area.width() * wire.bytesPerPixel();
-            try {
-                long pos = 0;
-                while (pos < total) {
-                    if (cur == null) {
-                        cur = pipeline.acquire();
-                        curLen = 0;
-                    }
-                    int n = (int) Math.min(chunkBytes - curLen, total - pos);
-                    shadow.copyRect(area.x(), y0, area.width(), pos, cur, curLen, n);
-                    curLen += n;
-                    pos += n;
-                    if (curLen == chunkBytes) {
-                        submitCurrent();
-                    }
-                }
-                if (first && cur != null) {
-                    submitCurrent();
-                }
-                first = false;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            bytes += total;
-        }
-
-        /** Queues what the current buffer holds. */
-        void submitCurrent() throws IOException {
-            byte[] b = cur;
-            cur = null;
-            pipeline.submit(b, curLen);
-        }
-
-        /** After the comparison: queues the rest and waits until the window is on the wire. */
-        void finish() throws IOException {
-            if (cur != null) {
-                submitCurrent();
-            }
-            pipeline.finish();
-        }
-
-        /** After a failure: gives back an unqueued buffer, drops what is queued. */
-        void abort() {
-            if (cur != null) {
-                pipeline.giveBack(cur);
-                cur = null;
-            }
-            pipeline.abort();
-        }
-    }
-
-    /** Sends the windows the shadow planned, each through {@link #writeWindow}. */
-    private void sendPlan() throws IOException {
+    private void sendPlan(TearingSync t) throws IOException {
         int n = shadow.planned();
-        for (int i = 0; i < n; i++) {
-            writeWindow(i);
+        if (t == null) {
+            for (int i = 0; i < n; i++) {
+                writeWindow(shadow.x(i), shadow.y(i), shadow.w(i), shadow.h(i), null);
+            }
+            windowsSent += n;
+            bytesPlanned += shadow.plannedBytes();
+            return;
         }
-        windowsSent += n;
-        bytesPlanned += shadow.plannedBytes();
+        List<Rect> planned = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            planned.add(new Rect(shadow.x(i), shadow.y(i), shadow.w(i), shadow.h(i)));
+        }
+        List<Rect> bands = new ArrayList<>(n);
+        for (Rect r : planned) {
+            bands.addAll(t.windows(r));
+        }
+        // all bands in scan order: the bands of different windows over the same lines go out in one pass of the scan
+        for (Rect b : t.order(bands)) {
+            writeWindow(b.x(), b.y(), b.width(), b.height(), t);
+            windowsSent++;
+            bytesPlanned += b.area() * wire.bytesPerPixel() + PanelShadow.COMMAND_BYTES;
+        }
     }
 
-    /** Writes window {@code i} of the shadow's plan: {@link #startWindow}, then its pixels. */
-    private void writeWindow(int i) throws IOException {
-        startWindow(shadow.x(i), shadow.y(i), shadow.w(i), shadow.h(i));
-        stream(i);
+    /** Writes the window {@code x, y, w x h} (display coordinates): {@link #startWindow}, then its bytes from the shadow. */
+    private void writeWindow(int x, int y, int w, int h, TearingSync t) throws IOException {
+        startWindow(x, y, w, h, t);
+        stream(x, y, w, h);
     }
 
     /**
      * CASET/RASET (RAM offsets added) and RAMWR for the window {@code x, y, w x h} in display
      * coordinates: the one place where every window's write starts, planned or streamed. With
-     * {@code te_gpio} it first waits until the write can start behind the controller's scan.
+     * {@code t} (TE, for the windows of a flush) it first waits until the write can start behind
+     * the controller's scan.
      */
-    private void startWindow(int x, int y, int w, int h) throws IOException {
+    private void startWindow(int x, int y, int w, int h, TearingSync t) throws IOException {
         int x0 = x + left, y0 = y + top;
-        TearingSync t = tearing;
         if (t != null) {
             t.beforeWindow(x0, x0 + w - 1, y0, y0 + h - 1);
         }
@@ -408,14 +367,17 @@ public class MipiDbiDisplay implements Display {
         bus.writeMemoryStart();
     }
 
-    /** Streams window {@code i}'s bytes from the shadow, through the transfer thread when larger than a chunk. */
-    private void stream(int i) throws IOException {
-        long total = (long) shadow.w(i) * shadow.h(i) * wire.bytesPerPixel();
+    /**
+     * Streams the bytes of the shadow's rectangle {@code x, y, w x h}, through the transfer thread
+     * when larger than a chunk; returns when they are on the wire.
+     */
+    private void stream(int x, int y, int w, int h) throws IOException {
+        long total = (long) w * h * wire.bytesPerPixel();
         if (total <= chunkBytes || pipeline == null) {
             long pos = 0;
             while (pos < total) {
                 int n = (int) Math.min(chunkBytes, total - pos);
-                shadow.copyWindow(i, pos, scratch, 0, n);
+                shadow.copyRect(x, y, w, pos, scratch, 0, n);
                 bus.writeData(scratch, 0, n);
                 pos += n;
             }
@@ -427,7 +389,7 @@ public class MipiDbiDisplay implements Display {
                 byte[] buf = pipeline.acquire();
                 int n = (int) Math.min(chunkBytes, total - pos);
                 try {
-                    shadow.copyWindow(i, pos, buf, 0, n);
+                    shadow.copyRect(x, y, w, pos, buf, 0, n);
                 } catch (RuntimeException e) {
                     pipeline.giveBack(buf);
                     throw e;
@@ -440,6 +402,29 @@ public class MipiDbiDisplay implements Display {
             pipeline.abort();
             throw e;
         }
+    }
+
+    /**
+     * The shadow (what the controller's RAM holds, in display coordinates) as RGB, once a flush has
+     * put a client picture into it. Under the device's operation lock: copies the bytes; the
+     * conversion runs on the caller's thread.
+     */
+    @Override
+    public java.util.function.Supplier<org.paneld.drivers.pixel.RgbImage> copyShownPicture() {
+        if (!pictureSent) {
+            return null;
+        }
+        byte[] px = shadow.bytes().clone();
+        int stride = shadow.stride(), bpp = wire.bytesPerPixel();
+        return () -> {
+            int[] rgb = new int[width * height];
+            for (int y = 0; y < height; y++) {
+                for (int x = 0, o = y * stride; x < width; x++, o += bpp) {
+                    rgb[y * width + x] = wire.unpack(px, o);
+                }
+            }
+            return new org.paneld.drivers.pixel.RgbImage(width, height, rgb);
+        };
     }
 
     /** Windows written by flushes since probe. */

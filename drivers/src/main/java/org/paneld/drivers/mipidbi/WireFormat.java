@@ -40,6 +40,24 @@ public enum WireFormat {
                 : org.paneld.drivers.pixel.Rgb.quantize666(rgb);
     }
 
+    /** What the panel shows (0xRRGGBB) for the pixel whose wire bytes start at {@code b[off]}. */
+    public int unpack(byte[] b, int off) {
+        switch (this) {
+            case RGB565_BE:
+                return org.paneld.drivers.pixel.Rgb.from565((b[off] & 0xFF) << 8 | b[off + 1] & 0xFF);
+            case RGB666:
+                return expand6(b[off]) << 16 | expand6(b[off + 1]) << 8 | expand6(b[off + 2]);
+            default:
+                return expand6(b[off + 2]) << 16 | expand6(b[off + 1]) << 8 | expand6(b[off]);
+        }
+    }
+
+    /** The controller's 6 significant bits of a channel byte, expanded back to 8 (as {@link #quantize}). */
+    private static int expand6(byte v) {
+        int c = v & 0xFC;
+        return c | c >> 6;
+    }
+
     /**
      * Converts {@code n} pixels of {@code src} starting at {@code x, y} (one row) into
      * {@code dst} at {@code off}; returns the bytes written. Uses {@link Convert} (its fast path

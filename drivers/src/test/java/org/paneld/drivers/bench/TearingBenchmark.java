@@ -15,11 +15,12 @@ import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
  * {@code bench/run te-sync}: what {@code te_gpio} costs and buys, on the emulated mi0283qt with a
- * timed wire (62.5 MHz; ILI9341 at its 70.3 Hz reset refresh). A client flips full frames of
- * moving bars back to back; for rotation 270 (rows follow the scan) and 0 (MV: written in bands)
- * it prints torn frames and frames per second on the panel's clock, without and with TE, measured
- * in the same run: {@code te-sync: r270_torn_without=… r270_torn_with=… r270_fps_without=…
- * r270_fps_with=… r0_…}. Deterministic (logical time), so one run suffices. Test scope.
+ * timed wire (62.5 MHz; ILI9341 at its 70.3 Hz reset refresh). A client flips whole buffers of
+ * moving bars back to back (damage sends the bars' changes); for rotation 270 (rows follow the
+ * scan) and 0 (MV: written in bands) it prints torn frames and frames per second on the panel's
+ * clock, without and with TE, measured in the same run: {@code te-sync: r270_torn_without=…
+ * r270_torn_with=… r270_fps_without=… r270_fps_with=… r0_…}; then the same with every other
+ * frame inverted, every pixel changed ({@code r270_full_…}, {@code r0_full_…}). Deterministic (logical time), so one run suffices. Test scope.
  */
 public final class TearingBenchmark {
     private static final int FRAMES = 120;
@@ -27,8 +28,11 @@ public final class TearingBenchmark {
     private TearingBenchmark() {
     }
 
-    /** {torn frames, frames per second} for one configuration. */
-    static double[] run(int rotation, boolean te) throws Exception {
+    /**
+     * {torn frames, frames per second} for one configuration; with {@code full} every other frame
+     * is inverted, so that every pixel changes every frame (no damage to save).
+     */
+    static double[] run(int rotation, boolean te, boolean full) throws Exception {
         VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
         panel.setWireTiming(true);
         Bus bus = new Bus("bench", new LifecycleTracker());
@@ -51,7 +55,7 @@ public final class TearingBenchmark {
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {
                         boolean on = x >= bx && x < bx + 16 || y >= by && y < by + 16;
-                        fb.setRgb(x, y, on ? 0xFFFFFF : 0);
+                        fb.setRgb(x, y, on ^ (full && i % 2 == 1) ? 0xFFFFFF : 0);
                     }
                 }
                 b.device().flush(fb, fb.bounds());
@@ -70,11 +74,18 @@ public final class TearingBenchmark {
     public static void main(String[] args) throws Exception {
         StringBuilder sb = new StringBuilder("te-sync:");
         for (int rotation : new int[] {270, 0}) {
-            double[] without = run(rotation, false);
-            double[] with = run(rotation, true);
+            double[] without = run(rotation, false, false);
+            double[] with = run(rotation, true, false);
             sb.append(String.format(Locale.ROOT, " r%d_torn_without=%d r%d_torn_with=%d r%d_fps_without=%.1f"
                             + " r%d_fps_with=%.1f", rotation, (long) without[0], rotation, (long) with[0], rotation,
                     without[1], rotation, with[1]));
+        }
+        for (int rotation : new int[] {270, 0}) {
+            double[] without = run(rotation, false, true);
+            double[] with = run(rotation, true, true);
+            sb.append(String.format(Locale.ROOT, " r%d_full_torn_without=%d r%d_full_torn_with=%d"
+                            + " r%d_full_fps_without=%.1f r%d_full_fps_with=%.1f", rotation, (long) without[0], rotation,
+                    (long) with[0], rotation, without[1], rotation, with[1]));
         }
         sb.append(" frames=").append(FRAMES).append(" wire_mhz=62.5 refresh_hz=70.3");
         System.out.println(sb);
