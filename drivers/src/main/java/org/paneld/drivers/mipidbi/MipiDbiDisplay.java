@@ -234,7 +234,8 @@ public class MipiDbiDisplay implements Display {
 
     /**
      * Sends the damage: with {@code damage = "auto"} the bounding rectangle of the rectangles is
-     * converted and compared with the shadow, and only the windows planned by
+     * converted and compared with the shadow (outside the rectangles themselves nothing counts as
+     * changed), and only the windows planned by
      * {@link PanelShadow#update} go out; "client" sends each rectangle whole, "full" the whole
      * frame. Each window is written by {@link #writeWindow}.
      */
@@ -262,6 +263,18 @@ public class MipiDbiDisplay implements Display {
             throw new DeviceException(Errno.EIO, "the controller is not initialised (enable has not succeeded)");
         }
         PanelShadow.RowSource conv = (x, y, n, dst, off) -> wire.pack(source, x, y, n, dst, off);
+        // several rectangles: their bounding rectangle is compared, but outside the rectangles the
+        // "new" pixels are the shadow's own, so nothing there counts as changed (PROTOCOL.md, FLUSH)
+        PanelShadow.RowSource inside = damage.size() == 1 ? conv : (x, y, n, dst, off) -> {
+            int bpp = shadow.bytesPerPixel();
+            System.arraycopy(shadow.bytes(), y * shadow.stride() + x * bpp, dst, off, n * bpp);
+            for (Rect r : damage) {
+                int a = Math.max(x, r.x()), b = Math.min(x + n, r.x() + r.width());
+                if (y >= r.y() && y < r.y() + r.height() && a < b) {
+                    conv.convert(a, y, b - a, dst, off + (a - x) * bpp);
+                }
+            }
+        };
         TearingSync t = tearing;
         try {
             switch (mode) {
@@ -281,7 +294,7 @@ public class MipiDbiDisplay implements Display {
                     StreamedWindow streamed = pipeline == null || t != null ? null : new StreamedWindow(shadow, pipeline,
                             chunkBytes, wire.bytesPerPixel(), (x, y, w, h) -> startWindow(x, y, w, h, null));
                     try {
-                        shadow.update(box, conv, true, cfg.windowCost(), streamed);
+                        shadow.update(box, inside, true, cfg.windowCost(), streamed);
                         if (streamed != null && streamed.area != null) {
                             streamed.finish(); // the streamed window is on the panel before the next one starts
                             windowsSent++;
