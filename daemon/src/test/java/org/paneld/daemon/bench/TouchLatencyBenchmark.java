@@ -23,7 +23,6 @@ import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.Driver;
 import org.paneld.drivers.core.LifecycleTracker;
-import org.paneld.drivers.core.UnplugGuard;
 import org.paneld.drivers.display.Display;
 import org.paneld.drivers.display.DisplayInfo;
 import org.paneld.drivers.display.TouchInput;
@@ -32,9 +31,7 @@ import org.paneld.drivers.mipidbi.Mi0283qtDriver;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.spi.DbiWiring;
-import org.paneld.drivers.spi.GpioOutput;
 import org.paneld.drivers.spi.Sleeper;
-import org.paneld.drivers.spi.SpiPort;
 import org.paneld.drivers.virtual.VirtualFbTouch;
 import org.paneld.protocol.Message;
 
@@ -64,7 +61,7 @@ public final class TouchLatencyBenchmark {
                 "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18, "spi_max_transfer", 4096,
                 "touch.driver", "xpt2046", "touch.spi_cs", 1, "touch.irq_gpio", 17);
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", config);
-        bd.attach(DbiWiring.class, new TimedWiring());
+        bd.attach(DbiWiring.class, new PacedWiring(CLOCK_HZ));
         bd.attach(org.paneld.drivers.core.VirtualHardware.class,
                 org.paneld.drivers.core.VirtualHardwareRegistry.standard().create(new Mi0283qtDriver(), config));
         bd.attach(Sleeper.class, us -> { });
@@ -227,76 +224,6 @@ public final class TouchLatencyBenchmark {
                     d.release();
                 }
             };
-        }
-    }
-
-    /** SPI that takes {@code bytes x 8 / 62.5 MHz} of wall time per transfer, inside the guard; lines that do nothing. */
-    static final class TimedWiring implements DbiWiring {
-        @Override
-        public Lines open(Device device, int maxTransfer, boolean option1) {
-            UnplugGuard guard = device.guard();
-            SpiPort spi = new SpiPort() {
-                @Override
-                public void write(byte[] buf, int off, int len) throws java.io.IOException {
-                    for (int o = off; o < off + len; o += maxTransfer) {
-                        guard.enter();
-                        try {
-                            wire(Math.min(maxTransfer, off + len - o));
-                        } finally {
-                            guard.exit();
-                        }
-                    }
-                }
-
-                @Override
-                public void transfer(byte[] tx, byte[] rx, int len) throws java.io.IOException {
-                    guard.enter();
-                    try {
-                        wire(len);
-                    } finally {
-                        guard.exit();
-                    }
-                }
-
-                @Override
-                public int maxTransfer() {
-                    return maxTransfer;
-                }
-
-                @Override
-                public int speedHz() {
-                    return (int) CLOCK_HZ;
-                }
-
-                @Override
-                public String describe() {
-                    return "bench spi 62.5 MHz";
-                }
-            };
-            GpioOutput line = new GpioOutput() {
-                @Override
-                public void set(boolean high) throws java.io.IOException {
-                    guard.enter();
-                    guard.exit();
-                }
-
-                @Override
-                public String describe() {
-                    return "bench line";
-                }
-            };
-            return new Lines(spi, option1 ? null : line, line, line);
-        }
-
-        private static void wire(int n) {
-            long deadline = System.nanoTime() + n * 8L * 1_000_000_000L / CLOCK_HZ;
-            long left = deadline - System.nanoTime() - 200_000;
-            if (left > 0) {
-                LockSupport.parkNanos(left);
-            }
-            while (System.nanoTime() - deadline < 0) {
-                Thread.onSpinWait();
-            }
         }
     }
 }
