@@ -22,6 +22,8 @@ import org.paneld.drivers.display.TouchListener;
 final class TouchRig implements TouchListener {
     /** Display pixels a report may be off after calibration (the bound). */
     static final int TOLERANCE = 2;
+    /** Presses averaged for each calibration crosshair. */
+    static final int PRESSES = 8;
     static final long WAIT_S = 10;
 
     /** Where the finger goes: press(x, y), or lift when x &lt; 0. */
@@ -97,15 +99,16 @@ final class TouchRig implements TouchListener {
     TouchCalibration calibrate(int[][] points) throws Exception {
         List<TouchCalibration.Point> measured = new ArrayList<>();
         for (int[] p : points) {
-            // like ts_calibrate, average several samples of each crosshair: here three presses
+            // like ts_calibrate, average several samples of each crosshair: here eight presses (with
+            // three, the fit's own error plus a sample's noise and rounding went past 2 px at times)
             int sx = 0, sy = 0;
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < PRESSES; i++) {
                 TouchEvent d = down(p[0], p[1]);
                 sx += d.rawX();
                 sy += d.rawY();
                 liftAnywhere(); // positions before calibration are anything
             }
-            measured.add(new TouchCalibration.Point(Math.round(sx / 3f), Math.round(sy / 3f), p[0], p[1]));
+            measured.add(new TouchCalibration.Point(Math.round(sx / (float) PRESSES), Math.round(sy / (float) PRESSES), p[0], p[1]));
         }
         TouchCalibration c = TouchCalibration.fit(measured); // as panelctl calibrate: raw to display pixels
         input.setCalibration(c);
