@@ -58,7 +58,7 @@ public final class HttpOverheadBenchmark {
         bus.registerDriver(new Mi0283qtDriver());
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("bench", "driver", "mi0283qt",
                 "backend", "spi", "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18, "spi_max_transfer", 65536));
-        bd.attach(DbiWiring.class, new PacedWiring(CLOCK_HZ));
+        bd.attach(DbiWiring.class, new org.paneld.drivers.bench.BenchWiring(CLOCK_HZ));
         bd.attach(Sleeper.class, us -> { });
         Binding binding = bus.addAndBind(bd);
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "paneld-bench-");

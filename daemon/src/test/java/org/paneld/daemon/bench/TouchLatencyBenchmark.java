@@ -61,7 +61,7 @@ public final class TouchLatencyBenchmark {
                 "dc_gpio", 25, "reset_gpio", 24, "backlight_gpio", 18, "spi_max_transfer", 4096,
                 "touch.driver", "xpt2046", "touch.spi_cs", 1, "touch.irq_gpio", 17);
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", config);
-        bd.attach(DbiWiring.class, new PacedWiring(CLOCK_HZ));
+        bd.attach(DbiWiring.class, new org.paneld.drivers.bench.BenchWiring(CLOCK_HZ));
         bd.attach(org.paneld.drivers.core.VirtualHardware.class,
                 org.paneld.drivers.core.VirtualHardwareRegistry.standard().create(new Mi0283qtDriver(), config));
         bd.attach(Sleeper.class, us -> { });

@@ -12,9 +12,9 @@ import org.paneld.drivers.spi.SpiPort;
  * Benchmark wires for a MIPI DBI driver: an SPI port that either only counts bytes or also takes
  * {@code bytes × 8 / clock} of wall time per transfer, like a real wire (parks, then spins for
  * the last stretch, so the timing is precise); D/C, reset and backlight lines that do nothing.
- * Every call runs inside the device's guard, like the real backends. Test scope.
+ * Every call runs inside the device's guard, like the real backends. Test scope (also the daemon's benchmarks, through the drivers' test-jar).
  */
-final class BenchWiring implements DbiWiring {
+public final class BenchWiring implements DbiWiring {
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong transfers = new AtomicLong();
     final AtomicLong busyNanos = new AtomicLong();
@@ -23,7 +23,7 @@ final class BenchWiring implements DbiWiring {
     private final long clockHz;
 
     /** @param clockHz the wire clock, or 0 for a bus that only counts */
-    BenchWiring(long clockHz) {
+    public BenchWiring(long clockHz) {
         this.clockHz = clockHz;
     }
 
