@@ -26,8 +26,9 @@ import org.paneld.protocol.Message.Region;
  * The soak rig shared by {@code SoakIT} (issue 10) and {@code bench/run soak}: the real
  * {@code paneld.jar} started as a process with the JVM flags of {@code systemd/paneld.service}'s
  * ExecStart (parsed from the file), serving two virtual mi0283qt panels ({@code lcd0},
- * {@code lcd1}, the real driver through the DBI panel emulator) on a socket in a temp directory,
- * USB hotplug off. It drives the daemon with the Java client (pipelined FLUSHes, connect cycles,
+ * {@code lcd1}, the real driver through the DBI panel emulator; lcd1 with its emulated ADS7846
+ * touch controller) on a socket in a temp directory, the {@code [http]} live view and metrics on
+ * an ephemeral loopback port, USB hotplug off. It drives the daemon with the Java client (pipelined FLUSHes, connect cycles,
  * admin unplug/replug) and measures the process: heap after a full GC ({@code jcmd GC.run},
  * {@code GC.heap_info}), threads and RSS ({@code /proc/PID/status}), open fds
  * ({@code /proc/PID/fd}) and the live-object table of ADMIN_STATUS. Every request must be
@@ -85,10 +86,14 @@ public final class SoakRig implements AutoCloseable {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "paneld-soak-");
         Path socket = dir.resolve("paneld.sock");
         Path cfg = dir.resolve("paneld.toml");
-        StringBuilder toml = new StringBuilder("[server]\nsocket = \"" + socket + "\"\n\n[usb]\nhotplug = false\n");
+        // the live view and metrics on (every flush is timed for them), and lcd1 with its
+        // emulated ADS7846 (a touch controller and its thread made and ended at every unplug/replug)
+        StringBuilder toml = new StringBuilder("[server]\nsocket = \"" + socket + "\"\n\n[usb]\nhotplug = false\n"
+                + "\n[http]\nlisten = \"127.0.0.1:0\"\n");
         for (String name : List.of("lcd0", "lcd1")) {
             toml.append("\n[[panel]]\nname = \"").append(name).append("\"\ndriver = \"mi0283qt\"\nbackend = \"virtual\"\n");
         }
+        toml.append("[panel.touch]\ndriver = \"ads7846\"\nspi_cs = 1\nirq_gpio = 25\nnoise = 8\n");
         Files.writeString(cfg, toml);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
