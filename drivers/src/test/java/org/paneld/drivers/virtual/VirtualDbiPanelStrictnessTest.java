@@ -17,7 +17,9 @@ import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
  * The MIPI DBI emulator as a referee: a table of wrong streams, each with the one violation the
  * emulator must report, and the right stream (the kernel's mi0283qt sequence at the kernel's
  * clocks) that it must accept. The streams are written here from the datasheets' rules, byte by
- * byte, with no driver code.
+ * byte, with no driver code. The panels time the wire ({@link VirtualDbiPanel#setWireTiming}): their
+ * clock moves only with the bytes and the declared waits, so a loaded machine cannot stretch a
+ * 10 ms wait into 11.3 ms and the reported times are exact.
  */
 class VirtualDbiPanelStrictnessTest {
     static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -75,6 +77,7 @@ class VirtualDbiPanelStrictnessTest {
     /** Reset, 120 ms, COLMOD 16-bit, SLPOUT, 120 ms, DISPON: an awake 4x3 controller, checks all on. */
     static Host awake(Model m) {
         VirtualDbiPanel p = new VirtualDbiPanel(m);
+        p.setWireTiming(true);
         p.setClockChecks(true);
         Host h = new Host(p).reset().wait(120).cmd(0x3A, 0x55).cmd(0x11).wait(120).cmd(0x29);
         p.assertNoViolations();
@@ -201,6 +204,7 @@ class VirtualDbiPanelStrictnessTest {
     /** A panel with the timing rules off, for framings whose wake-up the plain host cannot send. */
     static Host awakeLenient(Model m) {
         VirtualDbiPanel p = new VirtualDbiPanel(m);
+        p.setWireTiming(true);
         p.setTimingChecks(false);
         p.setClockChecks(true);
         return new Host(p);
