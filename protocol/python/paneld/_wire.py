@@ -169,6 +169,11 @@ def pack_rects(rects: List[Tuple[int, int, int, int]]) -> bytes:
     return b"".join(out)
 
 
+def touch_bits(touch: bool, observe: bool) -> int:
+    """The SUBSCRIBE bits of a touch subscription (TOUCH_OBSERVE includes the owned displays)."""
+    return SUB_TOUCH_OBSERVE if observe else SUB_TOUCH if touch else 0
+
+
 def _integer(what: str, v: Any) -> int:
     if isinstance(v, bool):
         raise ValueError("%s must be an integer, got %r" % (what, v))

@@ -151,7 +151,7 @@ class Client:
             raise ValueError("unknown event type %r (one of %s, or '*')" % (event_type, ", ".join(_wire.EVENT_NAMES.values())))
         if observe and event_type != "touch":
             raise ValueError("observe=True is for 'touch' callbacks, not %r" % event_type)
-        self._subscribe(_touch_bits(True, observe) if event_type == "touch" else _wire.SUB_DEVICES)
+        self._subscribe(_wire.touch_bits(True, observe) if event_type == "touch" else _wire.SUB_DEVICES)
         self._callbacks.setdefault(event_type, []).append(callback)
 
     def events(self, timeout: Optional[float] = None, touch: bool = False, observe: bool = False) -> Iterator[Event]:
@@ -161,7 +161,7 @@ class Client:
         With ``timeout`` the iteration ends when no event came for that many seconds; without,
         it ends only when the connection does (ProtocolError) or the caller stops. Callbacks
         registered with :meth:`on` run before each event is yielded."""
-        self._subscribe(_wire.SUB_DEVICES | _touch_bits(touch, observe))
+        self._subscribe(_wire.SUB_DEVICES | _wire.touch_bits(touch, observe))
         return self._event_iter(timeout)
 
     def _event_iter(self, timeout: Optional[float]) -> Iterator[Event]:
@@ -190,8 +190,7 @@ class Client:
     _event_count = 0
 
     def _subscribe(self, bits: int) -> None:
-        """Adds ``bits`` to the SUBSCRIBE mask (each SUBSCRIBE replaces the mask: the bits sent
-        before are kept)."""
+        """Adds ``bits`` to the mask (each SUBSCRIBE replaces it: the bits sent before stay)."""
         if bits & ~self._mask:
             self._call(_wire.SUBSCRIBE, struct.pack("<I", self._mask | bits))
             self._mask |= bits
@@ -244,9 +243,8 @@ class Client:
         return Snapshot(w, h, bytes(memoryview(p)[8:]))
 
     def touch_press(self, name: str, x: int, y: int) -> None:
-        """ADMIN_TOUCH PRESS: the finger of the device's emulated touch controller goes down at
-        (or moves to) display pixel (x, y); the chip reports it as hardware would (admin only;
-        EOPNOTSUPP without an emulated touch controller, EINVAL outside the display)."""
+        """ADMIN_TOUCH PRESS: the emulated touch controller's finger down at (or moved to) display
+        pixel (x, y), reported by the chip as hardware would (admin; EOPNOTSUPP, EINVAL)."""
         self._call(_wire.ADMIN_TOUCH, _wire.pack_admin_touch(name, _wire.TOUCH_PRESS, x, y))
 
     def touch_release(self, name: str) -> None:
@@ -254,10 +252,9 @@ class Client:
         self._call(_wire.ADMIN_TOUCH, _wire.pack_admin_touch(name, _wire.TOUCH_RELEASE, 0, 0))
 
     def calibrate(self, name: str, calibration: Sequence[int]) -> None:
-        """ADMIN_CALIBRATE: replaces the device's touch calibration ``[a, b, c, d, e, f, scale]``
-        at once, not in the config file: ``x = (a*raw_x + b*raw_y + c) / scale``, ``y = (d*raw_x
-        + e*raw_y + f) / scale`` (admin only). ValueError unless 7 integers with scale > 0;
-        PaneldError EINVAL for a map that sends every touch onto one line."""
+        """ADMIN_CALIBRATE: the touch calibration ``[a, b, c, d, e, f, scale]`` replaced at once,
+        not in the config file (admin). ValueError unless 7 integers with scale > 0; PaneldError
+        EINVAL for a map that sends every touch onto one line."""
         self._call(_wire.ADMIN_CALIBRATE, _wire.pack_calibration(name, calibration))
 
     # ------------------------------------------------------------------ requests (internal)
@@ -480,10 +477,6 @@ class Client:
         except (ProtocolError, OSError):
             pass
         self._fail(message)
-
-
-def _touch_bits(touch: bool, observe: bool) -> int:
-    return _wire.SUB_TOUCH_OBSERVE if observe else _wire.SUB_TOUCH if touch else 0
 
 
 def _parse_error(payload: bytes) -> PaneldError:

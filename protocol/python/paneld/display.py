@@ -261,8 +261,7 @@ class Display:
         ``client.events()`` in a loop). Subscribes the client to touch: while this session owns
         the display, or, with ``observe``, whether it owns it or not. Ends with :meth:`close`."""
         self._check()
-        from .client import _touch_bits
-        self.client._subscribe(_touch_bits(True, observe))
+        self.client._subscribe(_wire.touch_bits(True, observe))
         self._touch_callbacks.append(callback)
 
     def acquire_ownership(self) -> bool:

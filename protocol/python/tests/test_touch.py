@@ -7,7 +7,11 @@ display, calibration applied at once and bad ones refused, DeviceInfo.has_touch.
 """
 from __future__ import annotations
 
+import os
+import select
 import struct
+import subprocess
+import sys
 import time
 import unittest
 from typing import List
@@ -219,6 +223,42 @@ class TouchTest(unittest.TestCase):
             c.touch_press(TOUCH_PANEL, 1.5, 1)
         with self.assertRaises(ValueError):
             c.on("ownership", print, observe=True)
+
+    # ---------------------------------------------------------------- the example
+
+    def test_touch_paint_example_paints_where_the_panel_is_touched(self) -> None:
+        script = os.path.join(paneld_process.REPO, "protocol", "python", "examples", "touch_paint.py")
+        p = subprocess.Popen([sys.executable, script, "--socket", daemon().socket, "--count", "2", "--seconds", "20"],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(p.kill)
+        self.addCleanup(p.stdout.close)
+        lines: List[str] = []
+
+        def line_with(text: str) -> str:
+            deadline = time.monotonic() + 10.0
+            while not any(text in l for l in lines):
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([p.stdout], [], [], left)[0]:
+                    self.fail("touch_paint.py printed no %r within 10 s: %s" % (text, lines))
+                line = p.stdout.readline()
+                if not line:
+                    self.fail("touch_paint.py ended: %s" % lines)
+                lines.append(line)
+            return next(l for l in lines if text in l)
+
+        self.assertIn("painting on tp0 320x240", line_with("painting on"))  # the first device with touch
+        c = self.client()
+        c.touch_press(TOUCH_PANEL, 160, 100)
+        try:
+            down = line_with("down ")
+        finally:
+            c.touch_release(TOUCH_PANEL)
+        self.assertEqual(0, p.wait(10), lines)
+        fields = dict(f.split("=") for f in down.split()[1:])
+        self.assertTrue(abs(int(fields["x"]) - 160) <= NEAR and abs(int(fields["y"]) - 100) <= NEAR, down)
+        snap = c.snapshot(TOUCH_PANEL)
+        self.assertTrue(all(v > 200 for v in snap.rgb(160, 100)), "white under the finger: %s" % (snap.rgb(160, 100),))
+        self.assertEqual((0, 0, 0), snap.rgb(20, 20), "black elsewhere")
 
     # ---------------------------------------------------------------- decoding
 
