@@ -8,7 +8,7 @@ protocol is specified in PROTOCOL.md of the paneld repository.
         display.show(image)            # a Pillow image, or bytes of XRGB8888/RGB565
 """
 from .client import Client, connect
-from .model import DeviceInfo, Event, Limits, Property, Snapshot, default_socket
+from .model import DeviceInfo, Event, Limits, Property, Snapshot, TouchEvent, default_socket
 from .display import Buffer, Display, StreamStats
 from .errors import PaneldError, ProtocolError, UnpluggedError
 
@@ -16,5 +16,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "connect", "default_socket", "Client", "Display", "Buffer", "DeviceInfo", "Property", "Event",
-    "Snapshot", "Limits", "StreamStats", "PaneldError", "UnpluggedError", "ProtocolError",
+    "TouchEvent", "Snapshot", "Limits", "StreamStats", "PaneldError", "UnpluggedError", "ProtocolError",
 ]

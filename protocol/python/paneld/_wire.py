@@ -4,6 +4,7 @@ Internal module: stateless helpers used by :mod:`paneld.client`. All integers li
 """
 from __future__ import annotations
 
+import operator
 import struct
 from typing import Any, List, Tuple
 
@@ -33,6 +34,8 @@ ADMIN_UNBIND = 0x0022
 ADMIN_UNPLUG = 0x0023
 ADMIN_REPLUG = 0x0024
 ADMIN_SNAPSHOT = 0x0025
+ADMIN_TOUCH = 0x0026
+ADMIN_CALIBRATE = 0x0027
 
 REPLY = 0x8000
 ERROR = 0x7FFF
@@ -44,6 +47,7 @@ EV_UNPLUGGED = 0x4003
 EV_FLIP_COMPLETE = 0x4004
 EV_OWNERSHIP = 0x4005
 EV_SHUTDOWN = 0x4006
+EV_TOUCH = 0x4007
 
 EVENT_NAMES = {
     EV_DEVICE_ADDED: "device_added",
@@ -52,6 +56,7 @@ EVENT_NAMES = {
     EV_FLIP_COMPLETE: "flip_complete",
     EV_OWNERSHIP: "ownership",
     EV_SHUTDOWN: "shutdown",
+    EV_TOUCH: "touch",
 }
 
 TYPE_NAMES = {
@@ -62,6 +67,7 @@ TYPE_NAMES = {
     RELEASE_OWNERSHIP: "RELEASE_OWNERSHIP", FD_READY: "FD_READY", FD_RECEIVED: "FD_RECEIVED",
     ADMIN_STATUS: "ADMIN_STATUS", ADMIN_BIND: "ADMIN_BIND", ADMIN_UNBIND: "ADMIN_UNBIND",
     ADMIN_UNPLUG: "ADMIN_UNPLUG", ADMIN_REPLUG: "ADMIN_REPLUG", ADMIN_SNAPSHOT: "ADMIN_SNAPSHOT",
+    ADMIN_TOUCH: "ADMIN_TOUCH", ADMIN_CALIBRATE: "ADMIN_CALIBRATE",
 }
 
 # HELLO flags
@@ -71,7 +77,16 @@ ADMIN = 2
 
 # OPEN flags, LIST_DEVICES flags
 OWNER = 1
-CONNECTED, OWNED, UNPLUGGED = 1, 2, 4
+CONNECTED, OWNED, UNPLUGGED, TOUCH = 1, 2, 4, 8
+
+# SUBSCRIBE mask bits (each SUBSCRIBE replaces the mask)
+SUB_DEVICE_ADDED, SUB_DEVICE_REMOVED, SUB_TOUCH, SUB_TOUCH_OBSERVE = 1, 2, 4, 8
+SUB_DEVICES = SUB_DEVICE_ADDED | SUB_DEVICE_REMOVED
+
+# TOUCH event: kinds, flags; ADMIN_TOUCH actions (section 15)
+TOUCH_KINDS = {0: "down", 1: "move", 2: "up"}
+TOUCH_OWNER, TOUCH_DROPPED = 1, 2
+TOUCH_PRESS, TOUCH_RELEASE = 0, 1
 
 # CREATE_BUFFER flags
 SHARED = 1
@@ -152,3 +167,44 @@ def pack_rects(rects: List[Tuple[int, int, int, int]]) -> bytes:
     for r in rects:
         out.append(struct.pack("<iiii", *r))
     return b"".join(out)
+
+
+def touch_bits(touch: bool, observe: bool) -> int:
+    """The SUBSCRIBE bits of a touch subscription (TOUCH_OBSERVE includes the owned displays)."""
+    return SUB_TOUCH_OBSERVE if observe else SUB_TOUCH if touch else 0
+
+
+def _integer(what: str, v: Any) -> int:
+    if isinstance(v, bool):
+        raise ValueError("%s must be an integer, got %r" % (what, v))
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise ValueError("%s must be an integer, got %r" % (what, v)) from None
+
+
+def pack_admin_touch(device: str, action: int, x: Any, y: Any) -> bytes:
+    """ADMIN_TOUCH: ``str device, u32 action, i32 x, i32 y``."""
+    xy = [_integer(n, v) for n, v in (("x", x), ("y", y))]
+    for n, v in zip("xy", xy):
+        if not -0x80000000 <= v <= 0x7FFFFFFF:
+            raise ValueError("%s = %d does not fit an i32" % (n, v))
+    return pack_str(device) + struct.pack("<Iii", action, *xy)
+
+
+def pack_calibration(device: str, calibration: Any) -> bytes:
+    """ADMIN_CALIBRATE: ``str device, i64 calibration[7]``, checked: seven integers
+    ``[a, b, c, d, e, f, scale]`` with scale > 0 (the daemon also refuses a map with a*e - b*d = 0)."""
+    try:
+        values = list(calibration)
+    except TypeError:
+        raise ValueError("calibration must be a sequence of 7 integers [a, b, c, d, e, f, scale], got %r" % (calibration,)) from None
+    if len(values) != 7:
+        raise ValueError("calibration needs 7 integers [a, b, c, d, e, f, scale], got %d" % len(values))
+    out = [_integer("calibration[%d] (%s)" % (i, "abcdef"[i] if i < 6 else "scale"), v) for i, v in enumerate(values)]
+    for i, v in enumerate(out):
+        if not -(1 << 63) <= v < (1 << 63):
+            raise ValueError("calibration[%d] = %d does not fit an i64" % (i, v))
+    if out[6] <= 0:
+        raise ValueError("calibration scale (the 7th number) must be positive, got %d" % out[6])
+    return pack_str(device) + struct.pack("<7q", *out)

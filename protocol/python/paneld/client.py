@@ -14,11 +14,11 @@ import socket
 import struct
 import time
 from typing import (TYPE_CHECKING, Callable, Deque, Dict, Iterator, List, NoReturn,
-                    Optional, Tuple, Union)
+                    Optional, Sequence, Tuple, Union)
 
 from . import _wire
 from .errors import PaneldError, ProtocolError, from_error
-from .model import DeviceInfo, Event, Limits, Snapshot, _parse_info, default_socket
+from .model import DeviceInfo, Event, Limits, Snapshot, _parse_info, _parse_touch, default_socket
 
 if TYPE_CHECKING:  # pragma: no cover
     from .display import Display
@@ -55,7 +55,7 @@ class Client:
         self._callbacks: Dict[str, List[EventCallback]] = {}
         self._flips: Dict[int, Optional[int]] = {}  # flip id -> None while pending, else error code
         self._displays: Dict[int, "Display"] = {}
-        self._subscribed = False
+        self._mask = 0  # the SUBSCRIBE mask sent last
         self._dispatching = False
         self._closed = False
         flags = _wire.WANT_FD if self._unix else 0
@@ -140,22 +140,28 @@ class Client:
 
     # ------------------------------------------------------------------ events
 
-    def on(self, event_type: str, callback: EventCallback) -> None:
+    def on(self, event_type: str, callback: EventCallback, observe: bool = False) -> None:
         """Calls ``callback(event)`` for every event of ``event_type`` (``"*"``: all), at the next
         safe point: when a request returns, in :meth:`dispatch`, or in :meth:`events`. Subscribes
-        to device_added/device_removed. An exception raised by a callback propagates to the
-        caller of that safe point."""
+        to device_added/device_removed; ``"touch"`` subscribes to the touches of the displays
+        this client's sessions own instead (with ``observe``: of every display it has a session
+        on). ``"*"`` does not subscribe to touch. An exception raised by a callback propagates
+        to the caller of that safe point."""
         if event_type != "*" and event_type not in _wire.EVENT_NAMES.values():
             raise ValueError("unknown event type %r (one of %s, or '*')" % (event_type, ", ".join(_wire.EVENT_NAMES.values())))
-        self._subscribe()
+        if observe and event_type != "touch":
+            raise ValueError("observe=True is for 'touch' callbacks, not %r" % event_type)
+        self._subscribe(_wire.touch_bits(True, observe) if event_type == "touch" else _wire.SUB_DEVICES)
         self._callbacks.setdefault(event_type, []).append(callback)
 
-    def events(self, timeout: Optional[float] = None) -> Iterator[Event]:
-        """Iterates over events as they come (subscribing to device_added/device_removed now).
+    def events(self, timeout: Optional[float] = None, touch: bool = False, observe: bool = False) -> Iterator[Event]:
+        """Iterates over events as they come (subscribing to device_added/device_removed now;
+        with ``touch`` also to the touches of the displays this client's sessions own, with
+        ``observe`` to those of every display it has a session on: ``touch`` events).
         With ``timeout`` the iteration ends when no event came for that many seconds; without,
         it ends only when the connection does (ProtocolError) or the caller stops. Callbacks
         registered with :meth:`on` run before each event is yielded."""
-        self._subscribe()
+        self._subscribe(_wire.SUB_DEVICES | _wire.touch_bits(touch, observe))
         return self._event_iter(timeout)
 
     def _event_iter(self, timeout: Optional[float]) -> Iterator[Event]:
@@ -183,10 +189,11 @@ class Client:
 
     _event_count = 0
 
-    def _subscribe(self) -> None:
-        if not self._subscribed:
-            self._call(_wire.SUBSCRIBE, struct.pack("<I", 3))
-            self._subscribed = True
+    def _subscribe(self, bits: int) -> None:
+        """Adds ``bits`` to the mask (each SUBSCRIBE replaces it: the bits sent before stay)."""
+        if bits & ~self._mask:
+            self._call(_wire.SUBSCRIBE, struct.pack("<I", self._mask | bits))
+            self._mask |= bits
 
     def _run_callbacks(self) -> None:
         if self._dispatching:
@@ -197,6 +204,10 @@ class Client:
                 ev = self._to_call.popleft()
                 for cb in self._callbacks.get(ev.type, []) + self._callbacks.get("*", []):
                     cb(ev)
+                d = getattr(ev, "display", None)
+                if d is not None:
+                    for cb in list(d._touch_callbacks):
+                        cb(ev)
         finally:
             self._dispatching = False
 
@@ -230,6 +241,21 @@ class Client:
         if len(p) != 8 + 4 * w * h:
             raise ProtocolError("snapshot of %dx%d has %d bytes of pixels" % (w, h, len(p) - 8))
         return Snapshot(w, h, bytes(memoryview(p)[8:]))
+
+    def touch_press(self, name: str, x: int, y: int) -> None:
+        """ADMIN_TOUCH PRESS: the emulated touch controller's finger down at (or moved to) display
+        pixel (x, y), reported by the chip as hardware would (admin; EOPNOTSUPP, EINVAL)."""
+        self._call(_wire.ADMIN_TOUCH, _wire.pack_admin_touch(name, _wire.TOUCH_PRESS, x, y))
+
+    def touch_release(self, name: str) -> None:
+        """ADMIN_TOUCH RELEASE: the emulated finger is lifted (admin only)."""
+        self._call(_wire.ADMIN_TOUCH, _wire.pack_admin_touch(name, _wire.TOUCH_RELEASE, 0, 0))
+
+    def calibrate(self, name: str, calibration: Sequence[int]) -> None:
+        """ADMIN_CALIBRATE: the touch calibration ``[a, b, c, d, e, f, scale]`` replaced at once,
+        not in the config file (admin). ValueError unless 7 integers with scale > 0; PaneldError
+        EINVAL for a map that sends every touch onto one line."""
+        self._call(_wire.ADMIN_CALIBRATE, _wire.pack_calibration(name, calibration))
 
     # ------------------------------------------------------------------ requests (internal)
 
@@ -379,11 +405,13 @@ class Client:
             d = self._displays.get(session)
             if d is not None:
                 d.owner = bool(owner)
+        elif type_ == _wire.EV_TOUCH:
+            ev = _parse_touch(payload, self._displays.get(r.u32()))
         else:
             ev = Event(name, reason=r.str())
         self._event_count += 1
         self._events.append(ev)
-        if self._callbacks:
+        if self._callbacks or getattr(getattr(ev, "display", None), "_touch_callbacks", None):
             self._to_call.append(ev)
 
     def _device_of(self, session: int) -> Optional[str]:

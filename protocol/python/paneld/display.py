@@ -8,14 +8,14 @@ from __future__ import annotations
 import struct
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import _wire, images
 from .errors import PaneldError, from_error
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import Client
-    from .model import DeviceInfo
+    from .model import DeviceInfo, TouchEvent
 
 Rect = Tuple[int, int, int, int]
 WRITE_CHUNK = 1 << 20  # bytes of pixels per WRITE frame at most (under max_frame)
@@ -230,6 +230,7 @@ class Display:
         self._show: Dict[str, Buffer] = {}
         self._last: Optional[Buffer] = None
         self._formats: Optional[Tuple[str, ...]] = None
+        self._touch_callbacks: List[Callable[["TouchEvent"], None]] = []
         self.closed = False
 
     def __enter__(self) -> "Display":
@@ -253,6 +254,15 @@ class Display:
         ENOENT for an unknown property, EINVAL outside its range."""
         self._check()
         self.client._call(_wire.SET_PROPERTY, struct.pack("<Iq", self.session, int(value)) + _wire.pack_str(prop))
+
+    def on_touch(self, callback: Callable[["TouchEvent"], None], observe: bool = False) -> None:
+        """Calls ``callback(event)`` with each :class:`~paneld.model.TouchEvent` of this display,
+        at the client's safe points (as :meth:`Client.on`: ``client.dispatch(timeout)`` or
+        ``client.events()`` in a loop). Subscribes the client to touch: while this session owns
+        the display, or, with ``observe``, whether it owns it or not. Ends with :meth:`close`."""
+        self._check()
+        self.client._subscribe(_wire.touch_bits(True, observe))
+        self._touch_callbacks.append(callback)
 
     def acquire_ownership(self) -> bool:
         """Takes the display's ownership if nobody has it (True); else waits in line (EBUSY is
@@ -396,6 +406,7 @@ class Display:
 
     def _forget(self) -> None:
         self.closed = True
+        self._touch_callbacks.clear()
         for b in list(self._buffers):
             b._unmap()
         self._buffers.clear()

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Tuple
 
 from . import _wire
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .display import Display
 
 SYSTEM_SOCKET = "/run/paneld/paneld.sock"
 
@@ -59,7 +62,7 @@ class Property:
 class DeviceInfo:
     """What DEVICE_INFO says about a device (PROTOCOL.md section 5). ``formats`` are the client
     buffer formats the device takes (``"XRGB8888"``, ``"RGB565"``); ``panel_format`` is what the
-    panel itself shows."""
+    panel itself shows; ``has_touch``: the display has a touch controller (TOUCH events)."""
     name: str
     driver: str
     width: int
@@ -70,6 +73,7 @@ class DeviceInfo:
     connected: bool = True
     owned: bool = False
     unplugged: bool = False
+    has_touch: bool = False
     panel_format: str = ""
     update_class: str = ""
     formats: Tuple[str, ...] = ()
@@ -79,7 +83,8 @@ class DeviceInfo:
 @dataclass(frozen=True)
 class Event:
     """An event from the daemon. ``type`` is one of ``"device_added"``, ``"device_removed"``,
-    ``"unplugged"``, ``"flip_complete"``, ``"ownership"``, ``"shutdown"``; the other fields are
+    ``"unplugged"``, ``"flip_complete"``, ``"ownership"``, ``"shutdown"``, ``"touch"`` (then it is
+    a :class:`TouchEvent`); the other fields are
     set where the event carries them (``device`` also for ``ownership`` when the session is this
     client's; ``error`` is an errno name or None)."""
     type: str
@@ -90,6 +95,37 @@ class Event:
     error: Optional[str] = None
     owner: Optional[bool] = None
     reason: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class TouchEvent(Event):
+    """A TOUCH event (PROTOCOL.md section 15): one report of contact ``slot`` on ``display``.
+
+    ``kind``: ``"down"`` (the contact starts), ``"move"``, ``"up"`` (it ends; never sent after
+    an unplug: ``unplugged`` ends every contact), or the number as text for a kind this client
+    does not know. ``x``, ``y``: pixels of the picture the client draws, (0, 0) its top-left, at
+    every rotation. ``raw_x``, ``raw_y``: the controller's sample before calibration.
+    ``pressure`` 0..255. ``owner`` (of :class:`Event`): the session owns the display (else it
+    observes). ``dropped``: positions of this contact (or whole earlier contacts of this slot)
+    were dropped before this event because the client did not read. ``timestamp_us``:
+    CLOCK_MONOTONIC of the sample (``time.monotonic_ns() // 1000`` on Linux). ``display``: this
+    client's :class:`~paneld.display.Display` of ``session`` (None once it is closed)."""
+    type: str = "touch"
+    kind: str = ""
+    slot: int = 0
+    x: int = 0
+    y: int = 0
+    raw_x: int = 0
+    raw_y: int = 0
+    pressure: int = 0
+    dropped: bool = False
+    timestamp_us: int = 0
+    display: Optional["Display"] = field(default=None, compare=False, repr=False)
+
+    def __repr__(self) -> str:
+        return ("TouchEvent(%s slot=%d x=%d y=%d raw_x=%d raw_y=%d pressure=%d device=%s session=%s%s%s t_us=%d)"
+                % (self.kind, self.slot, self.x, self.y, self.raw_x, self.raw_y, self.pressure, self.device, self.session,
+                   " owner" if self.owner else "", " dropped" if self.dropped else "", self.timestamp_us))
 
 
 @dataclass(frozen=True)
@@ -139,5 +175,13 @@ def _parse_info(payload: bytes) -> DeviceInfo:
         props[pname] = Property(pname, lo, hi, val)
     return DeviceInfo(name=name, driver=driver, width=width, height=height, width_mm=wmm, height_mm=hmm,
                       rotation=rotation, connected=bool(flags & _wire.CONNECTED), owned=bool(flags & _wire.OWNED),
-                      unplugged=bool(flags & _wire.UNPLUGGED), panel_format=panel_format,
+                      unplugged=bool(flags & _wire.UNPLUGGED), has_touch=bool(flags & _wire.TOUCH), panel_format=panel_format,
                       update_class=update_class, formats=formats, properties=props)
+
+
+def _parse_touch(payload: bytes, display: Optional["Display"]) -> TouchEvent:
+    session, kind, slot, x, y, raw_x, raw_y, pressure, flags, t_us = _wire.Reader(payload).take("<IHHiiiiHHQ")
+    return TouchEvent(device=display.name if display is not None else None, session=session,
+                      owner=bool(flags & _wire.TOUCH_OWNER), kind=_wire.TOUCH_KINDS.get(kind, str(kind)), slot=slot,
+                      x=x, y=y, raw_x=raw_x, raw_y=raw_y, pressure=pressure, dropped=bool(flags & _wire.TOUCH_DROPPED),
+                      timestamp_us=t_us, display=display)

@@ -1,5 +1,5 @@
 """A real paneld started for the tests: ``java -jar $PANELD_JAR`` on a temporary Unix socket
-and a loopback TCP port, serving virtual panels. Shared by the test modules (one daemon per
+and a loopback TCP port, serving virtual panels (one with an emulated touch controller). Shared by the test modules (one daemon per
 test run, started on first use, stopped at exit).
 
 Environment: ``PANELD_JAR`` (default: daemon/target/paneld.jar of this repository),
@@ -26,6 +26,12 @@ import paneld  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 PANELS = {"lcd0": (320, 240), "lcd1": (240, 240), "lcd2": (64, 48)}
+#: An emulated mi0283qt (320x240) with the Watterott board's emulated ADS7846 touch controller on
+#: its SPI bus (chip select 1, PENIRQ on GPIO 25, noise of 8 raw units), calibrated by this
+#: tslib map of the emulated board's raw axes (as daemon TouchChipCtlIT): touches come through
+#: the chip's wire, the driver's filter and the calibration, within 2 pixels.
+TOUCH_PANEL = "tp0"
+TOUCH_CALIBRATION = [0, 5697, -1196265, -4425, 0, 16902020, 65536]
 
 
 class Paneld:
@@ -49,6 +55,9 @@ class Paneld:
         for name, (w, h) in PANELS.items():
             lines += ["[[panel]]", 'name = "%s"' % name, 'driver = "virtual-fb"', 'backend = "virtual"',
                       "width = %d" % w, "height = %d" % h]
+        lines += ["[[panel]]", 'name = "%s"' % TOUCH_PANEL, 'driver = "mi0283qt"', 'backend = "virtual"',
+                  "[panel.touch]", 'driver = "ads7846"', "spi_cs = 1", "irq_gpio = 25", "noise = 8",
+                  "calibration = [%s]" % ", ".join(map(str, TOUCH_CALIBRATION))]
         with open(cfg, "w") as f:
             f.write("\n".join(lines) + "\n")
         self.log_path = os.path.join(self.dir, "paneld.log")
