@@ -4,8 +4,8 @@
  *     touch_print [--socket PATH] [--count N] [--own] NAME
  *
  *     watching lcd0 (320x240)
- *     down x=100 y=120 slot=0 pressure=203 raw_x=1384 raw_y=2286 t_us=5117284390
- *     up x=100 y=121 slot=0 pressure=203 raw_x=1384 raw_y=2283 t_us=5117301122
+ *     down x=100 y=120 slot=0 pressure=211 raw_x=2042 raw_y=1361 t_us=18517708329
+ *     up x=100 y=120 slot=0 pressure=0 raw_x=2042 raw_y=1356 t_us=18517768782
  *
  * By default it observes (PANELD_SUB_TOUCH_OBSERVE on a session that does not take ownership):
  * the client that owns the panel keeps getting its events. --own opens as owner and subscribes
