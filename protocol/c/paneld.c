@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,8 @@ enum {
     T_DESTROY = 0x0007, T_WRITE = 0x0008, T_FLUSH = 0x0009, T_FLIP = 0x000A, T_SETPROP = 0x000B,
     T_SUBSCRIBE = 0x000C, T_ACQUIRE = 0x000D, T_RELEASE = 0x000E, T_FD_READY = 0x000F,
     T_FD_RECEIVED = 0x0010, T_ADMIN_BIND = 0x0021, T_ADMIN_UNBIND = 0x0022, T_ADMIN_UNPLUG = 0x0023,
-    T_ADMIN_REPLUG = 0x0024, T_ADMIN_SNAPSHOT = 0x0025, T_REPLY = 0x8000, T_ERROR = 0x7FFF
+    T_ADMIN_REPLUG = 0x0024, T_ADMIN_SNAPSHOT = 0x0025, T_ADMIN_TOUCH = 0x0026,
+    T_ADMIN_CALIBRATE = 0x0027, T_REPLY = 0x8000, T_ERROR = 0x7FFF
 };
 
 #define MAGIC 0x444C4E50u
@@ -70,6 +72,7 @@ struct paneld_client {
         int result;           /* the first error among the answers, or 0 */
         char msg[MSG_LEN];
     } pending[PANELD_MAX_IN_FLIGHT];
+    int touch_abi; /* the program subscribed to touch once: it knows paneld_event.touch (1.1 header) */
     int broken; /* the stream is out of step or closed: every call fails */
     int err;
     char msg[MSG_LEN];
@@ -373,6 +376,22 @@ static int take_event(paneld_client *c, const frame *f) {
     case PANELD_EV_OWNERSHIP:
         ev.session_handle = rd32(&k);
         ev.owner = rd32(&k);
+        break;
+    case PANELD_EV_TOUCH: /* 36 bytes; a longer payload (fields of a newer paneld) is read as far as known */
+        if (f->n < 36) {
+            c->broken = 1;
+            return fail(c, EPROTO, "paneld sent a short TOUCH event (0x4007): %zu bytes, 36 expected", f->n);
+        }
+        ev.session_handle = rd32(&k);
+        ev.touch.kind = rd16(&k);
+        ev.touch.slot = rd16(&k);
+        ev.touch.x = (int32_t) rd32(&k);
+        ev.touch.y = (int32_t) rd32(&k);
+        ev.touch.raw_x = (int32_t) rd32(&k);
+        ev.touch.raw_y = (int32_t) rd32(&k);
+        ev.touch.pressure = rd16(&k);
+        ev.touch.flags = rd16(&k);
+        ev.touch.timestamp_us = rd64(&k);
         break;
     default:
         return 0; /* an event type this library does not know: skip it */
@@ -1135,7 +1154,10 @@ int paneld_release(paneld_session *s) {
 }
 
 int paneld_subscribe(paneld_client *c, unsigned mask) {
-    return request_u32(c, T_SUBSCRIBE, mask & 3u);
+    unsigned known = PANELD_SUB_DEVICE_ADDED | PANELD_SUB_DEVICE_REMOVED | PANELD_SUB_TOUCH | PANELD_SUB_TOUCH_OBSERVE;
+    int e = request_u32(c, T_SUBSCRIBE, mask & known);
+    if (e == 0 && (mask & (PANELD_SUB_TOUCH | PANELD_SUB_TOUCH_OBSERVE))) c->touch_abi = 1;
+    return e;
 }
 
 static long long now_ms(void) {
@@ -1148,7 +1170,8 @@ int paneld_next_event(paneld_client *c, paneld_event *ev, int timeout_ms) {
     long long end = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
     for (;;) {
         if (c->ev_count > 0) {
-            *ev = c->events[c->ev_head];
+            /* a 1.0 program's paneld_event ends before touch: never write past it */
+            memcpy(ev, &c->events[c->ev_head], c->touch_abi ? sizeof *ev : offsetof(paneld_event, touch));
             c->ev_head = (c->ev_head + 1) % EVENT_QUEUE;
             c->ev_count--;
             return 1;
@@ -1182,6 +1205,41 @@ int paneld_admin_unplug(paneld_client *c, const char *device) { return request_s
 int paneld_admin_replug(paneld_client *c, const char *device) { return request_str(c, T_ADMIN_REPLUG, device, NULL); }
 int paneld_admin_unbind(paneld_client *c, const char *device) { return request_str(c, T_ADMIN_UNBIND, device, NULL); }
 int paneld_admin_bind(paneld_client *c, const char *device) { return request_str(c, T_ADMIN_BIND, device, NULL); }
+
+int paneld_admin_touch(paneld_client *c, const char *device, unsigned action, int32_t x, int32_t y) {
+    if (!device) return fail(c, EINVAL, "ADMIN_TOUCH: no device named");
+    if (action != PANELD_TOUCH_PRESS && action != PANELD_TOUCH_RELEASE) {
+        return fail(c, EINVAL, "ADMIN_TOUCH on %s: action %u is unknown (PANELD_TOUCH_PRESS 0, PANELD_TOUCH_RELEASE 1)", device, action);
+    }
+    if (action == PANELD_TOUCH_PRESS && (x < 0 || y < 0)) {
+        return fail(c, EINVAL, "ADMIN_TOUCH on %s: press at (%d, %d) is outside the display", device, (int) x, (int) y);
+    }
+    size_t len = strlen(device);
+    if (len > 0xFFFF) return fail(c, EINVAL, "device name of %zu bytes is too long", len);
+    unsigned char *p = scratch(c, 14 + len);
+    if (!p) return fail(c, ENOMEM, "out of memory");
+    put16(p, (uint16_t) len);
+    memcpy(p + 2, device, len);
+    put32(p + 2 + len, action);
+    put32(p + 6 + len, action == PANELD_TOUCH_PRESS ? (uint32_t) x : 0u);
+    put32(p + 10 + len, action == PANELD_TOUCH_PRESS ? (uint32_t) y : 0u);
+    return request(c, T_ADMIN_TOUCH, p, 14 + len, NULL);
+}
+
+int paneld_admin_calibrate(paneld_client *c, const char *device, const int64_t cal[7]) {
+    if (!device || !cal) return fail(c, EINVAL, "ADMIN_CALIBRATE: %s is NULL", device ? "the calibration" : "the device");
+    if (cal[6] <= 0) {
+        return fail(c, EINVAL, "ADMIN_CALIBRATE on %s: scale (cal[6]) must be positive, got %lld", device, (long long) cal[6]);
+    }
+    size_t len = strlen(device);
+    if (len > 0xFFFF) return fail(c, EINVAL, "device name of %zu bytes is too long", len);
+    unsigned char *p = scratch(c, 2 + len + 56);
+    if (!p) return fail(c, ENOMEM, "out of memory");
+    put16(p, (uint16_t) len);
+    memcpy(p + 2, device, len);
+    for (int i = 0; i < 7; i++) put64(p + 2 + len + 8 * (size_t) i, (uint64_t) cal[i]);
+    return request(c, T_ADMIN_CALIBRATE, p, 2 + len + 56, NULL);
+}
 
 int paneld_snapshot(paneld_client *c, const char *device, uint32_t **pixels, uint32_t *width, uint32_t *height) {
     frame f;

@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define PANELD_VERSION "1.0.0"
+#define PANELD_VERSION "1.1.0" /* 1.1: touch (TOUCH events, ADMIN_TOUCH, ADMIN_CALIBRATE) */
 
 /* pixel formats (fourcc, PROTOCOL.md section 6) */
 #define PANELD_FORMAT_XRGB8888 0x34325258u /* u32 0x00RRGGBB per pixel, little-endian */
@@ -53,6 +53,7 @@ extern "C" {
 #define PANELD_DEVICE_CONNECTED 1u
 #define PANELD_DEVICE_OWNED     2u
 #define PANELD_DEVICE_UNPLUGGED 4u
+#define PANELD_DEVICE_TOUCH     8u /* the display has a touch controller (TOUCH events) */
 
 /* event types (PROTOCOL.md section 10) */
 #define PANELD_EV_DEVICE_ADDED   0x4001
@@ -61,10 +62,26 @@ extern "C" {
 #define PANELD_EV_FLIP_COMPLETE  0x4004
 #define PANELD_EV_OWNERSHIP      0x4005
 #define PANELD_EV_SHUTDOWN       0x4006
+#define PANELD_EV_TOUCH          0x4007 /* only after paneld_subscribe with PANELD_SUB_TOUCH or _TOUCH_OBSERVE */
 
 /* paneld_subscribe mask */
 #define PANELD_SUB_DEVICE_ADDED   1u
 #define PANELD_SUB_DEVICE_REMOVED 2u
+#define PANELD_SUB_TOUCH          4u /* TOUCH events of the displays this connection's sessions own */
+#define PANELD_SUB_TOUCH_OBSERVE  8u /* TOUCH events of every display this connection has a session on */
+
+/* paneld_touch.kind */
+#define PANELD_TOUCH_DOWN 0 /* a contact starts */
+#define PANELD_TOUCH_MOVE 1 /* it moved */
+#define PANELD_TOUCH_UP   2 /* it ended (never sent after unplug: PANELD_EV_UNPLUGGED ends every contact) */
+
+/* paneld_touch.flags */
+#define PANELD_TOUCH_OWNER   1u /* the session owns the display (else it observes) */
+#define PANELD_TOUCH_DROPPED 2u /* events of this slot were dropped before this one: the client did not read */
+
+/* paneld_admin_touch actions */
+#define PANELD_TOUCH_PRESS   0u /* the emulated finger down at (or moved to) x, y */
+#define PANELD_TOUCH_RELEASE 1u /* the emulated finger lifted */
 
 typedef struct paneld_client paneld_client;
 
@@ -141,6 +158,20 @@ typedef struct paneld_event {
     int error;                /* FLIP_COMPLETE: 0 or a negative errno value */
     uint32_t owner;           /* OWNERSHIP: 1 */
     char text[128];           /* DEVICE_ADDED/REMOVED, UNPLUGGED: the device; SHUTDOWN: the reason */
+    /*
+     * TOUCH (since 1.1; added at the end so that 1.0 programs keep working: the library writes
+     * this member only on connections that subscribed to touch, which 1.0 programs never do).
+     * session/session_handle above name the session whose display was touched.
+     */
+    struct paneld_touch {
+        int kind;                 /* PANELD_TOUCH_DOWN, _MOVE, _UP (other values: a newer paneld; ignore) */
+        uint32_t slot;            /* the contact: 0 on single-touch controllers, 0..1 on the FT6236 */
+        int32_t x, y;             /* display pixels of the picture the client draws, (0,0) top-left */
+        int32_t raw_x, raw_y;     /* the controller's filtered sample before calibration */
+        uint32_t pressure;        /* 0..255 (255 when the controller measures none) */
+        uint32_t flags;           /* PANELD_TOUCH_OWNER, PANELD_TOUCH_DROPPED */
+        uint64_t timestamp_us;    /* CLOCK_MONOTONIC of the sample, microseconds */
+    } touch;
 } paneld_event;
 
 /**
@@ -229,7 +260,13 @@ int paneld_acquire(paneld_session *s);
 /** RELEASE_OWNERSHIP. */
 int paneld_release(paneld_session *s);
 
-/** Chooses the optional events (PANELD_SUB_*). */
+/**
+ * Chooses the optional events (PANELD_SUB_*; each call replaces the previous mask). With
+ * PANELD_SUB_TOUCH, paneld_next_event gives PANELD_EV_TOUCH for the displays this connection's
+ * sessions own; with PANELD_SUB_TOUCH_OBSERVE for every display it has a session on (owned or
+ * not). The receivers of a contact are chosen at its DOWN: its MOVEs and UP follow even if
+ * ownership passes meanwhile. Other bits are ignored.
+ */
 int paneld_subscribe(paneld_client *c, unsigned mask);
 
 /**
@@ -245,6 +282,25 @@ int paneld_admin_unplug(paneld_client *c, const char *device);
 int paneld_admin_replug(paneld_client *c, const char *device);
 int paneld_admin_unbind(paneld_client *c, const char *device);
 int paneld_admin_bind(paneld_client *c, const char *device);
+
+/**
+ * Emulated touch controllers (virtual panels): action PANELD_TOUCH_PRESS puts the finger down
+ * at (or moves it to) x, y in display pixels, PANELD_TOUCH_RELEASE lifts it (x, y ignored). The
+ * emulated chip reports it on its own wire; the TOUCH events follow asynchronously (wait for
+ * them with paneld_next_event). -EINVAL: an unknown action, a negative x or y (checked before
+ * sending), or x, y outside the display; -EOPNOTSUPP: no touch controller, or a real one;
+ * -ENOENT: no such bound device.
+ */
+int paneld_admin_touch(paneld_client *c, const char *device, unsigned action, int32_t x, int32_t y);
+
+/**
+ * Replaces device's touch calibration at once (not written to the config file):
+ * cal = {a, b, c, d, e, f, scale}, x = (a*raw_x + b*raw_y + c) / scale,
+ * y = (d*raw_x + e*raw_y + f) / scale. -EINVAL: cal NULL or scale not positive (checked before
+ * sending), or a map that sends every touch onto one line (a*e - b*d = 0, paneld's check);
+ * -EOPNOTSUPP: no touch controller.
+ */
+int paneld_admin_calibrate(paneld_client *c, const char *device, const int64_t cal[7]);
 
 /**
  * What a (virtual) panel shows: *pixels gets width*height values 0x00RRGGBB, row-major, to be

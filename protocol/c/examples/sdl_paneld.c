@@ -9,6 +9,10 @@
  * --frames 0 runs until SIGINT/SDL_QUIT; --dump writes the last frame as raw XRGB8888 (what the
  * panel should show). Any SDL program can do the same: render to a surface (or read back its
  * target with SDL_RenderReadPixels) and hand the changed area to paneld_flush.
+ *
+ * Touch: when the panel has a touch controller, its TOUCH events (PANELD_SUB_TOUCH) become SDL
+ * mouse events (button 1 down, motion, up at the touch's display pixels), so an SDL program's
+ * mouse code works on the touch panel unchanged; here a white square follows the finger.
  */
 #include "paneld.h"
 
@@ -82,6 +86,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "sdl_paneld: %s: %s\n", device, paneld_errmsg(c));
         goto out;
     }
+    paneld_info info;
+    if (paneld_device_info(c, device, &info) == 0 && (info.flags & PANELD_DEVICE_TOUCH)
+        && paneld_subscribe(c, PANELD_SUB_TOUCH) < 0) {
+        fprintf(stderr, "sdl_paneld: subscribing to %s's touches: %s\n", device, paneld_errmsg(c));
+        goto out;
+    }
     if (!s->owner) fprintf(stderr, "sdl_paneld: %s has another owner: waiting in line, flushes fail with EBUSY\n", device);
     /* SDL_PIXELFORMAT_RGB888 is a native-endian u32 0x00RRGGBB: paneld's XRGB8888 on a little-endian CPU */
     surface = SDL_CreateRGBSurfaceWithFormat(0, (int) s->width, (int) s->height, 32, SDL_PIXELFORMAT_RGB888);
@@ -95,16 +105,46 @@ int main(int argc, char **argv) {
                     {(float) w / 2, (float) h / 3, -2.0f, 3.0f, 40, 40, 60, 200, 90},
                     {(float) w / 3, (float) h / 2, 1.5f, -2.5f, 80, 24, 250, 210, 60}};
     long sent = 0, skipped = 0;
+    int finger = 0, fx = 0, fy = 0; /* the mouse button 1, as the touches below push it */
     for (int f = 0; frames == 0 || f < frames; f++) {
         Uint32 t0 = SDL_GetTicks();
         SDL_Event sev;
         int quit = 0;
-        while (SDL_PollEvent(&sev)) quit |= sev.type == SDL_QUIT;
         paneld_event pev;
         while (paneld_next_event(c, &pev, 0) == 1) {
             if (pev.type == PANELD_EV_UNPLUGGED) {
                 fprintf(stderr, "sdl_paneld: %s was unplugged\n", pev.text);
                 quit = 1;
+                finger = 0; /* the end of every contact: no UP follows */
+            } else if (pev.type == PANELD_EV_TOUCH && pev.session == s && pev.touch.slot == 0
+                       && pev.touch.kind <= PANELD_TOUCH_UP) {
+                SDL_Event m;
+                SDL_zero(m);
+                if (pev.touch.kind == PANELD_TOUCH_MOVE) {
+                    m.type = SDL_MOUSEMOTION;
+                    m.motion.x = pev.touch.x;
+                    m.motion.y = pev.touch.y;
+                    m.motion.state = SDL_BUTTON_LMASK;
+                } else {
+                    m.type = pev.touch.kind == PANELD_TOUCH_DOWN ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+                    m.button.button = SDL_BUTTON_LEFT;
+                    m.button.state = pev.touch.kind == PANELD_TOUCH_DOWN ? SDL_PRESSED : SDL_RELEASED;
+                    m.button.clicks = 1;
+                    m.button.x = pev.touch.x;
+                    m.button.y = pev.touch.y;
+                }
+                SDL_PushEvent(&m);
+            }
+        }
+        while (SDL_PollEvent(&sev)) {
+            quit |= sev.type == SDL_QUIT;
+            if (sev.type == SDL_MOUSEBUTTONDOWN || sev.type == SDL_MOUSEBUTTONUP) {
+                finger = sev.type == SDL_MOUSEBUTTONDOWN;
+                fx = sev.button.x;
+                fy = sev.button.y;
+            } else if (sev.type == SDL_MOUSEMOTION && (sev.motion.state & SDL_BUTTON_LMASK)) {
+                fx = sev.motion.x;
+                fy = sev.motion.y;
             }
         }
         if (quit) break;
@@ -120,6 +160,11 @@ int main(int argc, char **argv) {
             if (k->y < 0 || k->y + k->h > h) k->dy = -k->dy;
             SDL_Rect r = {(int) k->x, (int) k->y, k->w, k->h};
             SDL_SetRenderDrawColor(ren, k->r, k->g, k->b, 255);
+            SDL_RenderFillRect(ren, &r);
+        }
+        if (finger) {
+            SDL_Rect r = {fx - 6, fy - 6, 13, 13};
+            SDL_SetRenderDrawColor(ren, 255, 255, 255, 255);
             SDL_RenderFillRect(ren, &r);
         }
         SDL_RenderPresent(ren);

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * builds libpaneld, its examples, and the test program and the SDL2 example again under
  * AddressSanitizer + UBSan, and runs them (connect, list, open/close, shared-buffer mmap,
  * rectangles, flushes in flight, flip, properties, ownership, unplug/replug events,
- * ENODEV/EBUSY/EINVAL, TCP with its inline fallback, snapshots;
+ * ENODEV/EBUSY/EINVAL, TCP with its inline fallback, snapshots; touch: lcd0 carries an emulated
+ * ADS7846 ({@code [panel.touch]}, TouchChipCtlIT's calibration) for {@code tests/touch_test.c}
+ * (taps through ADMIN_TOUCH, SUB_TOUCH/SUB_TOUCH_OBSERVE, ADMIN_CALIBRATE, examples/touch_print);
  * the SDL example headless for 30 frames, then the panel must show its last frame). Then
  * {@code make install} into a temporary prefix and the README's C example, compiled as printed
  * with pkg-config, fills lcd0. Any sanitizer report, failed check or compiler error fails the
@@ -78,6 +80,12 @@ class CClientIT {
                 "name = \"lcd0\"",
                 "driver = \"mi0283qt\"",
                 "backend = \"virtual\"",
+                "[panel.touch]", // the Watterott board's ADS7846 emulated on lcd0's SPI bus, noise on
+                "driver = \"ads7846\"",
+                "spi_cs = 1",
+                "irq_gpio = 25",
+                "noise = 8",
+                "calibration = " + TouchChipCtlIT.CALIBRATION,
                 "[[panel]]",
                 "name = \"lcd1\"",
                 "driver = \"virtual-fb\"",
@@ -94,6 +102,8 @@ class CClientIT {
             assertEquals(0, test.code(), all);
             assertTrue(test.output().matches("(?s).*paneld_test: \\d+ checks, 0 failed.*"), all);
             assertTrue(test.output().contains("paneld_test: TCP tcp:127.0.0.1:" + port + " checked"), all);
+            assertTrue(test.output().matches("(?s).*touch_test: \\d+ checks, 0 failed.*"), all);
+            assertTrue(test.output().contains("touch_test: touch_print checked"), all);
             assertTrue(test.output().contains("sdl_paneld: 30 frames flushed"), all);
             assertTrue(test.output().contains("check-snapshot lcd0: ok"), all);
             assertFalse(test.output().contains("Sanitizer") || test.output().contains("runtime error"), all);
