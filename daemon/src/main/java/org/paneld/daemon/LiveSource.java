@@ -17,8 +17,12 @@ import org.paneld.drivers.pixel.RgbImage;
  * The daemon's panels as the live view sees them: the bus's devices, then those unplugged by
  * request. {@link #picture} is the one place that decides what "what the panel shows" means:
  * the emulator's decoded image for a virtual panel, the device's copy of the picture it last
- * sent for a real one ({@link org.paneld.drivers.core.Device#shownPicture()}: for MIPI DBI the
- * shadow of the controller's memory). Lifetime: the daemon's {@code [http]}
+ * sent for a real one ({@link org.paneld.drivers.core.Device#shownPicture()}: for MIPI DBI and
+ * ST7586 the shadow of the controller's memory, for GUD the shadow of the device's framebuffer,
+ * for repaper the frame its last finished refresh drew). The real-backend path cannot be run
+ * here without the hardware; the drivers' own tests check each display's
+ * {@code copyShownPicture()} against its emulator's decoded picture (St7586ShownPictureTest,
+ * GudShownPictureTest, RepaperShownPictureTest). Lifetime: the daemon's {@code [http]}
  * endpoint. Threads: the HTTP work thread.
  */
 final class LiveSource implements PanelDirectory {

@@ -346,8 +346,11 @@ public final class Device {
     /**
      * A copy of the picture this device last sent to its display, as RGB, or null when it keeps
      * none (before the first flush, or a display that keeps its picture when switched off and
-     * offers none through {@link Display#copyShownPicture()}: the MIPI DBI panels offer their
-     * shadow, e-paper, ST7586 and GUD none). For
+     * offers none through {@link Display#copyShownPicture()}). The MIPI DBI and ST7586 panels
+     * offer their shadow of the controller's memory, GUD its shadow of the device's framebuffer,
+     * repaper e-paper the frame its last finished refresh drew (none while the first refresh
+     * runs or after an aborted one); for a display offering none the answer is the device's copy
+     * of what it last sent, kept only for displays that lose their picture when switched off. For
      * the live view: the operation lock is held only for a byte copy (microseconds), the
      * conversion runs on the caller's thread; when an operation holds the lock for longer than
      * 250 ms (an e-paper refresh) it gives up and answers null. Threads: any, never a device worker.

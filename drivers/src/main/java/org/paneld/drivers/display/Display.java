@@ -73,11 +73,15 @@ public interface Display {
     }
 
     /**
-     * The live view's picture of a display that keeps a shadow of its panel (and so no copy in the
-     * device, see {@link #keepsPictureWhenSwitchedOff()}): called under the device's operation
-     * lock, it copies the shadow's bytes (microseconds) and returns their conversion to RGB, which
-     * the caller runs after releasing the lock. Null when the display has no such picture (none
-     * sent yet, or it keeps none); the device then answers from its own copy. Default: null.
+     * The live view's picture of a display that keeps its own record of what its panel shows (and
+     * so no copy in the device, see {@link #keepsPictureWhenSwitchedOff()}): called under the
+     * device's operation lock, it copies that record's bytes (microseconds, never a conversion)
+     * and returns their conversion to RGB in the client's orientation, which the caller runs
+     * after releasing the lock. Offered by the MIPI DBI panels and the ST7586 (the shadow of the
+     * controller's memory), GUD (the shadow of the device's framebuffer, in the device format)
+     * and repaper e-paper (the frame the last finished refresh drew). Null when the display has
+     * no such picture (none sent yet, or it keeps none); the device then answers from its own
+     * copy. Default: null.
      */
     default java.util.function.Supplier<org.paneld.drivers.pixel.RgbImage> copyShownPicture() {
         return null;

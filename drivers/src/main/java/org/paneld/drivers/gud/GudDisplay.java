@@ -255,6 +255,16 @@ public final class GudDisplay implements Display {
         stats.frames.incrementAndGet();
     }
 
+    /**
+     * The daemon's shadow of the device's framebuffer as RGB, for the live view (see
+     * {@link GudFlusher#copyShown()}): under the device's operation lock only a byte copy; null
+     * before the first flush.
+     */
+    @Override
+    public java.util.function.Supplier<org.paneld.drivers.pixel.RgbImage> copyShownPicture() {
+        return flusher.copyShown();
+    }
+
     // ------------------------------------------------------------------ introspection
 
     public Descriptor descriptor() {

@@ -67,6 +67,9 @@ final class GudFlusher {
     private GudFormat shadowFormat;
     private int shadowWidth;
     private byte[] rowLine = new byte[0];
+    /** The format and size of the last whole frame sent to a FULL_UPDATE device (in pieces[0].conv); null before. */
+    private GudFormat fullFormat;
+    private int fullWidth, fullHeight;
     /**
      * A window's cost in byte-equivalents: a SET_BUFFER control transfer (its 20-byte request plus
      * set-up and status stages) and one more bulk transfer, about 64 bytes of bulk data each.
@@ -158,6 +161,44 @@ final class GudFlusher {
         }
     }
 
+    /**
+     * What the device's framebuffer holds, for the live view: the shadow (or, on a FULL_UPDATE
+     * device, the last whole frame) in the device format, copied here — a byte copy, called under
+     * the device's operation lock — and converted to RGB by the returned supplier on the caller's
+     * thread ({@link GudFormat#toRgb}). Null before the first flush. The picture is in client
+     * coordinates: GUD devices are sent unrotated pixels (rotation 0, {@link GudProbe}).
+     */
+    java.util.function.Supplier<org.paneld.drivers.pixel.RgbImage> copyShown() {
+        byte[] px;
+        GudFormat f;
+        int w, h;
+        if (fullUpdate) {
+            if (fullFormat == null) {
+                return null;
+            }
+            f = fullFormat;
+            w = fullWidth;
+            h = fullHeight;
+            px = java.util.Arrays.copyOf(pieces[0].conv, f.lineBytes(w) * h);
+        } else {
+            if (shadow == null) {
+                return null;
+            }
+            f = shadowFormat;
+            w = shadowWidth;
+            h = shadow.height();
+            px = shadow.bytes().clone(); // its stride is the format's line: lineBytes(w)
+        }
+        return () -> {
+            int[] rgb = new int[w * h];
+            int pitch = f.lineBytes(w);
+            for (int y = 0; y < h; y++) {
+                f.toRgb(px, y * pitch, w, rgb, y * w);
+            }
+            return new org.paneld.drivers.pixel.RgbImage(w, h, rgb);
+        };
+    }
+
     /** Sends rectangle {@code r} (one planned window) as SET_BUFFER pieces, LZ4 on top where it shrinks them. */
     private void sendRect(Framebuffer source, GudFormat format, Rect r, boolean plainCopy) throws IOException {
         int ppb = format.pixelsPerByte();
@@ -192,6 +233,9 @@ final class GudFlusher {
     private void flushFullFrame(Framebuffer src, GudFormat format) throws IOException {
         Piece p = pieces[0];
         prepare(p, src, format, 0, 0, src.width(), src.height(), false);
+        fullFormat = format; // pieces[0].conv now holds the frame (uncompressed) the device is sent
+        fullWidth = src.width();
+        fullHeight = src.height();
         int chunk = fullUpdateChunk(p.outLen, bulkLen);
         if (chunk == 0) {
             throw new DeviceException(Errno.EOPNOTSUPP, "the FULL_UPDATE device's buffer of " + bulkLen

@@ -133,6 +133,49 @@ public enum GudFormat {
         return lineOut * h;
     }
 
+    /**
+     * What a panel fed this format shows for the {@code w} pixels of the packed line at
+     * {@code p[off]}, as 0xRRGGBB into {@code dst[dOff..]}: the inverse of {@link #convert} as the
+     * device shows it, channels of fewer than 8 bits widened by bit replication (RGB565, RGB332),
+     * XRGB1111 and R1 full on or off, R8 a grey. Used for the live view's picture of the shadow.
+     */
+    public void toRgb(byte[] p, int off, int w, int[] dst, int dOff) {
+        for (int i = 0; i < w; i++) {
+            int v;
+            switch (this) {
+                case XRGB8888:
+                case ARGB8888:
+                    v = (int) INT_LE.get(p, off + i * 4) & 0xFFFFFF;
+                    break;
+                case RGB888:
+                    v = (p[off + i * 3 + 2] & 0xFF) << 16 | (p[off + i * 3 + 1] & 0xFF) << 8 | (p[off + i * 3] & 0xFF);
+                    break;
+                case RGB565:
+                    v = Rgb.from565((short) SHORT_LE.get(p, off + i * 2) & 0xFFFF);
+                    break;
+                case RGB332: {
+                    int b8 = p[off + i] & 0xFF, r = b8 >> 5, g = b8 >> 2 & 7, b = b8 & 3;
+                    v = (r << 5 | r << 2 | r >> 1) << 16 | (g << 5 | g << 2 | g >> 1) << 8 | b * 0x55;
+                    break;
+                }
+                case R8:
+                    v = (p[off + i] & 0xFF) * 0x010101;
+                    break;
+                case XRGB1111: {
+                    int nib = (p[off + i / 2] & 0xFF) >> ((i & 1) == 0 ? 4 : 0);
+                    v = (nib >> 2 & 1) * 0xFF0000 | (nib >> 1 & 1) * 0xFF00 | (nib & 1) * 0xFF;
+                    break;
+                }
+                case R1:
+                    v = (p[off + i / 8] & 0x80 >> (i & 7)) != 0 ? 0xFFFFFF : 0;
+                    break;
+                default:
+                    throw new AssertionError(this);
+            }
+            dst[dOff + i] = v;
+        }
+    }
+
     private void fromXrgb(byte[] line, int w, byte[] dst, int dOff) {
         switch (this) {
             case ARGB8888:

@@ -68,6 +68,7 @@ public final class RepaperDisplay implements Display {
     private long coalesced, refreshes, aborted, failed;
     private String lastError;
     private byte[] current;        // what the film shows; worker only
+    private byte[] glass;          // the frame the last finished refresh drew, null when unknown (frames are never changed once made); guarded by lock
     private Thread worker;
     private volatile boolean powerProperty;
 
@@ -220,6 +221,43 @@ public final class RepaperDisplay implements Display {
         }
     }
 
+    /**
+     * What the last finished refresh drew onto the film, as black and white in the client's
+     * orientation, for the live view; null before the first refresh has finished or after one
+     * was aborted or failed (the film's picture is then unknown). A flush still pending or being
+     * refreshed is not shown until its refresh finishes. Under the device's operation lock this
+     * takes only a reference to the (never changed) frame; the returned supplier unpacks it on
+     * the caller's thread.
+     */
+    @Override
+    public java.util.function.Supplier<org.paneld.drivers.pixel.RgbImage> copyShownPicture() {
+        byte[] frame;
+        synchronized (lock) {
+            frame = glass;
+        }
+        if (frame == null) {
+            return null;
+        }
+        int cw = config.clientWidth(), ch = config.clientHeight(), rot = config.rotation(), ps = pw / 8;
+        return () -> {
+            int[] rgb = new int[cw * ch];
+            for (int cy = 0; cy < ch; cy++) {
+                for (int cx = 0; cx < cw; cx++) {
+                    int px, py;
+                    switch (rot) {
+                        // as toPanel: the panel mounted turned counter-clockwise
+                        case 90: px = pw - 1 - cy; py = cx; break;
+                        case 180: px = pw - 1 - cx; py = ph - 1 - cy; break;
+                        case 270: px = cy; py = ph - 1 - cx; break;
+                        default: px = cx; py = cy;
+                    }
+                    rgb[cy * cw + cx] = (frame[py * ps + (px >> 3)] & 0x80 >> (px & 7)) != 0 ? 0xFFFFFF : 0;
+                }
+            }
+            return new org.paneld.drivers.pixel.RgbImage(cw, ch, rgb);
+        };
+    }
+
     /** Counters for status and tests: {refreshes, coalesced flushes, aborted refreshes, failed refreshes}. */
     public long[] counters() {
         synchronized (lock) {
@@ -292,6 +330,7 @@ public final class RepaperDisplay implements Display {
                     if (finished) {
                         refreshes++;
                     }
+                    glass = finished ? frame : null; // an aborted or failed refresh leaves the film unknown
                     done = taken;
                     refreshing = false;
                     lock.notifyAll();

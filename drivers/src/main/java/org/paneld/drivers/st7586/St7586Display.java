@@ -53,6 +53,8 @@ public final class St7586Display implements Display {
     private final byte[] tx = new byte[COLUMN_BYTES * St7586Pixels.HEIGHT];
     private final byte[] rowTmp = new byte[COLUMN_BYTES];
     private boolean on;
+    /** A flush has put a client picture into the shadow (sent, or to be sent at the next enable). */
+    private boolean pictureSent;
 
     public St7586Display(DbiBus dbi, int rotation) {
         this(dbi, rotation, "auto");
@@ -160,6 +162,7 @@ public final class St7586Display implements Display {
             St7586Pixels.pack(source, new Rect(x * 3, y, n * 3, 1), rotation, rowTmp);
             System.arraycopy(rowTmp, 0, dst, off, n);
         };
+        pictureSent = true;
         if (!on) {
             for (Rect area : areas) {
                 shadow.update(area, conv, false, WINDOW_COST);
@@ -176,6 +179,39 @@ public final class St7586Display implements Display {
             shadow.distrust();
             throw e;
         }
+    }
+
+    /**
+     * The shadow of the controller's RAM as the glass shows it, for the live view, once a flush
+     * has put a client picture into it: under the device's operation lock only the 7680 column
+     * bytes are copied; the returned supplier unpacks them on the caller's thread into the
+     * client's orientation (each pixel's level through {@link St7586Pixels#levelOfCode} to
+     * {@link St7586Pixels#levelRgb}: black, 0x555555, 0xAAAAAA, white).
+     */
+    @Override
+    public java.util.function.Supplier<org.paneld.drivers.pixel.RgbImage> copyShownPicture() {
+        if (!pictureSent) {
+            return null;
+        }
+        byte[] ram = shadow.bytes().clone();
+        int w = width(), h = height(), rot = rotation;
+        return () -> {
+            int[] rgb = new int[w * h];
+            for (int cy = 0; cy < h; cy++) {
+                for (int cx = 0; cx < w; cx++) {
+                    int[] p = St7586Pixels.panelXY(cx, cy, rot);
+                    int b = ram[p[1] * COLUMN_BYTES + p[0] / 3] & 0xFF;
+                    int code;
+                    switch (p[0] % 3) {
+                        case 0: code = b >> 5; break;
+                        case 1: code = b >> 2 & 7; break;
+                        default: code = (b & 3) << 1; break; // the third pixel's 2-bit field, as a 3-bit code
+                    }
+                    rgb[cy * w + cx] = St7586Pixels.levelRgb(St7586Pixels.levelOfCode(code));
+                }
+            }
+            return new org.paneld.drivers.pixel.RgbImage(w, h, rgb);
+        };
     }
 
     /** Sends the shadow's planned windows; the one place where a window's write starts. */
