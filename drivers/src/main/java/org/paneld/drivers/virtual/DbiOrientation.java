@@ -10,7 +10,8 @@ import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
  * How a mounted module is turned: which MADCTL orientation bits show an image written in logical
  * order upright at a rotation ({@link Model#madctlFor}), found by trying the eight bit
  * combinations against the mount on the corners and the axes, and which RAM offsets put logical
- * 0,0 on the glass's first pixel under given bits ({@link Model#ramOffset}). Uses
+ * 0,0 on the glass's first pixel under given bits ({@link Model#ramOffset}); and where a point
+ * of the turned picture sits on the glass, for {@link DbiGlass#snapshot}. Uses
  * {@link DbiGram#map}, the one logical-to-physical map. Stateless; any thread.
  */
 final class DbiOrientation {
@@ -30,14 +31,7 @@ final class DbiOrientation {
             boolean ok = true;
             for (int[] q : probes) {
                 int qx = Math.min(q[0], w - 1), qy = Math.min(q[1], h - 1);
-                int px, py;
-                switch (rotation) {
-                    case 0: px = qx; py = qy; break;
-                    case 90: px = qy; py = vh - 1 - qx; break;
-                    case 180: px = vw - 1 - qx; py = vh - 1 - qy; break;
-                    default: px = vw - 1 - qy; py = qx; break;
-                }
-                DbiGram.map(m.mountMadctl, px, py, m.glassWidth, m.glassHeight, want);
+                glassPixelOf(m, rotation, qx, qy, want);
                 DbiGram.map(c, qx, qy, m.glassWidth, m.glassHeight, got);
                 if (want[0] != got[0] || want[1] != got[1]) {
                     ok = false;
@@ -49,6 +43,23 @@ final class DbiOrientation {
             }
         }
         throw new IllegalStateException("no MADCTL for rotation " + rotation); // unreachable: D4 is closed
+    }
+
+    /**
+     * The glass pixel (native column, row, into {@code out}) that shows point {@code qx, qy} of
+     * the picture at {@code rotation}: the point turned back to the rotation-0 view, then the
+     * mount's map to the glass.
+     */
+    static void glassPixelOf(Model m, int rotation, int qx, int qy, int[] out) {
+        int vw = m.viewWidth(), vh = m.viewHeight();
+        int px, py;
+        switch (rotation) {
+            case 0: px = qx; py = qy; break;
+            case 90: px = qy; py = vh - 1 - qx; break;
+            case 180: px = vw - 1 - qx; py = vh - 1 - qy; break;
+            default: px = vw - 1 - qy; py = qx; break;
+        }
+        DbiGram.map(m.mountMadctl, px, py, m.glassWidth, m.glassHeight, out);
     }
 
     /** {@link Model#ramOffset}. */
