@@ -30,8 +30,10 @@ import org.paneld.drivers.pixel.RgbImage;
  * <p>The work is split along the part's seams: {@link DbiWireDecoder} turns the wire into command
  * and data bytes, {@link DbiController} interprets them (registers, reads, checks, the log),
  * {@link DbiGram} holds the GRAM with its window and address counter, {@link DbiTiming} the
- * delays and clock limits, {@link DbiGlass} renders the glass, {@link DbiRecorder} keeps the
- * violations and the command log bounded.
+ * delays and clock limits, {@link DbiScan} the display scan and TE, {@link DbiGlass} renders the
+ * glass, {@link DbiRecorder} keeps the violations and the command log bounded;
+ * {@link DbiOrientation} turns the mount and rotations into MADCTL bits and RAM offsets, and
+ * {@link DbiPresets} is the catalogue of parts behind {@link Model}'s presets.
  *
  * <h2>Coordinates</h2>
  * The GRAM is {@code gramWidth x gramHeight} pixels in the controller's <em>native</em> order
