@@ -1,7 +1,6 @@
 package org.paneld.drivers.virtual;
 
 import static org.paneld.drivers.virtual.Dcs.MADCTL_BGR;
-import static org.paneld.drivers.virtual.Dcs.MADCTL_MV;
 
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
@@ -55,9 +54,7 @@ final class DbiGlass {
      */
     RgbImage snapshot(int rotation, int[] gram, int madctl, boolean inverted, boolean lit) {
         checkRotation(rotation);
-        boolean mv = (model.mountMadctl & MADCTL_MV) != 0;
-        int vw = mv ? model.glassHeight : model.glassWidth;
-        int vh = mv ? model.glassWidth : model.glassHeight;
+        int vw = model.viewWidth(), vh = model.viewHeight();
         boolean turned = rotation == 90 || rotation == 270;
         int w = turned ? vh : vw, h = turned ? vw : vh;
         int[] out = new int[w * h];
@@ -68,14 +65,7 @@ final class DbiGlass {
         int[] at = new int[2];
         for (int qy = 0; qy < h; qy++) {
             for (int qx = 0; qx < w; qx++) {
-                int px, py;
-                switch (rotation) {
-                    case 0: px = qx; py = qy; break;
-                    case 90: px = qy; py = vh - 1 - qx; break;
-                    case 180: px = vw - 1 - qx; py = vh - 1 - qy; break;
-                    default: px = vw - 1 - qy; py = qx; break;
-                }
-                DbiGram.map(model.mountMadctl, px, py, model.glassWidth, model.glassHeight, at);
+                DbiOrientation.glassPixelOf(model, rotation, qx, qy, at);
                 out[qy * w + qx] = g[at[1] * model.glassWidth + at[0]];
             }
         }

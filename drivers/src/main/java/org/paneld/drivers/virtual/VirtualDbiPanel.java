@@ -30,8 +30,10 @@ import org.paneld.drivers.pixel.RgbImage;
  * <p>The work is split along the part's seams: {@link DbiWireDecoder} turns the wire into command
  * and data bytes, {@link DbiController} interprets them (registers, reads, checks, the log),
  * {@link DbiGram} holds the GRAM with its window and address counter, {@link DbiTiming} the
- * delays and clock limits, {@link DbiGlass} renders the glass, {@link DbiRecorder} keeps the
- * violations and the command log bounded.
+ * delays and clock limits, {@link DbiScan} the display scan and TE, {@link DbiGlass} renders the
+ * glass, {@link DbiRecorder} keeps the violations and the command log bounded;
+ * {@link DbiOrientation} turns the mount and rotations into MADCTL bits and RAM offsets, and
+ * {@link DbiPresets} is the catalogue of parts behind {@link Model}'s presets.
  *
  * <h2>Coordinates</h2>
  * The GRAM is {@code gramWidth x gramHeight} pixels in the controller's <em>native</em> order
@@ -497,10 +499,6 @@ public final class VirtualDbiPanel implements VirtualHardware {
         return !ctl.resetHeld() && !ctl.sleeping() && ctl.displayOn() && backlight > 0;
     }
 
-    private static int checkRotation(int rotation) {
-        return DbiGlass.checkRotation(rotation);
-    }
-
     // ================================================================= types
 
     /**
@@ -710,36 +708,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
          * order at {@code rotation} shows upright in {@code snapshot(rotation)}.
          */
         public int madctlFor(int rotation) {
-            checkRotation(rotation);
-            int vw = viewWidth(), vh = viewHeight();
-            boolean turned = rotation == 90 || rotation == 270;
-            int w = turned ? vh : vw, h = turned ? vw : vh;
-            int[] want = new int[2], got = new int[2];
-            int[][] probes = {{0, 0}, {w - 1, 0}, {0, h - 1}, {w - 1, h - 1}, {1, 0}, {0, 1}};
-            for (int candidate = 0; candidate < 8; candidate++) {
-                int m = (candidate & 1) * MADCTL_MV | (candidate >> 1 & 1) * MADCTL_MX | (candidate >> 2 & 1) * MADCTL_MY;
-                boolean ok = true;
-                for (int[] q : probes) {
-                    int qx = Math.min(q[0], w - 1), qy = Math.min(q[1], h - 1);
-                    int px, py;
-                    switch (rotation) {
-                        case 0: px = qx; py = qy; break;
-                        case 90: px = qy; py = vh - 1 - qx; break;
-                        case 180: px = vw - 1 - qx; py = vh - 1 - qy; break;
-                        default: px = vw - 1 - qy; py = qx; break;
-                    }
-                    DbiGram.map(mountMadctl, px, py, glassWidth, glassHeight, want);
-                    DbiGram.map(m, qx, qy, glassWidth, glassHeight, got);
-                    if (want[0] != got[0] || want[1] != got[1]) {
-                        ok = false;
-                        break;
-                    }
-                }
-                if (ok) {
-                    return m;
-                }
-            }
-            throw new IllegalStateException("no MADCTL for rotation " + rotation); // unreachable: D4 is closed
+            return DbiOrientation.madctlFor(this, rotation);
         }
 
         /**
@@ -747,23 +716,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
          * orientation bits {@code madctl}, logical 0,0 is the glass's first pixel.
          */
         public int[] ramOffset(int madctl) {
-            boolean mv = (madctl & MADCTL_MV) != 0;
-            int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE;
-            // the glass corners, mapped back to logical coordinates (each mirror is its own inverse)
-            int[][] corners = {{glassX, glassY}, {glassX + glassWidth - 1, glassY + glassHeight - 1}};
-            for (int[] c : corners) {
-                int col = c[0], row = c[1];
-                if ((madctl & MADCTL_MX) != 0) {
-                    col = gramWidth - 1 - col;
-                }
-                if ((madctl & MADCTL_MY) != 0) {
-                    row = gramHeight - 1 - row;
-                }
-                int x = mv ? row : col, y = mv ? col : row;
-                minX = Math.min(minX, x);
-                minY = Math.min(minY, y);
-            }
-            return new int[] {minX, minY};
+            return DbiOrientation.ramOffset(this, madctl);
         }
 
         public DbiModelBuilder toBuilder() {
@@ -780,7 +733,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
             return new DbiModelBuilder(name, gramWidth, gramHeight);
         }
 
-        // ------------------------------------------------------------ presets
+        // ------------------------------------------------------------ presets (DbiPresets)
 
         /**
          * Multi-Inno MI0283QT: ILI9341, 240x320 GRAM and glass, used as 320x240 (mount MV|MY|MX), BGR
@@ -789,78 +742,67 @@ public final class VirtualDbiPanel implements VirtualHardware {
          * commands at 10 MHz.
          */
         public static Model mi0283qt() {
-            return builder("mi0283qt", 240, 320).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9341_CMDS)
-                    .displayId(0x00, 0x93, 0x41).cycles(100, 150).scan(FrameRate.ILI9341, 70, 4).build();
+            return DbiPresets.mi0283qt();
         }
 
         /** ILI9341 as on the mi0283qt (the REFERENCE's init sequence). */
         public static Model ili9341() {
-            return mi0283qt().toBuilder().name("ili9341").build();
+            return DbiPresets.ili9341();
         }
 
         /** Adafruit yx240qv29 (kernel ili9341.c): 240x320 portrait, mount MX, BGR glass. */
         public static Model yx240qv29() {
-            return mi0283qt().toBuilder().name("yx240qv29").mount(MADCTL_MX).build();
+            return DbiPresets.yx240qv29();
         }
 
         /** ST7735R jd-t18003-t01 (Adafruit 1.8"): GRAM strapped to 128x160, mount MX|MY, RGB glass, write-only. */
         public static Model st7735r() {
-            return builder("st7735r", 128, 160).mount(0xC0).bgrPanel(false).readable(false)
-                    .defaultColmod(0x66).commands(DbiCommandSets.ST7735R_CMDS).displayId(0x7C, 0x89, 0xF0).build();
+            return DbiPresets.st7735r();
         }
 
         /** ST7735R with the full 132x162 GRAM and a 128x160 glass at 2,1 (the common "green tab" boards). */
         public static Model st7735rOffset() {
-            return st7735r().toBuilder().name("st7735r-132x162").gram(132, 162).glass(2, 1, 128, 160).build();
+            return DbiPresets.st7735rOffset();
         }
 
         /** Okaya rh128128t on ST7735R: 132x162 GRAM, 128x128 glass at 2,31 (kernel offsets 2,3 at rotation 0), BGR bit set. */
         public static Model rh128128t() {
-            return st7735r().toBuilder().name("rh128128t").gram(132, 162).glass(2, 31, 128, 128).bgrPanel(true)
-                    .readable(true).build();
+            return DbiPresets.rh128128t();
         }
 
         /** ST7789V 240x320 IPS: needs INVON, RGB glass, mount 0. */
         public static Model st7789v() {
-            return builder("st7789v", 240, 320).mount(0).bgrPanel(false).invertedGlass(true)
-                    .commands(DbiCommandSets.ST7789V_CMDS).scan(FrameRate.ST7789, 60, 24).displayId(0x85, 0x85, 0x52).build();
+            return DbiPresets.st7789v();
         }
 
         /** ST7789V with a 240x240 IPS glass at the top of the 240x320 GRAM (y offset 80 when turned 180°). */
         public static Model st7789v240x240() {
-            return st7789v().toBuilder().name("st7789v-240x240").glass(0, 0, 240, 240).build();
+            return DbiPresets.st7789v240x240();
         }
 
         /** ILI9486 (plain SPI wiring): 320x480, mount MV|MY|MX (kernel's 480x320), BGR glass. */
         public static Model ili9486() {
-            return builder("ili9486", 320, 480).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9486_CMDS)
-                    .displayId(0x00, 0x94, 0x86).build();
+            return DbiPresets.ili9486();
         }
 
         /** ILI9486 on a Waveshare rpi-lcd-35 / PiScreen: the 16-bit shift register, reads not wired. */
         public static Model ili9486Waveshare() {
-            return ili9486().toBuilder().name("ili9486-waveshare").shiftRegister16(true).readable(false).build();
+            return DbiPresets.ili9486Waveshare();
         }
 
         /** HX8357D (Adafruit yx350hv15): 320x480, mount MX|MY, RGB as the kernel sets it (SETPANEL). */
         public static Model hx8357d() {
-            return builder("hx8357d", 320, 480).mount(0xC0).bgrPanel(false).commands(DbiCommandSets.HX8357D_CMDS)
-                    .displayId(0x00, 0x83, 0x57).build();
+            return DbiPresets.hx8357d();
         }
 
         /** ILI9488 on SPI: 320x480, 18-bit pixels only, mount MX, BGR glass. */
         public static Model ili9488() {
-            return builder("ili9488", 320, 480).mount(MADCTL_MX).bgrPanel(true).needs18Bit(true)
-                    .commands(DbiCommandSets.ILI9488_CMDS).displayId(0x00, 0x94, 0x88).build();
+            return DbiPresets.ili9488();
         }
 
         /** Any MIPI DBI controller of this GRAM size; knows every DCS command and opaque vendor commands 0xB0..0xFF. */
         public static Model generic(int gramWidth, int gramHeight) {
-            DbiModelBuilder b = builder("generic", gramWidth, gramHeight);
-            for (int c = 0xB0; c <= 0xFF; c++) {
-                b.known.set(c);
-            }
-            return b.build();
+            return DbiPresets.generic(gramWidth, gramHeight);
         }
     }
 }
