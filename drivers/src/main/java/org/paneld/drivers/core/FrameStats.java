@@ -44,6 +44,8 @@ public final class FrameStats {
 
     /** How long the overload detector measures before it decides. */
     static final long WINDOW_NANOS = 1_000_000_000L;
+    /** The wire's busy fraction over a window that, with merged updates, means sustained overload. */
+    static final double ENTER_BUSY = 0.9;
     /** A wire idle for this long is out of overload. */
     static final long IDLE_NANOS = 50_000_000L;
     private long winStart = -1;
@@ -62,7 +64,7 @@ public final class FrameStats {
         long elapsed = lastEnd - winStart;
         if (elapsed >= WINDOW_NANOS) {
             double busyFraction = (double) winBusy / elapsed;
-            if (busyFraction >= 0.95 && merged.get() > winMerged) {
+            if (busyFraction >= ENTER_BUSY && merged.get() > winMerged) {
                 overloaded = true;
             } else if (busyFraction < 0.5) {
                 overloaded = false;
@@ -79,7 +81,7 @@ public final class FrameStats {
 
     /**
      * Sustained overload at {@code now}: over the last measured second (at least) the wire was
-     * busy at least 95 % of the time and updates were merged (frames came faster than the wire
+     * busy at least 90 % of the time and updates were merged (frames came faster than the wire
      * took them); it ends when the wire is idle for {@value #IDLE_NANOS} ns, or a second with the
      * wire busy less than half the time. Threads: any (the device calls it under its operation lock).
      */
