@@ -33,6 +33,9 @@ import org.paneld.drivers.spi.DbiBus;
  *     behind the scan ({@link TearingSync#windows}) and started by {@link TearingSync#beforeWindow};
  *     no window is streamed while comparing. Enable's re-send of the shadow does not wait on TE
  *     (it goes out before TEON, with the backlight off).</li>
+ * <li>{@link #flushPaced}: with {@code interlace = "auto"}, under sustained overload, alternate rows
+ *     of a large update first, the others pending until the next update or {@link #sendPendingRows()}
+ *     ({@link Interlace}).</li>
  * <li>{@link #copyShownPicture()}: the shadow as RGB, for the live view.</li>
  * <li>Properties "backlight" (0–100; PWM brightness where configured, else on/off) and "power".</li>
  * </ul>
@@ -299,6 +302,9 @@ public class MipiDbiDisplay implements Display {
                 sendPlan(t);
                 interlace.sent();
                 interlacedUpdates += alternate ? 1 : 0;
+                if (!alternate && box.area() == (long) width * height) {
+                    shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
+                }
             } catch (IOException | RuntimeException e) {
                 shadow.distrust();
                 bus.resync();
