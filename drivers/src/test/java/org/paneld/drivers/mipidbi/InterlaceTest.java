@@ -281,6 +281,51 @@ class InterlaceTest {
         }
     }
 
+    @Test
+    void withTeTheAlternateRowsGoOutInOnePassOfTheScanAndTearNothing() throws Exception {
+        LifecycleKit kit = new LifecycleKit(Panels.allDrivers());
+        kit.start();
+        try {
+            VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+            panel.setWireTiming(true); // the panel's logical clock: scan and wire
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("name", "lcd0");
+            m.put("driver", "mi0283qt");
+            m.put("backend", "virtual");
+            m.put("spi_speed_hz", 62_500_000);
+            m.put("te_gpio", 27);
+            m.put("interlace", "auto");
+            BusDevice bd = new BusDevice("lcd0", "mi0283qt", new org.paneld.drivers.core.DeviceConfig("test", m));
+            bd.attach(VirtualHardware.class, panel);
+            bd.attach(Sleeper.class, us -> { });
+            kit.add(bd);
+            kit.bind("lcd0");
+            Device dev = kit.device("lcd0");
+            MipiDbiDisplay display = (MipiDbiDisplay) dev.display();
+            int w = dev.info().width(), h = dev.info().height();
+            Framebuffer fb = Panels.framebuffer(w, h, PixelFormat.XRGB8888, 3);
+            dev.flush(fb, Rect.of(w, h));
+            long torn0 = panel.tornFrameCount();
+            for (int k = 0; k < 6; k++) {
+                fill(fb, Rect.of(w, h), k % 2 == 0 ? 0x4080C0 : 0xC08040);
+                long t0 = panel.nanoTime();
+                dev.operate(d -> ((MipiDbiDisplay) d).flushPaced(fb, List.of(Rect.of(w, h)), true));
+                long took = panel.nanoTime() - t0;
+                // 120 one-row windows, ordered for the scan: about one refresh of waiting, never one per window
+                assertTrue(took < 4 * panel.refreshPeriodNanos(), "an interlaced update took " + took / 1000 + " us on the "
+                        + "panel's clock, refresh " + panel.refreshPeriodNanos() / 1000 + " us");
+            }
+            assertEquals(6, display.interlacedUpdates());
+            dev.sendPendingRows();
+            WireFormat wire = new Mi0283qtDriver().wireFormat(display.config());
+            assertNull(Panels.expected(fb, wire).firstDifference(panel.snapshot(0)));
+            assertEquals(torn0, panel.tornFrameCount(), "torn frames: " + panel.tornFrames());
+            panel.assertNoViolations();
+        } finally {
+            kit.finish();
+        }
+    }
+
     /** Applies the step to the client's buffer; returns its damage rectangle. */
     private static Rect change(Framebuffer fb, Step s, int w, int h) {
         Rect changed;
