@@ -203,14 +203,20 @@ class InterlaceTest {
         return step.list().ofMinSize(2).ofMaxSize(8);
     }
 
-    @Property(tries = 12)
+    @Provide
+    Arbitrary<Integer> rotations() {
+        return Arbitraries.of(0, 90, 180, 270);
+    }
+
+    @Property(tries = 16)
     void shadowStaysExactAndThePanelConvergesOnTheClientsBuffer(@ForAll("steps") List<Step> steps,
-                                                                @ForAll boolean teardownFlush) throws Exception {
+                                                                @ForAll boolean teardownFlush,
+                                                                @ForAll("rotations") int rotation) throws Exception {
         LifecycleKit kit = new LifecycleKit(Panels.allDrivers());
         kit.start();
         try {
             VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
-            Device dev = bind(kit, panel, new ByteArrayOutputStream(), "interlace", "auto", "rotation", 90);
+            Device dev = bind(kit, panel, new ByteArrayOutputStream(), "interlace", "auto", "rotation", rotation);
             MipiDbiDisplay display = (MipiDbiDisplay) dev.display();
             int w = dev.info().width(), h = dev.info().height();
             WireFormat wire = new Mi0283qtDriver().wireFormat(display.config());
@@ -223,9 +229,9 @@ class InterlaceTest {
                 String where = "step " + s + " of " + steps;
                 // the shadow is exactly what the panel holds: only what was sent went into it
                 RgbImage shadow = dev.shownPicture();
-                assertNull(shadow.firstDifference(panel.snapshot(90)), where + ": shadow and panel differ");
+                assertNull(shadow.firstDifference(panel.snapshot(rotation)), where + ": shadow and panel differ");
                 if (!display.hasPendingRows()) {
-                    assertNull(Panels.expected(fb, wire).firstDifference(panel.snapshot(90)), where + ": nothing pending, "
+                    assertNull(Panels.expected(fb, wire).firstDifference(panel.snapshot(rotation)), where + ": nothing pending, "
                             + "yet the panel is not the client's buffer");
                 } else {
                     sawPending = true;
@@ -240,7 +246,7 @@ class InterlaceTest {
                 dev.sendPendingRows();
             }
             assertFalse(display.hasPendingRows());
-            assertNull(Panels.expected(fb, wire).firstDifference(panel.snapshot(90)), "after " + steps);
+            assertNull(Panels.expected(fb, wire).firstDifference(panel.snapshot(rotation)), "after " + steps);
             if (sawPending) {
                 assertTrue(display.interlacedUpdates() > 0);
             }
