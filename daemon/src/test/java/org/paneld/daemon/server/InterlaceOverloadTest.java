@@ -34,8 +34,9 @@ import org.paneld.protocol.Message;
 /**
  * {@code interlace = "auto"} under a ten-fold overload of full-change frames (every pixel changes
  * every frame) on an mi0283qt behind a wire timed at 40 MHz (a full frame takes about 31 ms):
- * after a second of overload the device interlaces, every FLUSH is answered, in order, and once the
- * load stops the panel shows exactly the client's last frame.
+ * after a second of overload the device interlaces, every FLUSH is answered, in order, and only
+ * when no row of the panel shows an older frame than its own (each row carries its frame's mark),
+ * and once the load stops the panel shows exactly the client's last frame.
  */
 class InterlaceOverloadTest {
     @RegisterExtension
@@ -76,13 +77,28 @@ class InterlaceOverloadTest {
             MipiDbiDisplay display = (MipiDbiDisplay) dev.display();
             List<CompletableFuture<Void>> replies = new ArrayList<>();
             List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.Map<Integer, Integer> frameOf = new java.util.HashMap<>();
+            for (int j = 0; j < 2048; j++) {
+                frameOf.put(PixelOracle.shown565FromXrgb(mark(j)), j);
+            }
+            java.util.concurrent.atomic.AtomicReference<String> early = new java.util.concurrent.atomic.AtomicReference<>();
             long interval = perFrame / 10; // the client's frame rate: ten times what the wire takes
             long end = System.nanoTime() + 3_000_000_000L;
             int k = 0;
             for (long next = System.nanoTime(); System.nanoTime() < end; next += interval, k++) {
                 paint(px, b.stride(), w, h, k + 1);
                 int n = k;
-                replies.add(b.flushAsync(List.of(new Message.Region(0, 0, w, h))).thenRun(() -> order.add(n)));
+                replies.add(b.flushAsync(List.of(new Message.Region(0, 0, w, h))).thenRun(() -> {
+                    order.add(n);
+                    // "on the panel or superseded": when FLUSH n is answered, no row shows a frame older than n's
+                    RgbImage now = d.snapshot("lcd0");
+                    for (int y = 0; y < h; y++) {
+                        int shownFrame = frameOf.getOrDefault(now.get(0, y), -1);
+                        if (shownFrame < n + 1 && early.get() == null) {
+                            early.set("FLUSH " + n + " answered while row " + y + " showed frame " + shownFrame);
+                        }
+                    }
+                }));
                 LockSupport.parkNanos(next + interval - System.nanoTime()); // the client's frame rate, not a synchronisation
             }
             int frames = k;
@@ -92,6 +108,8 @@ class InterlaceOverloadTest {
                 want.add(i);
             }
             assertEquals(want, order, "every FLUSH answered, in order");
+            assertTrue(frames < 2048, frames + " frames: the frame marks repeat");
+            assertNull(early.get());
             assertTrue(dev.frameStats().merged() > frames / 2, dev.frameStats().merged() + " of " + frames + " merged");
             assertTrue(display.interlacedUpdates() > 0, "no update was interlaced in " + frames + " frames at ten times the wire's rate ("
                     + dev.frameStats().shown() + " shown)");
@@ -107,12 +125,21 @@ class InterlaceOverloadTest {
         }
     }
 
-    /** Frame {@code k}: every pixel differs from frame {@code k - 1}. */
+    /**
+     * Frame {@code k}: every pixel differs from frame {@code k - 1}; column 0 of every row holds
+     * {@link #mark}{@code (k)}, so the panel tells which frame each row shows.
+     */
     static void paint(ByteBuffer px, int stride, int w, int h, int k) {
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
+            px.putInt(y * stride, mark(k));
+            for (int x = 1; x < w; x++) {
                 px.putInt(y * stride + x * 4, ((x + k * 8) & 0xF8) << 16 | ((y + k * 4) & 0xFC) << 8 | (k & 1) * 0xF8 | 0x40);
             }
         }
+    }
+
+    /** Frame {@code k}'s mark (modulo 2048), exact in RGB565: 5 bits in red, 6 in green. */
+    static int mark(int k) {
+        return (k & 31) << 3 << 16 | (k >> 5 & 63) << 2 << 8;
     }
 }
