@@ -49,17 +49,76 @@ final class DeviceWork {
      * (then nothing more is queued and the request costs nothing). Event loop.
      */
     void submitFlush(Session s, FlushBatch batch, long cost) {
-        Runnable task = account(cost, () -> {
-            Object[] st = batch.start();
-            int[] ids = (int[]) st[0];
-            @SuppressWarnings("unchecked")
-            java.util.List<org.paneld.drivers.pixel.Rect> rects = (java.util.List<org.paneld.drivers.pixel.Rect>) st[1];
-            replyAllWhenDone(ids, Message.FLUSH, () -> s.doFlush(batch.buffer(), rects));
-        });
+        Runnable task = account(cost, () -> runFlush(s, batch));
         if (s.deviceSessions().submitOrMerge(batch, task)) {
             unaccount(cost);
             s.device().frameStats().merged(1);
         }
+    }
+
+    /**
+     * Runs a FLUSH batch on the worker, paced: the replies of the previous update whose rows were
+     * left pending (interlace) go first, once this update sent those rows; when this update leaves
+     * rows pending, its replies are held until the flush queued next sends them, or, when no flush
+     * is next, the rows are sent now. A reply still means "on the panel or superseded".
+     */
+    private void runFlush(Session s, FlushBatch batch) {
+        org.paneld.daemon.session.DeviceSessions ds = s.deviceSessions();
+        Message reply = null;
+        boolean pending = false;
+        try {
+            Object[] st = batch.start();
+            int[] ids = (int[]) st[0];
+            @SuppressWarnings("unchecked")
+            java.util.List<org.paneld.drivers.pixel.Rect> rects = (java.util.List<org.paneld.drivers.pixel.Rect>) st[1];
+            boolean[] left = new boolean[1];
+            reply = outcome(Message.FLUSH, () -> left[0] = s.doFlushPaced(batch.buffer(), rects, true));
+            pending = left[0];
+            ds.releaseHeld(!(reply instanceof Ok)); // this update sent the previous one's rows, unless it failed
+            if (pending && reply instanceof Ok) {
+                Message ok = reply;
+                if (ds.holdReplies(failure -> send(ids, failure == null ? ok : failureReply(Message.FLUSH, failure)))) {
+                    return;
+                }
+                reply = outcome(Message.FLUSH, () -> s.device().sendPendingRows());
+            }
+            send(ids, reply);
+        } finally {
+            if (reply == null) {
+                ds.releaseHeld(true);
+            }
+        }
+    }
+
+    private void send(int[] ids, Message reply) {
+        for (int id : ids) {
+            out.sendLater(new Frame(id, reply));
+        }
+    }
+
+    /** Runs {@code op}: Ok, or the error it failed with. */
+    private Message outcome(int type, IoOp op) {
+        try {
+            op.run();
+            return new Ok(type);
+        } catch (Exception e) {
+            return failureReply(type, e);
+        } catch (InternalError e) {
+            return failureReply(type, new RuntimeException(e));
+        }
+    }
+
+    /** The reply for a request that failed with {@code e} (logged like {@link #replyAllWhenDone}). */
+    private Message failureReply(int type, Exception e) {
+        if (e instanceof IllegalArgumentException) {
+            return new Message.Error(ErrorCode.EINVAL, type, message(e));
+        }
+        if (e instanceof RuntimeException) {
+            LOG.warn("{}: {} failed unexpectedly: {}", conn.describe(), org.paneld.protocol.Codec.typeName(type), e.toString());
+            return new Message.Error(ErrorCode.EIO, type, e.toString());
+        }
+        logFailure(type, e);
+        return new Message.Error(Errors.toWire(e), type, message(e));
     }
 
     /** Counts {@code cost} against the connection and the budget; the returned task gives it back when it ran. */

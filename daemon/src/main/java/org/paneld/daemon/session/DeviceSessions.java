@@ -24,6 +24,9 @@ public final class DeviceSessions {
     private final List<Session> sessions = new ArrayList<>();
     private final Object tailLock = new Object();
     private Mergeable tail; // under tailLock: the task queued last, when it may absorb a later one
+    private Runnable tailTask; // under tailLock: the worker's runnable of tail
+    private volatile Held held; // worker: replies of an update whose rows are pending (interlace)
+    private volatile Runnable heldFor; // worker: the queued flush that sends those rows
     private final Consumer<Device> unplugListener = d -> unplugged();
     /** The display's touch events to the sessions (null when the display has no touch controller). */
     private final TouchHub touch;
@@ -56,6 +59,7 @@ public final class DeviceSessions {
     public void submit(Runnable task) {
         synchronized (tailLock) {
             tail = null;
+            tailTask = null;
             execute(task);
         }
     }
@@ -82,21 +86,80 @@ public final class DeviceSessions {
                 return true;
             }
             tail = m;
-            execute(task);
+            tailTask = execute(task);
             return false;
         }
     }
 
-    private void execute(Runnable task) {
+    /**
+     * Replies held back because rows of their update are still pending ({@code interlace = "auto"}):
+     * released once a later flush or {@link Device#sendPendingRows()} put those rows on the panel
+     * ({@code failure} null), or with the failure that kept them off it.
+     */
+    public interface Held {
+        void release(Exception failure);
+    }
+
+    /**
+     * Worker, at the end of a flush that left rows pending: holds its replies until the next
+     * task, when that is the flush queued last (it sends the pending rows with its newer pixels,
+     * and releases them through {@link #releaseHeld} before its own). False when anything else is
+     * next, or nothing: then the caller sends the pending rows itself and replies.
+     */
+    public boolean holdReplies(Held h) {
+        synchronized (tailLock) {
+            if (tail == null || tailTask == null || worker.next() != tailTask || held != null) {
+                return false;
+            }
+            heldFor = tailTask;
+            held = h;
+            return true;
+        }
+    }
+
+    /**
+     * Worker: releases the held replies; with {@code send} it first sends the rows still pending
+     * (when the flush they waited for did not, e.g. it failed before sending).
+     */
+    public void releaseHeld(boolean send) {
+        Held h = held;
+        if (h == null) {
+            return;
+        }
+        held = null;
+        heldFor = null;
+        Exception failure = null;
+        if (send) {
+            try {
+                device.sendPendingRows();
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+        h.release(failure);
+    }
+
+    /** Queues {@code task}; held replies are released before any task but the flush they wait for. */
+    private Runnable execute(Runnable task) {
+        Runnable r = new Runnable() {
+            @Override
+            public void run() {
+                if (held != null && heldFor != this) {
+                    releaseHeld(true);
+                }
+                task.run();
+            }
+        };
         try {
-            worker.execute(task);
+            worker.execute(r);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // retired or shutting down (server close): still run it so that replies and releases
             // happen, but never on the caller's thread (it may be an event loop)
-            Thread t = new Thread(task, "paneld-late-" + device.id());
+            Thread t = new Thread(r, "paneld-late-" + device.id());
             t.setDaemon(true);
             t.start();
         }
+        return r;
     }
 
     void add(Session s) {

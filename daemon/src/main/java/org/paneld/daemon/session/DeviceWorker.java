@@ -45,6 +45,11 @@ final class DeviceWorker implements Executor {
         }
     }
 
+    /** The task that runs next, or null when none is queued. */
+    Runnable next() {
+        return queue.peek();
+    }
+
     private void loop() {
         try {
             while (!stopNow) {

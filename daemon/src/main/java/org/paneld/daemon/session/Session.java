@@ -120,6 +120,16 @@ public final class Session {
     }
 
     public void doFlush(ClientBuffer b, List<Rect> rects) throws java.io.IOException {
+        doFlushPaced(b, rects, false);
+    }
+
+    /**
+     * {@link #doFlush}; with {@code paced} through {@link org.paneld.drivers.core.Device#flushPaced}
+     * (under sustained overload a display with {@code interlace = "auto"} may leave rows pending).
+     *
+     * @return true when rows of the update are still pending (see {@link DeviceSessions#holdReplies})
+     */
+    public boolean doFlushPaced(ClientBuffer b, List<Rect> rects, boolean paced) throws java.io.IOException {
         checkPresent();
         checkOwner("FLUSH");
         org.paneld.drivers.pixel.Framebuffer fb = null;
@@ -127,17 +137,31 @@ public final class Session {
             fb = b.prepare(r);
         }
         org.paneld.drivers.pixel.Framebuffer source = fb;
+        org.paneld.drivers.core.Device device = ref.device();
+        boolean[] pending = new boolean[1];
         FlushObserver o = manager.flushObserver();
         if (o == null) {
-            ref.device().flush(source, rects); // one update: the rectangles bound the shadow's comparison
+            // one update: the rectangles bound the shadow's comparison
+            if (paced) {
+                pending[0] = device.flushPaced(source, rects);
+            } else {
+                device.flush(source, rects);
+            }
         } else {
             long pixels = 0;
             for (Rect r : rects) {
                 pixels += (long) r.width() * r.height();
             }
-            observed(o, rects.size(), pixels, () -> ref.device().flush(source, rects));
+            observed(o, rects.size(), pixels, () -> {
+                if (paced) {
+                    pending[0] = device.flushPaced(source, rects);
+                } else {
+                    device.flush(source, rects);
+                }
+            });
         }
         manager.countFlush();
+        return pending[0];
     }
 
     /** Starts a flip: EBUSY when one is pending or another session owns the display. Event loop. */

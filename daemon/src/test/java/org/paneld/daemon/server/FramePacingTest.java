@@ -64,6 +64,11 @@ class FramePacingTest {
 
     /** The emulator's wires, with pixel data taking {@code bytes x 8 / WIRE_HZ} of wall time, like a real bus. */
     static DbiWiring timed(DbiWiring inner) {
+        return timed(inner, WIRE_HZ);
+    }
+
+    /** The emulator's wires, with pixel data taking {@code bytes x 8 / wireHz} of wall time. */
+    static DbiWiring timed(DbiWiring inner, long wireHz) {
         return new DbiWiring() {
             @Override
             public Lines open(Device device, int maxTransfer, boolean option1) throws Exception {
@@ -73,7 +78,7 @@ class FramePacingTest {
                     @Override
                     public void write(byte[] buf, int off, int len) throws java.io.IOException {
                         s.write(buf, off, len);
-                        long until = System.nanoTime() + len * 8L * 1_000_000_000L / WIRE_HZ;
+                        long until = System.nanoTime() + len * 8L * 1_000_000_000L / wireHz;
                         while (System.nanoTime() < until) {
                             LockSupport.parkNanos(until - System.nanoTime()); // the wire's time, not a synchronisation
                         }

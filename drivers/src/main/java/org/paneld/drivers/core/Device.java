@@ -344,6 +344,41 @@ public final class Device {
     }
 
     /**
+     * {@link #flush(Framebuffer, List)} for frame pacing: under sustained overload
+     * ({@link FrameStats#overloaded}) a display with {@code interlace = "auto"} may send only
+     * alternate rows of a large update ({@link Display#flushPaced}).
+     *
+     * @return true when rows of the update are still pending: the caller answers the update only
+     *         after a later flush of this device or {@link #sendPendingRows()} has run
+     */
+    public boolean flushPaced(Framebuffer source, List<Rect> damage) throws IOException {
+        boolean[] pending = new boolean[1];
+        operate(d -> {
+            long t0 = System.nanoTime();
+            d.flushPaced(source, damage, stats.overloaded(t0));
+            stats.shown(t0, System.nanoTime() - t0);
+            if (!d.keepsPictureWhenSwitchedOff()) {
+                for (Rect r : damage) {
+                    shown.remember(source, r);
+                }
+            }
+            pending[0] = d.hasPendingRows();
+        });
+        return pending[0];
+    }
+
+    /** Sends the rows a {@link #flushPaced} left pending, if any (the wire's time counts as busy). */
+    public void sendPendingRows() throws IOException {
+        operate(d -> {
+            if (d.hasPendingRows()) {
+                long t0 = System.nanoTime();
+                d.sendPendingRows();
+                stats.busy(t0, System.nanoTime() - t0);
+            }
+        });
+    }
+
+    /**
      * A copy of the picture this device last sent to its display, as RGB, or null when it keeps
      * none (before the first flush, or a display that keeps its picture when switched off and
      * offers none through {@link Display#copyShownPicture()}). The MIPI DBI and ST7586 panels

@@ -20,6 +20,12 @@ public final class FrameStats {
     /** One update reached the panel; the flush took {@code nanos} from {@code start}. */
     synchronized void shown(long start, long nanos) {
         shown++;
+        busy(start, nanos);
+    }
+
+    /** The wire was busy for {@code nanos} from {@code start} (an update, or rows it left pending). */
+    synchronized void busy(long start, long nanos) {
+        overload(start, nanos);
         long now = start + nanos;
         if (periodStart > start) {
             periodStart = start;
@@ -32,6 +38,58 @@ public final class FrameStats {
             periodStart = now;
             periodBusy = 0;
         }
+    }
+
+    // ---------------------------------------------------------------- sustained overload
+
+    /** How long the overload detector measures before it decides. */
+    static final long WINDOW_NANOS = 1_000_000_000L;
+    /** The wire's busy fraction over a window that, with merged updates, means sustained overload. */
+    static final double ENTER_BUSY = 0.9;
+    /** A wire idle for this long is out of overload. */
+    static final long IDLE_NANOS = 50_000_000L;
+    private long winStart = -1;
+    private long winBusy;
+    private long winMerged;
+    private long lastEnd = -1;
+    private boolean overloaded;
+
+    private void overload(long start, long nanos) {
+        if (winStart < 0 || start - lastEnd >= IDLE_NANOS) {
+            overloaded = false; // idle: a fresh measurement
+            newWindow(start);
+        }
+        winBusy += nanos;
+        lastEnd = Math.max(lastEnd, start + nanos);
+        long elapsed = lastEnd - winStart;
+        if (elapsed >= WINDOW_NANOS) {
+            double busyFraction = (double) winBusy / elapsed;
+            if (busyFraction >= ENTER_BUSY && merged.get() > winMerged) {
+                overloaded = true;
+            } else if (busyFraction < 0.5) {
+                overloaded = false;
+            }
+            newWindow(lastEnd);
+        }
+    }
+
+    private void newWindow(long at) {
+        winStart = at;
+        winBusy = 0;
+        winMerged = merged.get();
+    }
+
+    /**
+     * Sustained overload at {@code now}: over the last measured second (at least) the wire was
+     * busy at least 90 % of the time and updates were merged (frames came faster than the wire
+     * took them); it ends when the wire is idle for {@value #IDLE_NANOS} ns, or a second with the
+     * wire busy less than half the time. Threads: any (the device calls it under its operation lock).
+     */
+    public synchronized boolean overloaded(long now) {
+        if (overloaded && lastEnd >= 0 && now - lastEnd >= IDLE_NANOS) {
+            overloaded = false;
+        }
+        return overloaded;
     }
 
     /** {@code n} updates were superseded by a newer one before they started. */

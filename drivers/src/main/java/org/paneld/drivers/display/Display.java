@@ -42,6 +42,27 @@ public interface Display {
         }
     }
 
+    /**
+     * Like {@link #flush(Framebuffer, java.util.List)}, for frame pacing: when {@code overloaded}
+     * (the device's wire is in sustained overload, see the device's frame statistics) a display
+     * configured for it ({@code interlace = "auto"}) may send only alternate rows of a large update
+     * and keep the others pending ({@link #hasPendingRows()}); the next flush of any kind sends them
+     * (with whatever newer pixels arrived), or {@link #sendPendingRows()} does. Default: a plain
+     * flush, nothing pending.
+     */
+    default void flushPaced(Framebuffer source, java.util.List<Rect> damage, boolean overloaded) throws IOException {
+        flush(source, damage);
+    }
+
+    /** True when a {@link #flushPaced} left rows of its update not yet sent. */
+    default boolean hasPendingRows() {
+        return false;
+    }
+
+    /** Sends the rows a {@link #flushPaced} left pending (the panel then shows every update whole). */
+    default void sendPendingRows() throws IOException {
+    }
+
     /** Sets a property listed in {@link DisplayInfo#properties()}; EINVAL for unknown names or out-of-range values. */
     void setProperty(String name, long value) throws IOException;
 

@@ -33,6 +33,9 @@ import org.paneld.drivers.spi.DbiBus;
  *     behind the scan ({@link TearingSync#windows}) and started by {@link TearingSync#beforeWindow};
  *     no window is streamed while comparing. Enable's re-send of the shadow does not wait on TE
  *     (it goes out before TEON, with the backlight off).</li>
+ * <li>{@link #flushPaced}: with {@code interlace = "auto"}, under sustained overload, alternate rows
+ *     of a large update first, the others pending until the next update or {@link #sendPendingRows()}
+ *     ({@link Interlace}).</li>
  * <li>{@link #copyShownPicture()}: the shadow as RGB, for the live view.</li>
  * <li>Properties "backlight" (0–100; PWM brightness where configured, else on/off) and "power".</li>
  * </ul>
@@ -55,7 +58,9 @@ public class MipiDbiDisplay implements Display {
     private final byte[] scratch;
     private final PanelShadow shadow;
     private final String mode;
+    private final Interlace interlace; // null with interlace = "off"
     private long windowsSent;
+    private long interlacedUpdates;
     private long bytesPlanned;
     private volatile boolean enabled;
     private volatile boolean initialised;
@@ -82,6 +87,8 @@ public class MipiDbiDisplay implements Display {
         this.scratch = new byte[chunkBytes];
         this.shadow = new PanelShadow(width, height, wire.bytesPerPixel(), 1);
         this.mode = cfg.damage();
+        this.interlace = "auto".equals(cfg.interlace()) && "auto".equals(mode)
+                ? new Interlace(shadow, width, height) : null;
     }
 
     /**
@@ -241,6 +248,17 @@ public class MipiDbiDisplay implements Display {
      */
     @Override
     public void flush(Framebuffer source, List<Rect> damage) throws IOException {
+        flushPaced(source, damage, false);
+    }
+
+    /**
+     * {@link #flush(Framebuffer, List)}; with {@code interlace = "auto"}, when {@code overloaded}
+     * and the update is large, or rows of the last one are pending, through {@link Interlace}: the
+     * update goes into its target picture and only rows of one parity (or, when not interlacing,
+     * all rows, the pending ones included) are compared and sent.
+     */
+    @Override
+    public void flushPaced(Framebuffer source, List<Rect> damage, boolean overloaded) throws IOException {
         if (source.width() != width || source.height() != height) {
             throw new DeviceException(Errno.EINVAL, "framebuffer is " + source.width() + "x" + source.height()
                     + ", the display is " + width + "x" + height);
@@ -276,6 +294,26 @@ public class MipiDbiDisplay implements Display {
             }
         };
         TearingSync t = tearing;
+        if (interlace != null && (interlace.pending() || overloaded && interlace.large(box))) {
+            try {
+                boolean alternate = overloaded && interlace.large(box) && shadow.trusted();
+                interlace.take(damage, conv);
+                interlace.plan(box, alternate, cfg.windowCost());
+                sendPlan(t);
+                interlace.sent();
+                interlacedUpdates += alternate ? 1 : 0;
+                if (!alternate && box.area() == (long) width * height) {
+                    shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
+                }
+            } catch (IOException | RuntimeException e) {
+                shadow.distrust();
+                bus.resync();
+                throw asDeviceException("flush", e);
+            } finally {
+                pictureSent = true;
+            }
+            return;
+        }
         try {
             switch (mode) {
                 case "full":
@@ -322,6 +360,28 @@ public class MipiDbiDisplay implements Display {
             throw asDeviceException("flush", e);
         } finally {
             pictureSent = true; // the shadow holds the client's picture (sent, or to be sent again)
+        }
+    }
+
+    @Override
+    public boolean hasPendingRows() {
+        return interlace != null && interlace.pending();
+    }
+
+    /** Sends the rows the last interlaced update left pending, whole, from its target picture. */
+    @Override
+    public void sendPendingRows() throws IOException {
+        if (!hasPendingRows()) {
+            return;
+        }
+        try {
+            interlace.plan(null, false, cfg.windowCost());
+            sendPlan(tearing);
+            interlace.sent();
+        } catch (IOException | RuntimeException e) {
+            shadow.distrust();
+            bus.resync();
+            throw asDeviceException("flush", e);
         }
     }
 
@@ -438,6 +498,11 @@ public class MipiDbiDisplay implements Display {
             }
             return new org.paneld.drivers.pixel.RgbImage(width, height, rgb);
         };
+    }
+
+    /** Updates that sent only alternate rows ({@code interlace = "auto"} under overload) since probe. */
+    public long interlacedUpdates() {
+        return interlacedUpdates;
     }
 
     /** Windows written by flushes since probe. */

@@ -29,7 +29,9 @@ import org.paneld.drivers.core.DeviceConfig;
  * scan, see {@link TearingSync}; not set: no TE), {@code damage} ("auto" default: compare with
  * the panel's shadow and send only what changed; "client": trust the client's damage rectangles;
  * "full": whole frames, for debugging), {@code spi_transfer_cost} (the cost of one SPI transfer in
- * byte-equivalents, default {@value #DEFAULT_TRANSFER_COST}; see {@link #windowCost()}). Immutable; any thread.
+ * byte-equivalents, default {@value #DEFAULT_TRANSFER_COST}; see {@link #windowCost()}), {@code interlace}
+ * ("off" default; "auto": under sustained overload a large update sends alternate rows first, see
+ * {@link Interlace}). Immutable; any thread.
  */
 public record PanelConfig(String name, String driver, String backend, int rotation,
                           int spiBus, int spiCs, int spiSpeedHz, int spiMode, int maxTransfer, int dbiOption,
@@ -37,16 +39,18 @@ public record PanelConfig(String name, String driver, String backend, int rotati
                           boolean bgr, boolean invert, Integer leftOffset, Integer topOffset,
                           int width, int height, Path initFile, String format, boolean shift16, boolean writeOnly,
                           int spiCmdSpeedHz, int spiReadSpeedHz, boolean maxTransferSet,
-                          int teGpio, String damage, int transferCost) {
+                          int teGpio, String damage, int transferCost, String interlace) {
 
     /** Keys every MIPI DBI driver accepts. */
     public static final Set<String> COMMON_KEYS = Set.of("name", "driver", "backend", "rotation", "spi_bus", "spi_cs",
             "spi_speed_hz", "spi_mode", "spi_max_transfer", "dbi_option", "dc_gpio", "reset_gpio", "backlight_gpio",
             "backlight_pwm", "bgr", "invert", "left_offset", "top_offset", "write_only", "spi_cmd_speed_hz",
-            "spi_read_speed_hz", "wire_hz", "te_gpio", "damage", "spi_transfer_cost");
+            "spi_read_speed_hz", "wire_hz", "te_gpio", "damage", "spi_transfer_cost", "interlace");
 
     /** The damage modes: compare with the shadow, trust the client's rectangles, or send whole frames. */
     public static final List<String> DAMAGE_MODES = org.paneld.drivers.pixel.PanelShadow.DAMAGE_MODES;
+    /** The interlace modes: alternate rows of a large update first under sustained overload, or never. */
+    public static final List<String> INTERLACE_MODES = List.of("off", "auto");
     /** SPI transfers a window adds (CASET, its parameters, RASET, its parameters, RAMWR, one more data transfer). */
     public static final int TRANSFERS_PER_WINDOW = 6;
 
@@ -168,7 +172,8 @@ public record PanelConfig(String name, String driver, String backend, int rotati
                 bgr, invert, left, top, width, height, initFile, format, shift16, c.bool("write_only", false),
                 cmdSpeed, readSpeed, c.has("spi_max_transfer"),
                 te, c.oneOf("damage", "auto", DAMAGE_MODES),
-                c.intValue("spi_transfer_cost", DEFAULT_TRANSFER_COST, 0, 1_000_000));
+                c.intValue("spi_transfer_cost", DEFAULT_TRANSFER_COST, 0, 1_000_000),
+                c.oneOf("interlace", "off", INTERLACE_MODES));
     }
 
     /** Default cost of one SPI transfer in byte-equivalents of pixel data (see {@link #windowCost()}). */

@@ -36,6 +36,9 @@ class ConfigTest {
                 "spi_transfer_cost", 100));
         assertEquals("full", full.damage());
         assertEquals(611, full.windowCost());
+        assertEquals("off", c.interlace(), "interlace defaults to off");
+        assertEquals("auto", new Mi0283qtDriver().panelConfig(DeviceConfig.of(WHERE, "backend", "virtual",
+                "interlace", "auto")).interlace());
     }
 
     @Test
@@ -59,6 +62,8 @@ class ConfigTest {
         assertNames(refused(d, "backend", "virtual", "spi_mode", 4), "spi_mode");
         assertNames(refused(d, "backend", "virtual", "damage", "smart"), "damage");
         assertNames(refused(d, "backend", "virtual", "damage", 1), "damage");
+        assertNames(refused(d, "backend", "virtual", "interlace", "on"), "interlace");
+        assertNames(refused(d, "backend", "virtual", "interlace", true), "interlace");
         assertNames(refused(d, "backend", "virtual", "spi_transfer_cost", -1), "spi_transfer_cost");
         ConfigException unknown = refused(d, "backend", "virtual", "rotate", 90);
         assertTrue(unknown.getMessage().contains("rotate"), unknown.getMessage());
