@@ -29,7 +29,8 @@ import org.paneld.drivers.virtual.VirtualDbiWiring;
 /**
  * {@code bench/run client-fps [FRAMES [ROUNDS [KEY,KEY…]]]}: full 320x240 frames per second that each client
  * pushes (150 frames), one after the other, in 3 interleaved rounds of the same run (the median is
- * reported), into "lcd0", an mi0283qt on the virtual backend (its
+ * reported; before them, not counted, the first client pushes 100 frames so that the in-process
+ * daemon's request path is compiled before round 1), into "lcd0", an mi0283qt on the virtual backend (its
  * emulator decodes every byte) whose SPI wire takes {@code bytes × 8 / clock} of wall time at
  * {@code spi_speed_hz = 62.5 MHz} (commands at the driver's 10 MHz), served by an in-process
  * paneld on a Unix socket. Clients, each its own process with the same loop (every pixel changes,
@@ -39,9 +40,12 @@ import org.paneld.drivers.virtual.VirtualDbiWiring;
  * file is absent) and libpaneld ({@code protocol/c/examples/push_frames.c}, built by make,
  * shared buffer). The limit is the wire alone: 62.5e6 / (320 × 240 × 16) = 50.86 fps. Last line:
  * {@code client-fps: java=X python_shm=Y python_inline=Z c=W limit=50.86 java_2buf=A c_2buf=B
- * driver_only=V rounds=3}. java and c run the same loop as the Python script: one buffer, draw,
+ * driver_only=V java_netty=U rounds=3}. java and c run the same loop as the Python script: one buffer, draw,
  * flush, wait for the answer, repeat; java_2buf and c_2buf draw the next frame into a second
- * buffer while the previous flush is carried out (two flushes in flight);
+ * buffer while the previous flush is carried out (two flushes in flight); java_netty is java with
+ * {@code -Dpaneld.client.directWrites=false}: every request goes through Netty's I/O thread (a
+ * hop to it and a wake-up per frame more than the C client), the Java client before the direct
+ * write — its baseline in the same run;
  * driver_only is the baseline of the same run: the same frames handed to the driver in-process
  * (no socket, no client). Test scope; run from
  * the repository root (bench/run does).
@@ -166,7 +170,10 @@ public final class ClientFpsBenchmark {
         List<String> common = List.of("--socket", socket.toString(), "--device", "lcd0", "--frames", Integer.toString(frames));
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"), PushFrames.class.getName()));
+        List<String> javaNetty = new ArrayList<>(java);
+        javaNetty.add(1, "-Dpaneld.client.directWrites=false");
         java.addAll(common);
+        javaNetty.addAll(common);
         clients.put("java", concat(java, "--mode", "shm", "--buffers", "1"));
         for (String mode : List.of("shm", "inline")) {
             if (Files.isRegularFile(pyScript)) {
@@ -182,11 +189,21 @@ public final class ClientFpsBenchmark {
             clients.put("c_2buf", concat(concat(List.of(cBuild.resolve("push_frames").toString()), common), "--mode", "shm", "--buffers", "2"));
         }
         clients.put("driver_only", null);
+        clients.put("java_netty", concat(javaNetty, "--mode", "shm", "--buffers", "1"));
         if (args.length > 2) { // a subset, e.g. "c,c_2buf,driver_only"
             clients.keySet().retainAll(List.of(args[2].split(",")));
         }
         Map<String, List<Double>> got = new LinkedHashMap<>();
         try {
+            // not counted: the daemon's own request path (socket, session, device worker) is JIT-compiled
+            // by a first client, else whichever key runs first in round 1 (java) meets it interpreted
+            Map.Entry<String, List<String>> first = clients.entrySet().stream().filter(e -> e.getValue() != null).findFirst().orElse(null);
+            if (first != null) {
+                List<String> cmd = new ArrayList<>(first.getValue());
+                cmd.set(cmd.indexOf("--frames") + 1, "100");
+                System.out.printf(Locale.ROOT, "daemon warm-up (%s, 100 frames): %.2f fps%n", first.getKey(),
+                        fps(first.getKey(), run(root, envs.getOrDefault(first.getKey(), Map.of()), 300, cmd)));
+            }
             for (int round = 1; round <= rounds; round++) { // interleaved, so that load changes hit every client alike
                 for (Map.Entry<String, List<String>> e : clients.entrySet()) {
                     double v = e.getValue() == null ? driverOnly(binding.device(), frames)
@@ -210,7 +227,7 @@ public final class ClientFpsBenchmark {
             line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) || k.equals("c") ? "ERR" : "NA"));
         }
         line.append(String.format(Locale.ROOT, " limit=%.2f", limit));
-        for (String k : List.of("java_2buf", "c_2buf", "driver_only")) {
+        for (String k : List.of("java_2buf", "c_2buf", "driver_only", "java_netty")) {
             line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) ? "ERR" : "NA"));
         }
         line.append(" rounds=").append(rounds);
