@@ -29,8 +29,8 @@ import org.paneld.drivers.virtual.VirtualDbiWiring;
 /**
  * {@code bench/run client-fps [FRAMES [ROUNDS [KEY,KEY…]]]}: full 320x240 frames per second that each client
  * pushes (150 frames), one after the other, in 3 interleaved rounds of the same run (the median is
- * reported; before them, not counted, the first client pushes 100 frames so that the in-process
- * daemon's request path is compiled before round 1), into "lcd0", an mi0283qt on the virtual backend (its
+ * reported; before them, not counted, the first client pushes 100 frames and the driver 300, so that
+ * the in-process daemon's request and frame paths are compiled before round 1), into "lcd0", an mi0283qt on the virtual backend (its
  * emulator decodes every byte) whose SPI wire takes {@code bytes × 8 / clock} of wall time at
  * {@code spi_speed_hz = 62.5 MHz} (commands at the driver's 10 MHz), served by an in-process
  * paneld on a Unix socket. Clients, each its own process with the same loop (every pixel changes,
@@ -214,6 +214,9 @@ public final class ClientFpsBenchmark {
                 System.out.printf(Locale.ROOT, "daemon warm-up (%s, 100 frames): %.2f fps%n", first.getKey(),
                         fps(first.getKey(), run(root, envs.getOrDefault(first.getKey(), Map.of()), 300, cmd)));
             }
+            // and its frame path (conversion, emulator, transfer thread) long enough for C2: with 100
+            // frames alone, round 1's first key still ran ~2 fps below its rounds 2 and 3
+            System.out.printf(Locale.ROOT, "daemon warm-up (driver_only, 300 frames): %.2f fps%n", driverOnly(binding.device(), 300));
             for (int round = 1; round <= rounds; round++) { // interleaved, so that load changes hit every client alike
                 for (Map.Entry<String, List<String>> e : clients.entrySet()) {
                     double v = e.getValue() == null ? driverOnly(binding.device(), frames)
