@@ -28,7 +28,8 @@ import org.paneld.protocol.Message.Region;
 /**
  * The Java client writes small requests to the Unix socket on the caller's thread (FrameWriter):
  * a FLUSH of a shared buffer takes no hop to Netty's I/O thread and allocates nothing frame-sized;
- * mixed with WRITEs (which go through Netty) from several threads, every frame still arrives
+ * mixed with WRITEs and a FLUSH too big for the direct path (both go through Netty) from several
+ * threads, every frame still arrives
  * whole and in order; after the server closes the connection a request fails cleanly.
  */
 class DirectWriteTest {
@@ -82,6 +83,10 @@ class DirectWriteTest {
         PaneldClient c = d.unix();
         try (Session s = c.open("fb0"); Buffer shared = s.createBuffer(Message.FOURCC_XRGB8888, true);
              Buffer inline = s.createBuffer(Message.FOURCC_XRGB8888, false)) {
+            List<Region> manyRects = new ArrayList<>();
+            for (int r = 0; r < 256; r++) { // the default limit of rectangles per FLUSH
+                manyRects.add(new Region(r % 64, r / 64, 1, 1));
+            }
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
                 List<Future<?>> jobs = new ArrayList<>();
@@ -93,6 +98,8 @@ class DirectWriteTest {
                         for (int i = 0; i < 60; i++) {
                             if (thread % 2 == 0 && i % 3 == 0) {
                                 fs.add(inline.writeAsync(0, 0, 64, 48, px));
+                            } else if (thread == 1 && i % 5 == 0) {
+                                fs.add(shared.flushAsync(manyRects)); // 4,116 bytes: over FrameWriter.DIRECT_MAX
                             } else {
                                 fs.add(shared.flushAsync(List.of(new Region(i % 64, thread, 1, 1))));
                             }
