@@ -61,7 +61,9 @@ import org.paneld.protocol.ProtocolException;
  * }</pre>
  *
  * Lifetime: from connect to {@link #close()} (which closes its sessions on the server).
- * Threads: any; one I/O thread and one event thread per client.
+ * Threads: any; one I/O thread and one event thread per client. On epoll sockets a request other
+ * than WRITE is written to the socket by the calling thread itself ({@link FrameWriter}; no hop to
+ * the I/O thread), replies are read by the I/O thread.
  */
 public final class PaneldClient implements AutoCloseable {
     /** Default timeout of blocking calls (an e-paper refresh can take seconds). */
