@@ -61,7 +61,9 @@ import org.paneld.protocol.ProtocolException;
  * }</pre>
  *
  * Lifetime: from connect to {@link #close()} (which closes its sessions on the server).
- * Threads: any; one I/O thread and one event thread per client.
+ * Threads: any; one I/O thread and one event thread per client. On epoll sockets a request other
+ * than WRITE is written to the socket by the calling thread itself ({@link FrameWriter}; no hop to
+ * the I/O thread), replies are read by the I/O thread.
  */
 public final class PaneldClient implements AutoCloseable {
     /** Default timeout of blocking calls (an e-paper refresh can take seconds). */
@@ -75,6 +77,7 @@ public final class PaneldClient implements AutoCloseable {
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
     private final ExecutorService events;
+    private final FrameWriter writer;
     private volatile HelloReply server;
     private volatile long timeoutMs = DEFAULT_TIMEOUT_MS;
     private volatile CompletableFuture<?> sharedChain = CompletableFuture.completedFuture(null);
@@ -92,6 +95,7 @@ public final class PaneldClient implements AutoCloseable {
         this.group = group;
         this.channel = channel;
         this.unix = unix;
+        this.writer = new FrameWriter(channel);
         this.events = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "paneld-client-events");
             t.setDaemon(true);
@@ -127,6 +131,9 @@ public final class PaneldClient implements AutoCloseable {
         // a failed write must not close the channel at once: the server's ERROR (e.g. EBUSY, too
         // many connections) may be waiting in the socket, and it is the error worth reporting
         b.option(ChannelOption.AUTO_CLOSE, false);
+        // nor may Netty close it on EOF or a read error: the client closes it (after
+        // FrameWriter.closing(), so that no caller thread writes to a closed fd number)
+        b.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         b.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -200,28 +207,43 @@ public final class PaneldClient implements AutoCloseable {
             f.completeExceptionally(closeReason());
             return f;
         }
-        channel.writeAndFlush(new Frame(id, m)).addListener(w -> {
-            if (w.isSuccess()) {
-                return;
-            }
-            if (w.cause() instanceof IOException && channel.isActive()) {
-                // the peer closed (Broken pipe) or reset: read what it sent before closing
-                // (channelInactive fails the request with the server's ERROR, if one came)
-                if (writeFailure == null) {
-                    writeFailure = w.cause();
-                    channel.eventLoop().schedule(() -> {
-                        channel.close();
-                    }, READ_AFTER_WRITE_FAILURE_MS, TimeUnit.MILLISECONDS);
+        io.netty.channel.ChannelFuture queued = writer.write(new Frame(id, m), e -> writeFailed(id, e));
+        if (queued != null) {
+            queued.addListener(w -> {
+                if (!w.isSuccess()) {
+                    writeFailed(id, w.cause());
                 }
-                return;
-            }
-            CompletableFuture<Object> p = pending.remove(id);
-            if (p != null) {
-                p.completeExceptionally(w.cause() instanceof IOException ? closeReason()
-                        : new PaneldException(ErrorCode.EIO, "send failed: " + w.cause(), w.cause()));
-            }
-        });
+            });
+        }
         return f;
+    }
+
+    private void writeFailed(int id, Throwable cause) {
+        if (cause instanceof IOException && channel.isActive()) {
+            // the peer closed (Broken pipe) or reset: read what it sent before closing
+            // (channelInactive fails the request with the server's ERROR, if one came)
+            if (writeFailure == null) {
+                writeFailure = cause;
+                channel.eventLoop().schedule(this::closeChannel, READ_AFTER_WRITE_FAILURE_MS, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        CompletableFuture<Object> p = pending.remove(id);
+        if (p != null) {
+            p.completeExceptionally(cause instanceof IOException ? closeReason()
+                    : new PaneldException(ErrorCode.EIO, "send failed: " + cause, cause));
+        }
+    }
+
+    /** Every close of the channel: direct writes stop first. */
+    private io.netty.channel.ChannelFuture closeChannel() {
+        writer.closing();
+        return channel.close();
+    }
+
+    /** Frames this client wrote on the caller's thread, without a hop to the I/O thread (tests). */
+    long directWrites() {
+        return writer.directWrites();
     }
 
     int nextId() {
@@ -362,7 +384,15 @@ public final class PaneldClient implements AutoCloseable {
         ((EpollDomainSocketChannel) channel).config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
         fdReply = reply;
         fdFuture = f;
-        ctx.writeAndFlush(new Frame(nextId(), new FdReady(reply.buffer())));
+        int id = nextId();
+        io.netty.channel.ChannelFuture queued = writer.write(new Frame(id, new FdReady(reply.buffer())), e -> writeFailed(id, e));
+        if (queued != null) {
+            queued.addListener(w -> {
+                if (!w.isSuccess()) {
+                    writeFailed(id, w.cause());
+                }
+            });
+        }
     }
 
     private void fdArrived(ChannelHandlerContext ctx, FileDescriptor fd) {
@@ -418,7 +448,7 @@ public final class PaneldClient implements AutoCloseable {
             }
             if (msg instanceof ProtocolException) {
                 failAll(new PaneldException(((ProtocolException) msg).code(), "bad frame from the server: " + ((ProtocolException) msg).getMessage()));
-                ctx.close();
+                closeChannel();
                 return;
             }
             Frame f = (Frame) msg;
@@ -450,7 +480,16 @@ public final class PaneldClient implements AutoCloseable {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                closeChannel(); // the server closed (or the read failed): half-closure is not used
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            writer.closing();
             failAll(closeReason());
             for (EventListener l : listeners) {
                 events.execute(l::closed);
@@ -461,7 +500,7 @@ public final class PaneldClient implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             failAll(new PaneldException(ErrorCode.EIO, "connection failed: " + cause, cause));
-            ctx.close();
+            closeChannel();
         }
     }
 
@@ -554,7 +593,7 @@ public final class PaneldClient implements AutoCloseable {
     /** Closes the connection (the server closes its sessions and buffers). */
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        closeChannel().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         events.shutdown();
     }

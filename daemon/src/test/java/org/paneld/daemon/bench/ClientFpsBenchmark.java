@@ -29,7 +29,8 @@ import org.paneld.drivers.virtual.VirtualDbiWiring;
 /**
  * {@code bench/run client-fps [FRAMES [ROUNDS [KEY,KEY…]]]}: full 320x240 frames per second that each client
  * pushes (150 frames), one after the other, in 3 interleaved rounds of the same run (the median is
- * reported), into "lcd0", an mi0283qt on the virtual backend (its
+ * reported; before them, not counted, the first client pushes 100 frames and the driver 300, so that
+ * the in-process daemon's request and frame paths are compiled before round 1), into "lcd0", an mi0283qt on the virtual backend (its
  * emulator decodes every byte) whose SPI wire takes {@code bytes × 8 / clock} of wall time at
  * {@code spi_speed_hz = 62.5 MHz} (commands at the driver's 10 MHz), served by an in-process
  * paneld on a Unix socket. Clients, each its own process with the same loop (every pixel changes,
@@ -39,9 +40,16 @@ import org.paneld.drivers.virtual.VirtualDbiWiring;
  * file is absent) and libpaneld ({@code protocol/c/examples/push_frames.c}, built by make,
  * shared buffer). The limit is the wire alone: 62.5e6 / (320 × 240 × 16) = 50.86 fps. Last line:
  * {@code client-fps: java=X python_shm=Y python_inline=Z c=W limit=50.86 java_2buf=A c_2buf=B
- * driver_only=V rounds=3}. java and c run the same loop as the Python script: one buffer, draw,
+ * driver_only=V java_netty=U java_cold=T rounds=3}. java and c run the same loop as the Python script: one buffer, draw,
  * flush, wait for the answer, repeat; java_2buf and c_2buf draw the next frame into a second
- * buffer while the previous flush is carried out (two flushes in flight);
+ * buffer while the previous flush is carried out (two flushes in flight). The Java keys first send
+ * {@value #JAVA_WARMUP_FLUSHES} one-pixel FLUSHes, not counted (~0.5 s; C and Python have no JIT
+ * to warm): without them the 150 frames measure the JVM's first 3 s — the request path
+ * interpreted and the JIT's compiler threads taking CPU from the daemon on a 2-core machine
+ * ({@code java_cold}: java without them). java_netty is java with
+ * {@code -Dpaneld.client.directWrites=false}: every request goes through Netty's I/O thread (a
+ * hop to it and a wake-up per frame more than the C client), the Java client before the direct
+ * write;
  * driver_only is the baseline of the same run: the same frames handed to the driver in-process
  * (no socket, no client). Test scope; run from
  * the repository root (bench/run does).
@@ -49,6 +57,8 @@ import org.paneld.drivers.virtual.VirtualDbiWiring;
 public final class ClientFpsBenchmark {
     static final int CLOCK_HZ = 62_500_000;
     static final int W = 320, H = 240;
+    /** One-pixel FLUSHes the Java keys send before their frames, not counted (see the class comment). */
+    static final int JAVA_WARMUP_FLUSHES = 1000;
 
     /** The virtual panel's wires, with SPI writes that last as long as on a real wire at their clock. */
     static final class TimedWiring implements DbiWiring {
@@ -166,7 +176,13 @@ public final class ClientFpsBenchmark {
         List<String> common = List.of("--socket", socket.toString(), "--device", "lcd0", "--frames", Integer.toString(frames));
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"), PushFrames.class.getName()));
+        List<String> javaNetty = new ArrayList<>(java);
+        javaNetty.add(1, "-Dpaneld.client.directWrites=false");
+        List<String> javaCold = concat(concat(java, common), "--mode", "shm", "--buffers", "1");
         java.addAll(common);
+        java.addAll(List.of("--warmup-flushes", Integer.toString(JAVA_WARMUP_FLUSHES)));
+        javaNetty.addAll(common);
+        javaNetty.addAll(List.of("--warmup-flushes", Integer.toString(JAVA_WARMUP_FLUSHES)));
         clients.put("java", concat(java, "--mode", "shm", "--buffers", "1"));
         for (String mode : List.of("shm", "inline")) {
             if (Files.isRegularFile(pyScript)) {
@@ -182,11 +198,25 @@ public final class ClientFpsBenchmark {
             clients.put("c_2buf", concat(concat(List.of(cBuild.resolve("push_frames").toString()), common), "--mode", "shm", "--buffers", "2"));
         }
         clients.put("driver_only", null);
+        clients.put("java_netty", concat(javaNetty, "--mode", "shm", "--buffers", "1"));
+        clients.put("java_cold", javaCold);
         if (args.length > 2) { // a subset, e.g. "c,c_2buf,driver_only"
             clients.keySet().retainAll(List.of(args[2].split(",")));
         }
         Map<String, List<Double>> got = new LinkedHashMap<>();
         try {
+            // not counted: the daemon's own request path (socket, session, device worker) is JIT-compiled
+            // by a first client, else whichever key runs first in round 1 (java) meets it interpreted
+            Map.Entry<String, List<String>> first = clients.entrySet().stream().filter(e -> e.getValue() != null).findFirst().orElse(null);
+            if (first != null) {
+                List<String> cmd = new ArrayList<>(first.getValue());
+                cmd.set(cmd.indexOf("--frames") + 1, "100");
+                System.out.printf(Locale.ROOT, "daemon warm-up (%s, 100 frames): %.2f fps%n", first.getKey(),
+                        fps(first.getKey(), run(root, envs.getOrDefault(first.getKey(), Map.of()), 300, cmd)));
+            }
+            // and its frame path (conversion, emulator, transfer thread) long enough for C2: with 100
+            // frames alone, round 1's first key still ran ~2 fps below its rounds 2 and 3
+            System.out.printf(Locale.ROOT, "daemon warm-up (driver_only, 300 frames): %.2f fps%n", driverOnly(binding.device(), 300));
             for (int round = 1; round <= rounds; round++) { // interleaved, so that load changes hit every client alike
                 for (Map.Entry<String, List<String>> e : clients.entrySet()) {
                     double v = e.getValue() == null ? driverOnly(binding.device(), frames)
@@ -210,7 +240,7 @@ public final class ClientFpsBenchmark {
             line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) || k.equals("c") ? "ERR" : "NA"));
         }
         line.append(String.format(Locale.ROOT, " limit=%.2f", limit));
-        for (String k : List.of("java_2buf", "c_2buf", "driver_only")) {
+        for (String k : List.of("java_2buf", "c_2buf", "driver_only", "java_netty", "java_cold")) {
             line.append(' ').append(k).append('=').append(median(got.get(k), clients.containsKey(k) ? "ERR" : "NA"));
         }
         line.append(" rounds=").append(rounds);
@@ -288,6 +318,9 @@ public final class ClientFpsBenchmark {
     static double fps(String who, Run r) {
         String[] lines = r.out.strip().split("\n");
         String last = lines[lines.length - 1].strip();
+        if (System.getenv("CLIENT_FPS_VERBOSE") != null) { // the client's own lines (cpu_ms_per_frame …)
+            System.out.println(who + ": " + r.out.strip().replace("\n", " | "));
+        }
         if (r.code == 0 && last.startsWith("fps=")) {
             return Double.parseDouble(last.substring(4));
         }
