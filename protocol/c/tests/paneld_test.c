@@ -21,28 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int failures;
-static int checks;
-
-#define CHECK(cond, ...)                                                                                  \
-    do {                                                                                                  \
-        checks++;                                                                                         \
-        if (!(cond)) {                                                                                    \
-            failures++;                                                                                   \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                \
-            fprintf(stderr, __VA_ARGS__);                                                                 \
-            fprintf(stderr, "\n");                                                                        \
-        }                                                                                                 \
-    } while (0)
-
-#define REQUIRE(cond, ...)                                                                                \
-    do {                                                                                                  \
-        CHECK(cond, __VA_ARGS__);                                                                         \
-        if (!(cond)) {                                                                                    \
-            fprintf(stderr, "cannot go on; %d of %d checks failed\n", failures, checks);                  \
-            exit(1);                                                                                      \
-        }                                                                                                 \
-    } while (0)
+#include "check.h"
 
 static uint32_t rep5(uint32_t v) { v &= 31; return v << 3 | v >> 2; }
 static uint32_t rep6(uint32_t v) { v &= 63; return v << 2 | v >> 4; }

@@ -31,28 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures;
-static int checks;
-
-#define CHECK(cond, ...)                                                                                  \
-    do {                                                                                                  \
-        checks++;                                                                                         \
-        if (!(cond)) {                                                                                    \
-            failures++;                                                                                   \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                \
-            fprintf(stderr, __VA_ARGS__);                                                                 \
-            fprintf(stderr, "\n");                                                                        \
-        }                                                                                                 \
-    } while (0)
-
-#define REQUIRE(cond, ...)                                                                                \
-    do {                                                                                                  \
-        CHECK(cond, __VA_ARGS__);                                                                         \
-        if (!(cond)) {                                                                                    \
-            fprintf(stderr, "cannot go on; %d of %d checks failed\n", failures, checks);                  \
-            exit(1);                                                                                      \
-        }                                                                                                 \
-    } while (0)
+#include "check.h"
 
 /* the calibration of lcd0's touch in CClientIT's config */
 static const int64_t CAL[7] = {0, 5697, -1196265, -4425, 0, 16902020, 65536};

@@ -295,23 +295,7 @@ public class MipiDbiDisplay implements Display {
         };
         TearingSync t = tearing;
         if (interlace != null && (interlace.pending() || overloaded && interlace.large(box))) {
-            try {
-                boolean alternate = overloaded && interlace.large(box) && shadow.trusted();
-                interlace.take(damage, conv);
-                interlace.plan(box, alternate, cfg.windowCost());
-                sendPlan(t);
-                interlace.sent();
-                interlacedUpdates += alternate ? 1 : 0;
-                if (!alternate && box.area() == (long) width * height) {
-                    shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
-                }
-            } catch (IOException | RuntimeException e) {
-                shadow.distrust();
-                bus.resync();
-                throw asDeviceException("flush", e);
-            } finally {
-                pictureSent = true;
-            }
+            flushInterlaced(damage, box, conv, overloaded && interlace.large(box) && shadow.trusted(), t);
             return;
         }
         try {
@@ -355,12 +339,39 @@ public class MipiDbiDisplay implements Display {
                     }
             }
         } catch (IOException | RuntimeException e) {
-            shadow.distrust();
-            bus.resync();
-            throw asDeviceException("flush", e);
+            throw flushFailed(e);
         } finally {
             pictureSent = true; // the shadow holds the client's picture (sent, or to be sent again)
         }
+    }
+
+    /**
+     * The update through {@link Interlace}: into its target picture, then only the rows of one
+     * parity ({@code alternate}) or all rows, the pending ones included, compared and sent.
+     */
+    private void flushInterlaced(List<Rect> damage, Rect box, PanelShadow.RowSource conv, boolean alternate, TearingSync t)
+            throws IOException {
+        try {
+            interlace.take(damage, conv);
+            interlace.plan(box, alternate, cfg.windowCost());
+            sendPlan(t);
+            interlace.sent();
+            interlacedUpdates += alternate ? 1 : 0;
+            if (!alternate && box.area() == (long) width * height) {
+                shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
+            }
+        } catch (IOException | RuntimeException e) {
+            throw flushFailed(e);
+        } finally {
+            pictureSent = true;
+        }
+    }
+
+    /** A flush failed part-way: the shadow no longer knows the GRAM, the bus is resynchronised. */
+    private DeviceException flushFailed(Exception e) {
+        shadow.distrust();
+        bus.resync();
+        return asDeviceException("flush", e);
     }
 
     @Override
@@ -379,9 +390,7 @@ public class MipiDbiDisplay implements Display {
             sendPlan(tearing);
             interlace.sent();
         } catch (IOException | RuntimeException e) {
-            shadow.distrust();
-            bus.resync();
-            throw asDeviceException("flush", e);
+            throw flushFailed(e);
         }
     }
 
