@@ -7,8 +7,9 @@ import org.paneld.drivers.pixel.Rect;
 /**
  * A full-change update of a {@link MipiDbiDisplay} sent while it is compared
  * ({@link PanelShadow.Streamer}) by the display's {@link WindowWriter}: one window over the area,
- * started through its {@link Starter}, its rows queued on the transfer thread band by band; the flush waits for them
- * ({@link #finish}) before anything else goes on the wire. Never used with {@code te_gpio}.
+ * started through its {@link Starter}, its rows queued on the transfer thread band by band; the
+ * flush waits for them ({@link #finish}) before anything else goes on the wire. Never used with
+ * {@code te_gpio}.
  * Lifetime: one flush. Threads: the flush's (the device's serialised operations).
  */
 final class StreamedWindow implements PanelShadow.Streamer {
