@@ -91,7 +91,10 @@ public final class SoakRig implements AutoCloseable {
         StringBuilder toml = new StringBuilder("[server]\nsocket = \"" + socket + "\"\n\n[usb]\nhotplug = false\n"
                 + "\n[http]\nlisten = \"127.0.0.1:0\"\n");
         for (String name : List.of("lcd0", "lcd1")) {
-            toml.append("\n[[panel]]\nname = \"").append(name).append("\"\ndriver = \"mi0283qt\"\nbackend = \"virtual\"\n");
+            // interlace large updates under sustained overload (lcd0's flood of flushes is one):
+            // held replies and pending rows go through the flood, lcd1's unplugs and closes
+            toml.append("\n[[panel]]\nname = \"").append(name).append("\"\ndriver = \"mi0283qt\"\nbackend = \"virtual\"\n")
+                    .append("interlace = \"auto\"\n");
         }
         toml.append("[panel.touch]\ndriver = \"ads7846\"\nspi_cs = 1\nirq_gpio = 25\nnoise = 8\n");
         Files.writeString(cfg, toml);

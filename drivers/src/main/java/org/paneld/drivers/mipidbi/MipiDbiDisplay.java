@@ -60,7 +60,7 @@ public class MipiDbiDisplay implements Display {
     private final String mode;
     private final Interlace interlace; // null with interlace = "off"
     private long windowsSent;
-    private long interlacedUpdates;
+    private volatile long interlacedUpdates; // written by the device worker, read by DEVICE_INFO
     private long bytesPlanned;
     private volatile boolean enabled;
     private volatile boolean initialised;
@@ -509,7 +509,7 @@ public class MipiDbiDisplay implements Display {
         };
     }
 
-    /** Updates that sent only alternate rows ({@code interlace = "auto"} under overload) since probe. */
+    @Override
     public long interlacedUpdates() {
         return interlacedUpdates;
     }
