@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #if defined(__GNUC__) || defined(__clang__)
 static __thread char connect_msg[MSG_LEN];
 static __thread int connect_err;
@@ -412,8 +411,8 @@ long paneld_flush_async(paneld_session *s, paneld_buffer *b, const paneld_rect *
     if (!b->shared) { /* pipelined: every WRITE, then the FLUSH; answers come in that order */
         for (int i = 0; i < n; i++) {
             if (!rect_inside(b, &rects[i])) {
-                return paneld__fail(c, EINVAL, "FLUSH rectangle %d %dx%d+%d+%d is outside the %ux%u buffer", i, rects[i].width,
-                            rects[i].height, rects[i].x, rects[i].y, b->width, b->height);
+                return paneld__fail(c, EINVAL, "FLUSH rectangle %d %dx%d+%d+%d is outside the %ux%u buffer", i,
+                                    rects[i].width, rects[i].height, rects[i].x, rects[i].y, b->width, b->height);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -453,20 +452,10 @@ int paneld_wait(paneld_client *c, long ticket) {
     }
     if (!p) return paneld__fail(c, EINVAL, "no flush in flight with ticket %ld (already waited for?)", ticket);
     while (p->left > 0) {
-        frame f;
-        int e = paneld__read_frame(c, &f);
+        int e = paneld__pump(c);
         if (e < 0) {
             p->used = 0;
             return e;
-        }
-        if (f.id == 0) {
-            e = paneld__take_event(c, &f);
-            if (e < 0) {
-                p->used = 0;
-                return e;
-            }
-        } else {
-            paneld__record_answer(c, &f);
         }
     }
     p->used = 0;
@@ -501,28 +490,14 @@ int paneld_flip(paneld_session *s, paneld_buffer *b, int wait) {
     frame f;
     int e = paneld__wait_reply(c, (uint32_t) id, T_FLIP, &f);
     if (e < 0 || !wait) return e;
-    for (;;) { /* look in the queue for its FLIP_COMPLETE, read more until it comes */
-        for (int i = 0; i < c->ev_count; i++) {
-            int at = (c->ev_head + i) % EVENT_QUEUE;
-            paneld_event ev = c->events[at];
-            if (ev.type == PANELD_EV_FLIP_COMPLETE && ev.flip_id == (uint32_t) id) {
-                for (int j = i; j > 0; j--) { /* take it out, keep the others in order */
-                    c->events[(c->ev_head + j) % EVENT_QUEUE] = c->events[(c->ev_head + j - 1) % EVENT_QUEUE];
-                }
-                c->ev_head = (c->ev_head + 1) % EVENT_QUEUE;
-                c->ev_count--;
-                return ev.error ? paneld__fail(c, -ev.error, "FLIP of buffer %u failed: %s", b->handle,
-                                       paneld_strerror(ev.error)) : 0;
-            }
+    for (;;) { /* its FLIP_COMPLETE from the queue, reading more until it comes */
+        paneld_event ev;
+        if (paneld__take_flip_complete(c, (uint32_t) id, &ev)) {
+            return ev.error ? paneld__fail(c, -ev.error, "FLIP of buffer %u failed: %s", b->handle,
+                                           paneld_strerror(ev.error)) : 0;
         }
-        e = paneld__read_frame(c, &f);
+        e = paneld__pump(c);
         if (e < 0) return e;
-        if (f.id == 0) {
-            e = paneld__take_event(c, &f);
-            if (e < 0) return e;
-        } else {
-            paneld__record_answer(c, &f);
-        }
     }
 }
 
@@ -586,16 +561,8 @@ int paneld_next_event(paneld_client *c, paneld_event *ev, int timeout_ms) {
             if (r < 0) return paneld__fail(c, errno, "poll: %s", strerror(errno));
             if (r == 0) return 0;
         }
-        frame f;
-        int e = paneld__read_frame(c, &f);
+        int e = paneld__pump(c);
         if (e < 0) return e;
-        if (f.id == 0) {
-            e = paneld__take_event(c, &f);
-            paneld__release_payload(c);
-            if (e < 0) return e;
-        } else {
-            paneld__record_answer(c, &f);
-        }
     }
 }
 
@@ -609,10 +576,12 @@ int paneld_admin_bind(paneld_client *c, const char *device) { return paneld__req
 int paneld_admin_touch(paneld_client *c, const char *device, unsigned action, int32_t x, int32_t y) {
     if (!device) return paneld__fail(c, EINVAL, "ADMIN_TOUCH: no device named");
     if (action != PANELD_TOUCH_PRESS && action != PANELD_TOUCH_RELEASE) {
-        return paneld__fail(c, EINVAL, "ADMIN_TOUCH on %s: action %u is unknown (PANELD_TOUCH_PRESS 0, PANELD_TOUCH_RELEASE 1)", device, action);
+        return paneld__fail(c, EINVAL, "ADMIN_TOUCH on %s: action %u is unknown (PANELD_TOUCH_PRESS 0, PANELD_TOUCH_RELEASE 1)",
+                            device, action);
     }
     if (action == PANELD_TOUCH_PRESS && (x < 0 || y < 0)) {
-        return paneld__fail(c, EINVAL, "ADMIN_TOUCH on %s: press at (%d, %d) is outside the display", device, (int) x, (int) y);
+        return paneld__fail(c, EINVAL, "ADMIN_TOUCH on %s: press at (%d, %d) is outside the display", device, (int) x,
+                            (int) y);
     }
     size_t len = strlen(device);
     if (len > 0xFFFF) return paneld__fail(c, EINVAL, "device name of %zu bytes is too long", len);
@@ -627,9 +596,12 @@ int paneld_admin_touch(paneld_client *c, const char *device, unsigned action, in
 }
 
 int paneld_admin_calibrate(paneld_client *c, const char *device, const int64_t cal[7]) {
-    if (!device || !cal) return paneld__fail(c, EINVAL, "ADMIN_CALIBRATE: %s is NULL", device ? "the calibration" : "the device");
+    if (!device || !cal) {
+        return paneld__fail(c, EINVAL, "ADMIN_CALIBRATE: %s is NULL", device ? "the calibration" : "the device");
+    }
     if (cal[6] <= 0) {
-        return paneld__fail(c, EINVAL, "ADMIN_CALIBRATE on %s: scale (cal[6]) must be positive, got %lld", device, (long long) cal[6]);
+        return paneld__fail(c, EINVAL, "ADMIN_CALIBRATE on %s: scale (cal[6]) must be positive, got %lld", device,
+                            (long long) cal[6]);
     }
     size_t len = strlen(device);
     if (len > 0xFFFF) return paneld__fail(c, EINVAL, "device name of %zu bytes is too long", len);

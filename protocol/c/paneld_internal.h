@@ -134,14 +134,13 @@ PANELD__HIDDEN int paneld__fail(paneld_client *c, int code, const char *fmt, ...
 PANELD__HIDDEN unsigned char *paneld__scratch(paneld_client *c, size_t n);
 /* sends one frame; returns its id, or a negative errno */
 PANELD__HIDDEN long paneld__send_frame(paneld_client *c, uint16_t type, const void *p, size_t n);
-/* reads one frame; *f's payload is valid until the next read */
-PANELD__HIDDEN int paneld__read_frame(paneld_client *c, frame *f);
 /* frees a large payload buffer (a snapshot) once its frame is used */
 PANELD__HIDDEN void paneld__release_payload(paneld_client *c);
-/* an id-0 frame: queues an event, or returns a connection-level ERROR */
-PANELD__HIDDEN int paneld__take_event(paneld_client *c, const frame *f);
-/* an answer to a request of a paneld_flush_async group */
-PANELD__HIDDEN void paneld__record_answer(paneld_client *c, const frame *f);
+/* reads one frame, no awaited reply: an event is queued (an ERROR returned), an answer of a
+ * paneld_flush_async group counted; 0 or a negative errno */
+PANELD__HIDDEN int paneld__pump(paneld_client *c);
+/* takes the FLIP_COMPLETE of FLIP request flip_id out of the event queue: 1, or 0 if not there */
+PANELD__HIDDEN int paneld__take_flip_complete(paneld_client *c, uint32_t flip_id, paneld_event *out);
 /* reads until the reply to request id (type); 0 with *f the reply, or a negative errno */
 PANELD__HIDDEN int paneld__wait_reply(paneld_client *c, uint32_t id, uint16_t type, frame *f);
 /* sends a request and waits for its reply (f may be NULL) */

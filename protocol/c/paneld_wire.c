@@ -133,7 +133,7 @@ void paneld__release_payload(paneld_client *c) {
     }
 }
 
-int paneld__read_frame(paneld_client *c, frame *f) {
+static int read_frame(paneld_client *c, frame *f) {
     unsigned char h[12];
     if (c->broken) return paneld__fail(c, ECONNRESET, "the connection to paneld is closed: %s", c->msg);
     int e = read_exact(c, h, 12);
@@ -178,16 +178,22 @@ static int errno_of(uint32_t code) {
     }
 }
 
+/* an ERROR frame's payload: its message into msg, its code as a positive errno */
+static int error_of(const frame *f, char *msg, size_t cap) {
+    cursor k = {f->p, f->n, 0, 0};
+    uint32_t code = rd32(&k);
+    rd16(&k);
+    rd16(&k);
+    rdstr(&k, msg, cap);
+    return errno_of(code);
+}
+
 /* an id-0 frame: an event, or a connection-level ERROR */
-int paneld__take_event(paneld_client *c, const frame *f) {
+static int take_event(paneld_client *c, const frame *f) {
     cursor k = {f->p, f->n, 0, 0};
     if (f->type == T_ERROR) {
-        uint32_t code = rd32(&k);
-        rd16(&k);
-        rd16(&k);
         char m[200];
-        rdstr(&k, m, sizeof m);
-        int e = errno_of(code);
+        int e = error_of(f, m, sizeof m);
         if (e == EPROTO || e == EMSGSIZE || e == ETIMEDOUT || e == ENOMEM || e == EBUSY) c->broken = 1;
         return paneld__fail(c, e, "paneld: %s", m);
     }
@@ -261,18 +267,11 @@ static struct pending *pending_of(paneld_client *c, uint32_t id) {
 }
 
 /* an answer to a request of a flush_async group: count it, keep its error */
-void paneld__record_answer(paneld_client *c, const frame *f) {
+static void record_answer(paneld_client *c, const frame *f) {
     struct pending *p = pending_of(c, f->id);
     if (!p) return; /* an answer nobody waits for */
     p->left--;
-    if (f->type == T_ERROR && p->result == 0) {
-        cursor k = {f->p, f->n, 0, 0};
-        uint32_t code = rd32(&k);
-        rd16(&k);
-        rd16(&k);
-        rdstr(&k, p->msg, sizeof p->msg);
-        p->result = -errno_of(code);
-    }
+    if (f->type == T_ERROR && p->result == 0) p->result = -error_of(f, p->msg, sizeof p->msg);
 }
 
 /*
@@ -282,25 +281,20 @@ void paneld__record_answer(paneld_client *c, const frame *f) {
  */
 int paneld__wait_reply(paneld_client *c, uint32_t id, uint16_t type, frame *f) {
     for (;;) {
-        int e = paneld__read_frame(c, f);
+        int e = read_frame(c, f);
         if (e < 0) return e;
         if (f->id == 0) {
-            e = paneld__take_event(c, f);
+            e = take_event(c, f);
             if (e < 0) return e;
             continue;
         }
         if (f->id != id) {
-            paneld__record_answer(c, f);
+            record_answer(c, f);
             continue;
         }
         if (f->type == T_ERROR) {
-            cursor k = {f->p, f->n, 0, 0};
-            uint32_t code = rd32(&k);
-            rd16(&k);
-            rd16(&k);
             char m[200];
-            rdstr(&k, m, sizeof m);
-            e = errno_of(code);
+            e = error_of(f, m, sizeof m);
             if (e == EPROTO || e == EMSGSIZE) c->broken = 1;
             return paneld__fail(c, e, "%s", m);
         }
@@ -310,6 +304,35 @@ int paneld__wait_reply(paneld_client *c, uint32_t id, uint16_t type, frame *f) {
         }
         return 0;
     }
+}
+
+int paneld__pump(paneld_client *c) {
+    frame f;
+    int e = read_frame(c, &f);
+    if (e < 0) return e;
+    if (f.id == 0) {
+        e = take_event(c, &f);
+    } else {
+        record_answer(c, &f);
+    }
+    paneld__release_payload(c);
+    return e;
+}
+
+int paneld__take_flip_complete(paneld_client *c, uint32_t flip_id, paneld_event *out) {
+    for (int i = 0; i < c->ev_count; i++) {
+        paneld_event *ev = &c->events[(c->ev_head + i) % EVENT_QUEUE];
+        if (ev->type == PANELD_EV_FLIP_COMPLETE && ev->flip_id == flip_id) {
+            *out = *ev;
+            for (int j = i; j > 0; j--) { /* take it out, keep the others in order */
+                c->events[(c->ev_head + j) % EVENT_QUEUE] = c->events[(c->ev_head + j - 1) % EVENT_QUEUE];
+            }
+            c->ev_head = (c->ev_head + 1) % EVENT_QUEUE;
+            c->ev_count--;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 int paneld__request(paneld_client *c, uint16_t type, const void *p, size_t n, frame *f) {
@@ -423,7 +446,7 @@ int paneld__open_socket(const char *path, int *tcp) {
         int e = errno;
         close(fd);
         return paneld__fail(NULL, e, "connecting to %s: %s%s", path, strerror(e),
-                    e == ENOENT || e == ECONNREFUSED ? " (is paneld running? set PANELD_SOCKET or pass the path)" : "");
+                            e == ENOENT || e == ECONNREFUSED ? " (is paneld running? set PANELD_SOCKET or pass the path)" : "");
     }
     *tcp = 0;
     return fd;
@@ -476,7 +499,7 @@ int paneld__receive_fd(paneld_client *c, uint32_t buffer, int *fd_out) {
     if (fd < 0) {
         c->broken = 1;
         return paneld__fail(c, EPROTO, "paneld's fd message carried no descriptor%s",
-                    (m.msg_flags & MSG_CTRUNC) ? " (control data truncated)" : "");
+                            (m.msg_flags & MSG_CTRUNC) ? " (control data truncated)" : "");
     }
     *fd_out = fd;
     (void) id; /* FD_READY has no reply frame */
