@@ -90,7 +90,7 @@ done
 # sources go to /usr/share/paneld/c, built and installed from there with its Makefile:
 #   make -C /usr/share/paneld/c BUILD=$HOME/paneld-c && sudo make -C /usr/share/paneld/c BUILD=$HOME/paneld-c install
 if [ -f "$repo/protocol/c/paneld.h" ]; then
-  for f in paneld.h paneld.c Makefile paneld.pc.in README.md examples/*.c; do
+  for f in paneld.h paneld_internal.h paneld.c paneld_wire.c Makefile paneld.pc.in README.md examples/*.c; do
     for g in "$repo"/protocol/c/$f; do
       [ -f "$g" ] && put 0644 "$g" "usr/share/paneld/c/${g#"$repo"/protocol/c/}"
     done

@@ -81,6 +81,10 @@ final class DaemonAdmin implements AdminService {
             org.paneld.drivers.core.FrameStats st = bi.device().frameStats();
             sb.append(" frames_shown=").append(st.shown()).append(" frames_merged=").append(st.merged())
                     .append(String.format(java.util.Locale.ROOT, " wire_busy=%.3f", st.busy()));
+            org.paneld.drivers.display.Display shown = bi.device().display();
+            if (shown != null && shown.interlacedUpdates() > 0) {
+                sb.append(" frames_interlaced=").append(shown.interlacedUpdates());
+            }
         } else {
             sb.append(" state=unbound");
         }

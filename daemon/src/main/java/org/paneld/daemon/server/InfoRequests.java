@@ -26,7 +26,7 @@ import org.paneld.protocol.Message.SetProperty;
 final class InfoRequests {
     /** Read-only statistics in DEVICE_INFO's property list: updates shown, updates merged, wire busy in ‰. */
     static final String STAT_SHOWN = "stat_frames_shown", STAT_MERGED = "stat_frames_merged",
-            STAT_BUSY = "stat_wire_busy_permille";
+            STAT_BUSY = "stat_wire_busy_permille", STAT_INTERLACED = "stat_frames_interlaced";
     private final Connection conn;
     private final PaneldServer server;
     private final ConnectionOutput out;
@@ -102,6 +102,8 @@ final class InfoRequests {
         props.add(new Property(STAT_SHOWN, 0, Long.MAX_VALUE, st.shown()));
         props.add(new Property(STAT_MERGED, 0, Long.MAX_VALUE, st.merged()));
         props.add(new Property(STAT_BUSY, 0, 1000, Math.round(st.busy() * 1000)));
+        org.paneld.drivers.display.Display shown = d.display();
+        props.add(new Property(STAT_INTERLACED, 0, Long.MAX_VALUE, shown == null ? 0 : shown.interlacedUpdates()));
         return new Info(d.name(), i.driver(), i.width(), i.height(), i.widthMm(), i.heightMm(), i.rotation(), flags(d, i),
                 i.panelFormat(), i.updateClass(), fourccs, props);
     }

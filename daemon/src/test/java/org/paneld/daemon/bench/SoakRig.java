@@ -25,9 +25,10 @@ import org.paneld.protocol.Message.Region;
 /**
  * The soak rig shared by {@code SoakIT} (issue 10) and {@code bench/run soak}: the real
  * {@code paneld.jar} started as a process with the JVM flags of {@code systemd/paneld.service}'s
- * ExecStart (parsed from the file), serving two virtual mi0283qt panels ({@code lcd0},
- * {@code lcd1}, the real driver through the DBI panel emulator; lcd1 with its emulated ADS7846
- * touch controller) on a socket in a temp directory, the {@code [http]} live view and metrics on
+ * ExecStart (parsed from the file), serving three virtual mi0283qt panels ({@code lcd0},
+ * {@code lcd1}, {@code lcd2}, the real driver through the DBI panel emulator, each with
+ * {@code interlace = "auto"}; lcd1 with its emulated ADS7846 touch controller, lcd2 with a wire
+ * timed at {@link #VIDEO_WIRE_HZ}) on a socket in a temp directory, the {@code [http]} live view and metrics on
  * an ephemeral loopback port, USB hotplug off. It drives the daemon with the Java client (pipelined FLUSHes, connect cycles,
  * admin unplug/replug) and measures the process: heap after a full GC ({@code jcmd GC.run},
  * {@code GC.heap_info}), threads and RSS ({@code /proc/PID/status}), open fds
@@ -40,6 +41,10 @@ public final class SoakRig implements AutoCloseable {
     private static final int WINDOW = 32;
     /** A request not answered within this time counts as unanswered (the daemon is wedged). */
     private static final long ANSWER_SECONDS = 30;
+    /** lcd2's timed wire, in Hz. */
+    public static final long VIDEO_WIRE_HZ = 125_000_000L;
+    /** A full 320x240 RGB565 frame on lcd2's wire, in ns. */
+    public static final long VIDEO_FRAME_NANOS = 320L * 240 * 2 * 8 * 1_000_000_000L / VIDEO_WIRE_HZ;
     private static final Pattern HEAP_USED = Pattern.compile("total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
 
     private final Path dir;
@@ -91,9 +96,15 @@ public final class SoakRig implements AutoCloseable {
         StringBuilder toml = new StringBuilder("[server]\nsocket = \"" + socket + "\"\n\n[usb]\nhotplug = false\n"
                 + "\n[http]\nlisten = \"127.0.0.1:0\"\n");
         for (String name : List.of("lcd0", "lcd1")) {
-            toml.append("\n[[panel]]\nname = \"").append(name).append("\"\ndriver = \"mi0283qt\"\nbackend = \"virtual\"\n");
+            // interlace large updates under sustained overload (lcd0's flood of flushes is one):
+            // held replies and pending rows go through the flood, lcd1's unplugs and closes
+            toml.append("\n[[panel]]\nname = \"").append(name).append("\"\ndriver = \"mi0283qt\"\nbackend = \"virtual\"\n")
+                    .append("interlace = \"auto\"\n");
         }
         toml.append("[panel.touch]\ndriver = \"ads7846\"\nspi_cs = 1\nirq_gpio = 25\nnoise = 8\n");
+        // lcd2: a wire timed at 125 MHz (a full frame takes 9.8 ms), for the video that keeps it overloaded
+        toml.append("\n[[panel]]\nname = \"lcd2\"\ndriver = \"mi0283qt\"\nbackend = \"virtual\"\ninterlace = \"auto\"\n"
+                + "wire_hz = ").append(VIDEO_WIRE_HZ).append('\n');
         Files.writeString(cfg, toml);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -163,6 +174,17 @@ public final class SoakRig implements AutoCloseable {
     }
 
     /** The daemon's log so far (its stderr and stdout). */
+    /** {@code device}'s DEVICE_INFO statistics ({@code stat_*}), as {@code name=value} words. */
+    public String stats(String device) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (Message.Property p : admin.info(device).properties()) {
+            if (p.name().startsWith("stat_")) {
+                sb.append(sb.length() == 0 ? "" : " ").append(p.name().substring(5)).append('=').append(p.value());
+            }
+        }
+        return sb.toString();
+    }
+
     public String logText() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
@@ -199,30 +221,70 @@ public final class SoakRig implements AutoCloseable {
      * rectangle walking over the panel.
      */
     public void flushes(String device, long n, int fullEvery) throws Exception {
+        pipelined(device, 0, (b, i) -> {
+            if (i >= n) {
+                return null;
+            }
+            return i % fullEvery == 0 ? new Region(0, 0, b.width(), b.height())
+                    : new Region((int) (i % b.width()), (int) (i / b.width() % b.height()), 1, 1);
+        });
+    }
+
+    /**
+     * A video on {@code device} (configured with {@code wire_hz} and {@code interlace = "auto"}):
+     * full frames, each pixel changed from the last, one every {@code intervalNanos} (faster than
+     * the wire: overload, merged FLUSHes, interlaced updates and held replies), until
+     * {@code stop} says so.
+     */
+    public void video(String device, long intervalNanos, java.util.function.BooleanSupplier stop) throws Exception {
+        pipelined(device, intervalNanos, (b, i) -> {
+            if (stop.getAsBoolean()) {
+                return null;
+            }
+            b.fill((i & 1) == 0 ? 0x10A040 : 0xE05010);
+            return new Region(0, 0, b.width(), b.height());
+        });
+    }
+
+    /** What the next FLUSH of a pipelined run covers, after drawing into {@code b}; null: the run ends. */
+    private interface NextFlush {
+        Region next(Buffer b, long i) throws IOException;
+    }
+
+    /**
+     * FLUSHes of one shared XRGB8888 buffer on {@code device}, one connection, up to
+     * {@link #WINDOW} in flight, one at least every {@code intervalNanos} (0: as fast as answered),
+     * each as {@code next} says; every one must be answered, none refused.
+     */
+    private void pipelined(String device, long intervalNanos, NextFlush next) throws Exception {
         try (PaneldClient c = PaneldClient.connect(socket)) {
             c.setTimeout(30_000);
             Session s = c.open(device, true);
             Buffer b = s.createBuffer(Message.FOURCC_XRGB8888, true);
             b.fill(0x204080);
-            List<Region> full = List.of(new Region(0, 0, b.width(), b.height()));
             Semaphore window = new Semaphore(WINDOW);
             AtomicReference<Throwable> refused = new AtomicReference<>();
-            for (long i = 0; i < n; i++) {
+            long due = System.nanoTime();
+            for (long i = 0; ; i++) {
                 if (!window.tryAcquire(ANSWER_SECONDS * 2, TimeUnit.SECONDS)) {
                     unanswered.compareAndSet(null, new IllegalStateException(WINDOW + " FLUSHes in flight, none answered for "
                             + ANSWER_SECONDS * 2 + " s"));
                 }
-                if (unanswered.get() != null) {
+                Region rect = unanswered.get() != null ? null : next.next(b, i);
+                if (rect == null) {
+                    window.release();
                     break;
                 }
-                List<Region> rect = i % fullEvery == 0 ? full
-                        : List.of(new Region((int) (i % b.width()), (int) (i / b.width() % b.height()), 1, 1));
-                track(b.flushAsync(rect)).whenComplete((v, e) -> {
+                track(b.flushAsync(List.of(rect))).whenComplete((v, e) -> {
                     if (e != null) {
                         refused.compareAndSet(null, e);
                     }
                     window.release();
                 });
+                if (intervalNanos > 0) {
+                    due += intervalNanos;
+                    java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime()); // the source's rate
+                }
             }
             if (!window.tryAcquire(WINDOW, ANSWER_SECONDS * 2, TimeUnit.SECONDS)) {
                 unanswered.compareAndSet(null, new IllegalStateException((WINDOW - window.availablePermits())

@@ -13,10 +13,11 @@ import org.paneld.daemon.bench.SoakRig.Metrics;
 
 /**
  * Issue 10: paneld runs for weeks. The real paneld.jar under the JVM flags of
- * systemd/paneld.service (-Xmx48m, MaxDirectMemorySize=32m, …) serving two virtual mi0283qt
+ * systemd/paneld.service (-Xmx48m, MaxDirectMemorySize=32m, …) serving three virtual mi0283qt
  * panels takes 300,000 pipelined FLUSHes (1x1, every 16th the full frame) on lcd0, while
  * 5,000 connect/own/create-buffer/flush/disconnect cycles and 50 unplug/replug cycles run on
- * lcd1. Every request is answered. After a full GC the daemon is back to its post-warm-up
+ * lcd1, and a video at twice its wire's rate on lcd2 (timed wire, {@code interlace = "auto"}:
+ * merged FLUSHes, interlaced updates, held replies). Every request is answered. After a full GC the daemon is back to its post-warm-up
  * baseline within stated bounds: heap after GC +2 MB, threads +4, fds +8, the live-object table
  * identical.
  */
@@ -35,6 +36,8 @@ class SoakIT {
             rig.flushes("lcd0", 20_000, 16);
             rig.connectCycles("lcd1", 200);
             rig.unplugCycles("lcd1", 3);
+            long warmVideoEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            rig.video("lcd2", SoakRig.VIDEO_FRAME_NANOS / 2, () -> System.nanoTime() > warmVideoEnd);
             Metrics base = rig.measure();
             System.out.println("soak baseline (flags " + String.join(" ", rig.jvmFlags()) + "): " + base);
 
@@ -50,10 +53,23 @@ class SoakIT {
             }, "soak-cycles");
             Throwable[] cyclesFailed = new Throwable[1];
             cycles.setUncaughtExceptionHandler((t, e) -> cyclesFailed[0] = e);
+            // a video at twice lcd2's wire rate for as long as the rest runs: interlaced updates
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread video = new Thread(() -> {
+                try {
+                    rig.video("lcd2", SoakRig.VIDEO_FRAME_NANOS / 2, done::get);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "soak-video");
+            video.setUncaughtExceptionHandler((t, e) -> cyclesFailed[0] = e);
             long t0 = System.nanoTime();
             cycles.start();
+            video.start();
             rig.flushes("lcd0", 300_000, 16);
             cycles.join();
+            done.set(true);
+            video.join();
             long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
             if (cyclesFailed[0] != null) {
                 throw new AssertionError("connect/unplug cycles failed; log tail:\n" + rig.logTail(40), cyclesFailed[0]);
@@ -63,6 +79,7 @@ class SoakIT {
 
             Metrics end = rig.measure();
             System.out.println("soak end after " + seconds + " s, " + rig.answered() + " requests: " + end);
+            System.out.println("soak lcd0: " + rig.stats("lcd0") + "; lcd2 (video): " + rig.stats("lcd2"));
             assertTrue(rig.isAlive(), "paneld alive");
             assertTrue(end.heapAfterGcKb() - base.heapAfterGcKb() <= HEAP_BOUND_KB,
                     "heap after GC grew from " + base.heapAfterGcKb() + " KB to " + end.heapAfterGcKb() + " KB");

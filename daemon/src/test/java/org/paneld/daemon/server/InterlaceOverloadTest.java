@@ -119,6 +119,9 @@ class InterlaceOverloadTest {
             assertTrue(display.interlacedUpdates() > 0, "no update was interlaced in " + frames + " frames at ten times the wire's rate ("
                     + dev.frameStats().shown() + " shown)");
             assertFalse(display.hasPendingRows(), "rows still pending after the last reply");
+            long interlaced = display.interlacedUpdates();
+            assertEquals(interlaced, s.info().properties().stream().filter(p -> p.name().equals("stat_frames_interlaced"))
+                    .findFirst().orElseThrow().value(), "DEVICE_INFO's stat_frames_interlaced");
             // the panel shows the last frame, exactly
             RgbImage shown = d.snapshot("lcd0");
             for (int y = 0; y < h; y++) {

@@ -63,6 +63,15 @@ public interface Display {
     default void sendPendingRows() throws IOException {
     }
 
+    /**
+     * Updates that sent only alternate rows ({@code interlace = "auto"} under overload) since
+     * probe; 0 for displays that never interlace. No hardware access; any thread (a plain read of
+     * a counter, which may lag a flush in progress).
+     */
+    default long interlacedUpdates() {
+        return 0;
+    }
+
     /** Sets a property listed in {@link DisplayInfo#properties()}; EINVAL for unknown names or out-of-range values. */
     void setProperty(String name, long value) throws IOException;
 

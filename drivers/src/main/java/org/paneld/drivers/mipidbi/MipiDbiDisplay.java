@@ -56,7 +56,7 @@ public class MipiDbiDisplay implements Display {
     private final WindowWriter windows;
     private final String mode;
     private final Interlace interlace; // null with interlace = "off"
-    private long interlacedUpdates;
+    private volatile long interlacedUpdates; // written by the device worker, read by DEVICE_INFO
     private volatile boolean enabled;
     private volatile boolean initialised;
     private boolean pictureSent; // under the device's operation lock: a flush has put a client picture into the shadow
@@ -358,7 +358,7 @@ public class MipiDbiDisplay implements Display {
         };
     }
 
-    /** Updates that sent only alternate rows ({@code interlace = "auto"} under overload) since probe. */
+    @Override
     public long interlacedUpdates() {
         return interlacedUpdates;
     }
