@@ -22,6 +22,7 @@ import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.spi.DbiWiring;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.spi.SpiPort;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualDbiWiring;
 import org.paneld.drivers.mipidbi.Mi0283qtDriver;
@@ -52,7 +53,7 @@ class FramePacingTest {
     @BeforeEach
     void start() throws Exception {
         d = new TestDaemon(kit);
-        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("frame pacing test", "name", "lcd0",
                 "driver", "mi0283qt", "backend", "virtual"));
         bd.attach(VirtualHardware.class, panel);

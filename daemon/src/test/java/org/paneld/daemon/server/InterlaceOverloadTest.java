@@ -26,6 +26,7 @@ import org.paneld.drivers.spi.DbiWiring;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.testkit.PixelOracle;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualDbiWiring;
 import org.paneld.drivers.virtual.VirtualFbDriver;
@@ -48,7 +49,7 @@ class InterlaceOverloadTest {
     @BeforeEach
     void start() throws Exception {
         d = new TestDaemon(kit);
-        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("interlace test", "name", "lcd0",
                 "driver", "mi0283qt", "backend", "virtual", "interlace", "auto"));
         bd.attach(VirtualHardware.class, panel);

@@ -26,7 +26,8 @@ import org.paneld.drivers.spi.DbiBus;
  * <li>{@link #flush}: the damage is converted into the panel's shadow (what the controller's RAM
  *     holds, {@link PanelShadow}) and, with {@code damage = "auto"}, compared with it; the changed
  *     pixels become windows merged by cost, each CASET/RASET (RAM offsets added) and RAMWR with
- *     its bytes from the shadow, streamed in chunks through the device's transfer thread; returns
+ *     its bytes from the shadow, streamed in chunks through the device's transfer thread
+ *     ({@link WindowWriter}); returns
  *     when the last chunk is written, with the first error (after which the shadow is distrusted
  *     and the next flush sends without comparing). With {@code te_gpio} the windows are compared
  *     first and then sent in scan order ({@link TearingSync#order}), each cut into bands that stay
@@ -46,22 +47,16 @@ public class MipiDbiDisplay implements Display {
     private final MipiDbiDriver driver;
     private final PanelConfig cfg;
     private final DbiBus bus;
-    private final TransferPipeline pipeline;
     private final WireFormat wire;
     private final int width;
     private final int height;
-    private final int left;
-    private final int top;
-    private final int chunkBytes;
     private final int widthMm;
     private final int heightMm;
-    private final byte[] scratch;
     private final PanelShadow shadow;
+    private final WindowWriter windows;
     private final String mode;
     private final Interlace interlace; // null with interlace = "off"
-    private long windowsSent;
     private volatile long interlacedUpdates; // written by the device worker, read by DEVICE_INFO
-    private long bytesPlanned;
     private volatile boolean enabled;
     private volatile boolean initialised;
     private boolean pictureSent; // under the device's operation lock: a flush has put a client picture into the shadow
@@ -73,44 +68,18 @@ public class MipiDbiDisplay implements Display {
         this.driver = driver;
         this.cfg = cfg;
         this.bus = bus;
-        this.pipeline = pipeline;
         this.wire = driver.wireFormat(cfg);
         this.width = cfg.visibleWidth();
         this.height = cfg.visibleHeight();
-        this.left = driver.leftOffset(cfg);
-        this.top = driver.topOffset(cfg);
-        this.chunkBytes = chunkBytes;
         int[] mm = driver.sizeMm(cfg);
         boolean swap = cfg.rotation() == 90 || cfg.rotation() == 270;
         this.widthMm = swap ? mm[1] : mm[0];
         this.heightMm = swap ? mm[0] : mm[1];
-        this.scratch = new byte[chunkBytes];
         this.shadow = new PanelShadow(width, height, wire.bytesPerPixel(), 1);
+        this.windows = new WindowWriter(bus, pipeline, shadow, chunkBytes, driver.leftOffset(cfg), driver.topOffset(cfg));
         this.mode = cfg.damage();
         this.interlace = "auto".equals(cfg.interlace()) && "auto".equals(mode)
                 ? new Interlace(shadow, width, height) : null;
-    }
-
-    /**
-     * The largest chunk of pixel bytes for one transfer: a multiple of the pixel size and of
-     * the bus's data alignment, no larger than the bus's max data size.
-     */
-    static int chunkBytes(DbiBus bus, WireFormat wire) {
-        int bpp = wire.bytesPerPixel();
-        int align = bus.dataAlign();
-        int unit = lcm(bpp, align);
-        int n = bus.maxData() / unit * unit;
-        return Math.max(unit, n);
-    }
-
-    private static int lcm(int a, int b) {
-        int x = a, y = b;
-        while (y != 0) {
-            int t = x % y;
-            x = y;
-            y = t;
-        }
-        return a / x * b;
     }
 
     /** Set at probe when {@code te_gpio} is configured. */
@@ -211,15 +180,7 @@ public class MipiDbiDisplay implements Display {
             return;
         }
         shadow.distrust();
-        bus.setWindow(left, left + width - 1, top, top + height - 1);
-        bus.writeMemoryStart();
-        long total = (long) width * height * wire.bytesPerPixel();
-        java.util.Arrays.fill(scratch, (byte) 0);
-        while (total > 0) {
-            int n = (int) Math.min(total, scratch.length);
-            bus.writeData(scratch, 0, n);
-            total -= n;
-        }
+        windows.writeBlack(width, height);
     }
 
     /**
@@ -230,7 +191,7 @@ public class MipiDbiDisplay implements Display {
     private void sendWholeShadow() throws IOException {
         shadow.distrust();
         shadow.update(Rect.of(width, height), (x, y, n, dst, off) -> { }, false, cfg.windowCost());
-        sendPlan(null);
+        windows.sendPlan(null);
         shadow.trust();
     }
 
@@ -244,7 +205,7 @@ public class MipiDbiDisplay implements Display {
      * converted and compared with the shadow (outside the rectangles themselves nothing counts as
      * changed), and only the windows planned by
      * {@link PanelShadow#update} go out; "client" sends each rectangle whole, "full" the whole
-     * frame. Each window is written by {@link #writeWindow}.
+     * frame. Each window is written by {@link WindowWriter}.
      */
     @Override
     public void flush(Framebuffer source, List<Rect> damage) throws IOException {
@@ -302,38 +263,18 @@ public class MipiDbiDisplay implements Display {
             switch (mode) {
                 case "full":
                     shadow.update(Rect.of(width, height), conv, false, cfg.windowCost());
-                    sendPlan(t);
+                    windows.sendPlan(t);
                     break;
                 case "client":
                     for (Rect r : damage) {
                         shadow.update(r, conv, false, cfg.windowCost());
-                        sendPlan(t);
+                        windows.sendPlan(t);
                     }
                     break;
                 default:
                     boolean whole = box.area() == (long) width * height;
-                    // with TE no early streamed window: its write would be paced by the comparison, not the scan
-                    StreamedWindow streamed = pipeline == null || t != null ? null : new StreamedWindow(shadow, pipeline,
-                            chunkBytes, wire.bytesPerPixel(), (x, y, w, h) -> startWindow(x, y, w, h, null));
-                    try {
-                        shadow.update(box, inside, true, cfg.windowCost(), streamed);
-                        if (streamed != null && streamed.area != null) {
-                            streamed.finish(); // the streamed window is on the panel before the next one starts
-                            windowsSent++;
-                            bytesPlanned += streamed.bytes + PanelShadow.COMMAND_BYTES;
-                        }
-                    } catch (java.io.UncheckedIOException e) {
-                        if (streamed != null && streamed.area != null) {
-                            streamed.abort();
-                        }
-                        throw e.getCause();
-                    } catch (IOException | RuntimeException e) {
-                        if (streamed != null && streamed.area != null) {
-                            streamed.abort();
-                        }
-                        throw e;
-                    }
-                    sendPlan(t);
+                    windows.updateStreamed(box, inside, cfg.windowCost(), t != null);
+                    windows.sendPlan(t);
                     if (whole) {
                         shadow.trust(); // the whole frame was compared or sent: the shadow is the GRAM again
                     }
@@ -354,7 +295,7 @@ public class MipiDbiDisplay implements Display {
         try {
             interlace.take(damage, conv);
             interlace.plan(box, alternate, cfg.windowCost());
-            sendPlan(t);
+            windows.sendPlan(t);
             interlace.sent();
             interlacedUpdates += alternate ? 1 : 0;
             if (!alternate && box.area() == (long) width * height) {
@@ -387,102 +328,10 @@ public class MipiDbiDisplay implements Display {
         }
         try {
             interlace.plan(null, false, cfg.windowCost());
-            sendPlan(tearing);
+            windows.sendPlan(tearing);
             interlace.sent();
         } catch (IOException | RuntimeException e) {
             throw flushFailed(e);
-        }
-    }
-
-    /**
-     * Sends the windows the shadow planned. Without TE ({@code t} null) each as planned; with TE
-     * each is cut into the bands that stay behind the scan ({@link TearingSync#windows}) and all
-     * bands go out in the order the scan meets them ({@link TearingSync#order}; bands of several
-     * windows over the same lines then share one pass of the scan: with MV, where every window
-     * is a block, ordering whole windows instead cost a refresh per window), each started by
-     * {@link TearingSync#beforeWindow} and wholly on the wire before the next one starts.
-     */
-    private void sendPlan(TearingSync t) throws IOException {
-        int n = shadow.planned();
-        if (t == null) {
-            for (int i = 0; i < n; i++) {
-                writeWindow(shadow.x(i), shadow.y(i), shadow.w(i), shadow.h(i), null);
-            }
-            windowsSent += n;
-            bytesPlanned += shadow.plannedBytes();
-            return;
-        }
-        List<Rect> planned = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            planned.add(new Rect(shadow.x(i), shadow.y(i), shadow.w(i), shadow.h(i)));
-        }
-        List<Rect> bands = new ArrayList<>(n);
-        for (Rect r : planned) {
-            bands.addAll(t.windows(r));
-        }
-        // all bands in scan order: the bands of different windows over the same lines go out in one pass of the scan
-        for (Rect b : t.order(bands)) {
-            writeWindow(b.x(), b.y(), b.width(), b.height(), t);
-            windowsSent++;
-            bytesPlanned += b.area() * wire.bytesPerPixel() + PanelShadow.COMMAND_BYTES;
-        }
-    }
-
-    /** Writes the window {@code x, y, w x h} (display coordinates): {@link #startWindow}, then its bytes from the shadow. */
-    private void writeWindow(int x, int y, int w, int h, TearingSync t) throws IOException {
-        startWindow(x, y, w, h, t);
-        stream(x, y, w, h);
-    }
-
-    /**
-     * CASET/RASET (RAM offsets added) and RAMWR for the window {@code x, y, w x h} in display
-     * coordinates: the one place where every window's write starts, planned or streamed. With
-     * {@code t} (TE, for the windows of a flush) it first waits until the write can start behind
-     * the controller's scan.
-     */
-    private void startWindow(int x, int y, int w, int h, TearingSync t) throws IOException {
-        int x0 = x + left, y0 = y + top;
-        if (t != null) {
-            t.beforeWindow(x0, x0 + w - 1, y0, y0 + h - 1);
-        }
-        bus.setWindow(x0, x0 + w - 1, y0, y0 + h - 1);
-        bus.writeMemoryStart();
-    }
-
-    /**
-     * Streams the bytes of the shadow's rectangle {@code x, y, w x h}, through the transfer thread
-     * when larger than a chunk; returns when they are on the wire.
-     */
-    private void stream(int x, int y, int w, int h) throws IOException {
-        long total = (long) w * h * wire.bytesPerPixel();
-        if (total <= chunkBytes || pipeline == null) {
-            long pos = 0;
-            while (pos < total) {
-                int n = (int) Math.min(chunkBytes, total - pos);
-                shadow.copyRect(x, y, w, pos, scratch, 0, n);
-                bus.writeData(scratch, 0, n);
-                pos += n;
-            }
-            return;
-        }
-        long pos = 0;
-        try {
-            while (pos < total) {
-                byte[] buf = pipeline.acquire();
-                int n = (int) Math.min(chunkBytes, total - pos);
-                try {
-                    shadow.copyRect(x, y, w, pos, buf, 0, n);
-                } catch (RuntimeException e) {
-                    pipeline.giveBack(buf);
-                    throw e;
-                }
-                pipeline.submit(buf, n);
-                pos += n;
-            }
-            pipeline.finish();
-        } catch (IOException | RuntimeException e) {
-            pipeline.abort();
-            throw e;
         }
     }
 
@@ -516,12 +365,12 @@ public class MipiDbiDisplay implements Display {
 
     /** Windows written by flushes since probe. */
     public long windowsSent() {
-        return windowsSent;
+        return windows.windowsSent();
     }
 
     /** Bytes (pixels and window commands) flushes put on the wire since probe. */
     public long bytesPlanned() {
-        return bytesPlanned;
+        return windows.bytesPlanned();
     }
 
     @Override

@@ -177,7 +177,7 @@ public abstract class MipiDbiDriver implements Driver {
             }
         }
         WireFormat wire = wireFormat(cfg);
-        int chunk = MipiDbiDisplay.chunkBytes(bus, wire);
+        int chunk = WindowWriter.chunkBytes(bus, wire);
         TransferPipeline pipeline = new TransferPipeline(device.id(), device.guard(), bus::writeData, chunk,
                 PIPELINE_BUFFERS);
         device.hardware().addOrReset("dbi transfer thread", pipeline::close);

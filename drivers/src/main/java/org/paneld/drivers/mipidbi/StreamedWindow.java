@@ -6,13 +6,14 @@ import org.paneld.drivers.pixel.Rect;
 
 /**
  * A full-change update of a {@link MipiDbiDisplay} sent while it is compared
- * ({@link PanelShadow.Streamer}): one window over the area, started through the display's
- * {@link Starter}, its rows queued on the transfer thread band by band; the flush waits for them
- * ({@link #finish}) before anything else goes on the wire. Never used with {@code te_gpio}.
+ * ({@link PanelShadow.Streamer}) by the display's {@link WindowWriter}: one window over the area,
+ * started through its {@link Starter}, its rows queued on the transfer thread band by band; the
+ * flush waits for them ({@link #finish}) before anything else goes on the wire. Never used with
+ * {@code te_gpio}.
  * Lifetime: one flush. Threads: the flush's (the device's serialised operations).
  */
 final class StreamedWindow implements PanelShadow.Streamer {
-    /** CASET/RASET/RAMWR for a window in display coordinates (the display's one place every window starts). */
+    /** CASET/RASET/RAMWR for a window in display coordinates ({@link WindowWriter}'s one place every window starts). */
     interface Starter {
         void start(int x, int y, int w, int h) throws IOException;
     }

@@ -23,8 +23,6 @@ import static org.paneld.drivers.virtual.Dcs.TEON;
 
 import java.util.Arrays;
 
-import org.paneld.drivers.virtual.VirtualDbiPanel.Command;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * The controller's command interpreter: decoded command bytes and data bytes in; registers
@@ -36,7 +34,7 @@ import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 final class DbiController {
     private static final int MAX_PARAMS = 4096;
 
-    private final Model model;
+    private final DbiModel model;
     private final DbiRecorder rec;
     private final DbiTiming timing;
     private final DbiGram gram;
@@ -64,7 +62,7 @@ final class DbiController {
     private boolean clockReported;        // this command's parameters were flagged as too fast
     private boolean currentUnlogged;      // the command in progress was cleared from the log
 
-    DbiController(Model model, DbiRecorder rec, DbiTiming timing, DbiGram gram, DbiScan scan) {
+    DbiController(DbiModel model, DbiRecorder rec, DbiTiming timing, DbiGram gram, DbiScan scan) {
         this.model = model;
         this.rec = rec;
         this.timing = timing;
@@ -112,7 +110,7 @@ final class DbiController {
         if (!asserted) {
             resetRegisters();
             timing.resetReleased();
-            rec.log(Command.reset());
+            rec.log(DbiCommand.reset());
         }
     }
 
@@ -368,7 +366,7 @@ final class DbiController {
     }
 
     /** The command in progress as a log entry, or null when there is none (or it was cleared). */
-    Command inProgress() {
+    DbiCommand inProgress() {
         return cmd >= 0 && !currentUnlogged ? current() : null;
     }
 
@@ -377,11 +375,11 @@ final class DbiController {
         currentUnlogged = cmd >= 0;
     }
 
-    private Command current() {
+    private DbiCommand current() {
         if (cmd == RAMWR || cmd == RAMWRC) {
-            return new Command(cmd, new byte[0], dataBytes, false);
+            return new DbiCommand(cmd, new byte[0], dataBytes, false);
         }
-        return new Command(cmd, Arrays.copyOf(params, Math.min(paramCount, MAX_PARAMS)), 0, false);
+        return new DbiCommand(cmd, Arrays.copyOf(params, Math.min(paramCount, MAX_PARAMS)), 0, false);
     }
 
     // ------------------------------------------------------------------ reads
@@ -427,7 +425,7 @@ final class DbiController {
         if (model.readable) {
             System.arraycopy(value, 0, out, 0, Math.min(length, value.length));
         }
-        rec.log(Command.read(command & 0xFF, out));
+        rec.log(DbiCommand.read(command & 0xFF, out));
         return out;
     }
 

@@ -3,7 +3,6 @@ package org.paneld.drivers.virtual;
 import static org.paneld.drivers.virtual.Dcs.MADCTL_BGR;
 
 import org.paneld.drivers.pixel.RgbImage;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * Renders what a person sees on the glass: the glass rectangle of GRAM in native scan order,
@@ -13,9 +12,9 @@ import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
  * its model; called under the panel's lock.
  */
 final class DbiGlass {
-    private final Model model;
+    private final DbiModel model;
 
-    DbiGlass(Model model) {
+    DbiGlass(DbiModel model) {
         this.model = model;
     }
 

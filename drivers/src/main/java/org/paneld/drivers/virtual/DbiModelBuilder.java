@@ -4,8 +4,8 @@ import java.util.BitSet;
 import java.util.Objects;
 
 /**
- * Builds the description of an emulated DBI panel, a {@link VirtualDbiPanel.Model} (start from
- * {@code Model.builder} or a preset's {@code toBuilder}); the glass defaults to the whole GRAM,
+ * Builds the description of an emulated DBI panel, a {@link DbiModel} (start from
+ * {@code DbiModel.builder} or a preset's {@code toBuilder}); the glass defaults to the whole GRAM,
  * COLMOD to 0x66, reads wired, cycle times to 66 ns write / 150 ns read. One thread.
  */
 public final class DbiModelBuilder {
@@ -20,7 +20,7 @@ public final class DbiModelBuilder {
     int writeCycleNs = 66, readCycleNs = 150;
     final BitSet known = new BitSet(256);
     byte[] displayId = new byte[3];
-    VirtualDbiPanel.FrameRate frameRate = VirtualDbiPanel.FrameRate.FIXED;
+    DbiFrameRate frameRate = DbiFrameRate.FIXED;
     double refreshHz = 60;
     int vblankLines = 4;
 
@@ -32,7 +32,7 @@ public final class DbiModelBuilder {
         }
     }
 
-    DbiModelBuilder(VirtualDbiPanel.Model m) {
+    DbiModelBuilder(DbiModel m) {
         name = m.name;
         gramWidth = m.gramWidth;
         gramHeight = m.gramHeight;
@@ -158,7 +158,7 @@ public final class DbiModelBuilder {
      * refresh is {@code hz}), and the vertical blanking in line times (front plus back porch).
      * Default: fixed 60 Hz, 4 lines.
      */
-    public DbiModelBuilder scan(VirtualDbiPanel.FrameRate register, double hz, int vblank) {
+    public DbiModelBuilder scan(DbiFrameRate register, double hz, int vblank) {
         if (!(hz >= 1 && hz <= 1000) || vblank < 1 || vblank > 255) {
             throw new IllegalArgumentException(name + ": refresh " + hz + " Hz / " + vblank + " blanking lines out of range");
         }
@@ -168,7 +168,7 @@ public final class DbiModelBuilder {
         return this;
     }
 
-    public VirtualDbiPanel.Model build() {
+    public DbiModel build() {
         if (glassX < 0 || glassY < 0 || glassWidth <= 0 || glassHeight <= 0
                 || glassX + glassWidth > gramWidth || glassY + glassHeight > gramHeight) {
             throw new IllegalArgumentException(name + ": glass " + glassWidth + "x" + glassHeight + "+"
@@ -178,6 +178,6 @@ public final class DbiModelBuilder {
         if (d != 5 && d != 6) {
             throw new IllegalArgumentException(name + ": default COLMOD must be 16 or 18 bit");
         }
-        return new VirtualDbiPanel.Model(this);
+        return new DbiModel(this);
     }
 }

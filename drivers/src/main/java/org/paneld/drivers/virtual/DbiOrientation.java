@@ -4,13 +4,12 @@ import static org.paneld.drivers.virtual.Dcs.MADCTL_MV;
 import static org.paneld.drivers.virtual.Dcs.MADCTL_MX;
 import static org.paneld.drivers.virtual.Dcs.MADCTL_MY;
 
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * How a mounted module is turned: which MADCTL orientation bits show an image written in logical
- * order upright at a rotation ({@link Model#madctlFor}), found by trying the eight bit
+ * order upright at a rotation ({@link DbiModel#madctlFor}), found by trying the eight bit
  * combinations against the mount on the corners and the axes, and which RAM offsets put logical
- * 0,0 on the glass's first pixel under given bits ({@link Model#ramOffset}); and where a point
+ * 0,0 on the glass's first pixel under given bits ({@link DbiModel#ramOffset}); and where a point
  * of the turned picture sits on the glass, for {@link DbiGlass#snapshot}. Uses
  * {@link DbiGram#map}, the one logical-to-physical map. Stateless; any thread.
  */
@@ -18,8 +17,8 @@ final class DbiOrientation {
     private DbiOrientation() {
     }
 
-    /** {@link Model#madctlFor}. */
-    static int madctlFor(Model m, int rotation) {
+    /** {@link DbiModel#madctlFor}. */
+    static int madctlFor(DbiModel m, int rotation) {
         DbiGlass.checkRotation(rotation);
         int vw = m.viewWidth(), vh = m.viewHeight();
         boolean turned = rotation == 90 || rotation == 270;
@@ -50,7 +49,7 @@ final class DbiOrientation {
      * the picture at {@code rotation}: the point turned back to the rotation-0 view, then the
      * mount's map to the glass.
      */
-    static void glassPixelOf(Model m, int rotation, int qx, int qy, int[] out) {
+    static void glassPixelOf(DbiModel m, int rotation, int qx, int qy, int[] out) {
         int vw = m.viewWidth(), vh = m.viewHeight();
         int px, py;
         switch (rotation) {
@@ -62,8 +61,8 @@ final class DbiOrientation {
         DbiGram.map(m.mountMadctl, px, py, m.glassWidth, m.glassHeight, out);
     }
 
-    /** {@link Model#ramOffset}. */
-    static int[] ramOffset(Model m, int madctl) {
+    /** {@link DbiModel#ramOffset}. */
+    static int[] ramOffset(DbiModel m, int madctl) {
         boolean mv = (madctl & MADCTL_MV) != 0;
         int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE;
         // the glass corners, mapped back to logical coordinates (each mirror is its own inverse)

@@ -11,7 +11,7 @@ import org.paneld.drivers.spi.DbiWiring;
 /**
  * The virtual MIPI DBI panels ({@link VirtualDbiPanel}) of {@code backend = "virtual"}, by the
  * driver names and aliases a config uses: the controller and glass of the panel each name stands
- * for (the {@link VirtualDbiPanel.Model} presets), wired as the config says — colour order
+ * for (the {@link DbiModel} presets), wired as the config says — colour order
  * ({@code bgr}) and IPS inversion ({@code invert}) of the glass, type C option 1
  * ({@code dbi_option = 1}), the Waveshare 16-bit shift register ({@code spi_16bit_shift}),
  * MISO not wired ({@code write_only}); panel-mipi-dbi's glass from {@code width}, {@code height}
@@ -34,48 +34,48 @@ public final class DbiPanelProvider implements VirtualHardwareProvider {
     @Override
     public VirtualHardware create(String driver, DeviceConfig c) throws ConfigException {
         int rotation = (int) c.oneOf("rotation", 0, 0, 90, 180, 270);
-        VirtualDbiPanel.Model preset;
+        DbiModel preset;
         boolean readable = !c.bool("write_only", false);
         boolean shift16 = false;
         int view = rotation;
         switch (driver) {
             case "mi0283qt":
             case "ili9341":
-                preset = VirtualDbiPanel.Model.mi0283qt();
+                preset = DbiModel.mi0283qt();
                 break;
             case "st7735r":
             case "jd-t18003-t01":
-                preset = VirtualDbiPanel.Model.st7735r();
+                preset = DbiModel.st7735r();
                 break;
             case "rh128128t":
-                preset = VirtualDbiPanel.Model.rh128128t();
+                preset = DbiModel.rh128128t();
                 break;
             case "st7789v":
             case "st7789":
-                preset = c.intValue("height", 320, 1, 0xFFFF) == 240 ? VirtualDbiPanel.Model.st7789v240x240()
-                        : VirtualDbiPanel.Model.st7789v();
+                preset = c.intValue("height", 320, 1, 0xFFFF) == 240 ? DbiModel.st7789v240x240()
+                        : DbiModel.st7789v();
                 break;
             case "ili9486":
             case "rpi-lcd-35":
             case "piscreen":
                 shift16 = c.bool("spi_16bit_shift", true);
-                preset = shift16 ? VirtualDbiPanel.Model.ili9486Waveshare() : VirtualDbiPanel.Model.ili9486();
+                preset = shift16 ? DbiModel.ili9486Waveshare() : DbiModel.ili9486();
                 readable = false; // these boards do not wire MISO
                 break;
             case "yx240qv29":
-                preset = VirtualDbiPanel.Model.yx240qv29();
+                preset = DbiModel.yx240qv29();
                 // the kernel's ili9341.c table turns the other way from DRM's counter-clockwise convention
                 view = (360 - rotation) % 360;
                 break;
             case "hx8357d":
             case "yx350hv15":
-                preset = VirtualDbiPanel.Model.hx8357d();
+                preset = DbiModel.hx8357d();
                 // the kernel's hx8357d MADCTL table turns the other way round: its 90° is seen upright at 270°
                 view = (360 - rotation) % 360;
                 break;
             case "ili9488":
             case "sx035hv006":
-                preset = VirtualDbiPanel.Model.ili9488();
+                preset = DbiModel.ili9488();
                 break;
             case "panel-mipi-dbi":
             case "panel-mipi-dbi-spi":
@@ -84,7 +84,7 @@ public final class DbiPanelProvider implements VirtualHardwareProvider {
             default:
                 throw new ConfigException(c.where() + ": key 'driver': no virtual MIPI DBI panel for '" + driver + "'");
         }
-        VirtualDbiPanel.Model m = preset.toBuilder()
+        DbiModel m = preset.toBuilder()
                 .bgrPanel(c.bool("bgr", preset.bgrPanel()))
                 .invertedGlass(c.bool("invert", preset.invertedGlass()))
                 .option1(c.oneOf("dbi_option", 3, 3, 1) == 1)
@@ -154,7 +154,7 @@ public final class DbiPanelProvider implements VirtualHardwareProvider {
     }
 
     /** panel-mipi-dbi: any controller; the glass where the RAM offsets put it. */
-    private static VirtualDbiPanel.Model generic(DeviceConfig c, int rotation) throws ConfigException {
+    private static DbiModel generic(DeviceConfig c, int rotation) throws ConfigException {
         int width = (int) c.integer("width", 1, 0xFFFF);
         int height = (int) c.integer("height", 1, 0xFFFF);
         int left = c.intValue("left_offset", 0, 0, 0xFFFF);
@@ -162,7 +162,7 @@ public final class DbiPanelProvider implements VirtualHardwareProvider {
         boolean turned = rotation == 90 || rotation == 270;
         // offsets address logical columns/rows; with the init file's MADCTL turning the picture they land on GRAM rows/columns
         int gx = turned ? top : left, gy = turned ? left : top;
-        return VirtualDbiPanel.Model.generic(gx + width, gy + height).toBuilder().name("panel-mipi-dbi")
+        return DbiModel.generic(gx + width, gy + height).toBuilder().name("panel-mipi-dbi")
                 .glass(gx, gy, width, height).build();
     }
 

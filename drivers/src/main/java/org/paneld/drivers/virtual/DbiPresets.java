@@ -2,77 +2,75 @@ package org.paneld.drivers.virtual;
 
 import static org.paneld.drivers.virtual.Dcs.MADCTL_MX;
 
-import org.paneld.drivers.virtual.VirtualDbiPanel.FrameRate;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
- * The catalogue of emulated parts behind {@link Model}'s presets: each controller's GRAM, glass,
+ * The catalogue of emulated parts behind {@link DbiModel}'s presets: each controller's GRAM, glass,
  * mount, colour filter, command set, display id, serial cycles and scan, from its datasheet and
- * the kernel driver's tables; what each part is, is said on its {@code Model} method. Stateless;
+ * the kernel driver's tables; what each part is, is said on its {@code DbiModel} method. Stateless;
  * any thread.
  */
 final class DbiPresets {
     private DbiPresets() {
     }
 
-    static Model mi0283qt() {
+    static DbiModel mi0283qt() {
         // ILI9341 datasheet V1.11, "Serial interface characteristics": tscycw 100 ns, tscycr 150 ns
-        return Model.builder("mi0283qt", 240, 320).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9341_CMDS)
-                .displayId(0x00, 0x93, 0x41).cycles(100, 150).scan(FrameRate.ILI9341, 70, 4).build();
+        return DbiModel.builder("mi0283qt", 240, 320).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9341_CMDS)
+                .displayId(0x00, 0x93, 0x41).cycles(100, 150).scan(DbiFrameRate.ILI9341, 70, 4).build();
     }
 
-    static Model ili9341() {
+    static DbiModel ili9341() {
         return mi0283qt().toBuilder().name("ili9341").build();
     }
 
-    static Model yx240qv29() {
+    static DbiModel yx240qv29() {
         return mi0283qt().toBuilder().name("yx240qv29").mount(MADCTL_MX).build();
     }
 
-    static Model st7735r() {
-        return Model.builder("st7735r", 128, 160).mount(0xC0).bgrPanel(false).readable(false)
+    static DbiModel st7735r() {
+        return DbiModel.builder("st7735r", 128, 160).mount(0xC0).bgrPanel(false).readable(false)
                 .defaultColmod(0x66).commands(DbiCommandSets.ST7735R_CMDS).displayId(0x7C, 0x89, 0xF0).build();
     }
 
-    static Model st7735rOffset() {
+    static DbiModel st7735rOffset() {
         return st7735r().toBuilder().name("st7735r-132x162").gram(132, 162).glass(2, 1, 128, 160).build();
     }
 
-    static Model rh128128t() {
+    static DbiModel rh128128t() {
         return st7735r().toBuilder().name("rh128128t").gram(132, 162).glass(2, 31, 128, 128).bgrPanel(true)
                 .readable(true).build();
     }
 
-    static Model st7789v() {
-        return Model.builder("st7789v", 240, 320).mount(0).bgrPanel(false).invertedGlass(true)
-                .commands(DbiCommandSets.ST7789V_CMDS).scan(FrameRate.ST7789, 60, 24).displayId(0x85, 0x85, 0x52).build();
+    static DbiModel st7789v() {
+        return DbiModel.builder("st7789v", 240, 320).mount(0).bgrPanel(false).invertedGlass(true)
+                .commands(DbiCommandSets.ST7789V_CMDS).scan(DbiFrameRate.ST7789, 60, 24).displayId(0x85, 0x85, 0x52).build();
     }
 
-    static Model st7789v240x240() {
+    static DbiModel st7789v240x240() {
         return st7789v().toBuilder().name("st7789v-240x240").glass(0, 0, 240, 240).build();
     }
 
-    static Model ili9486() {
-        return Model.builder("ili9486", 320, 480).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9486_CMDS)
+    static DbiModel ili9486() {
+        return DbiModel.builder("ili9486", 320, 480).mount(0xE0).bgrPanel(true).commands(DbiCommandSets.ILI9486_CMDS)
                 .displayId(0x00, 0x94, 0x86).build();
     }
 
-    static Model ili9486Waveshare() {
+    static DbiModel ili9486Waveshare() {
         return ili9486().toBuilder().name("ili9486-waveshare").shiftRegister16(true).readable(false).build();
     }
 
-    static Model hx8357d() {
-        return Model.builder("hx8357d", 320, 480).mount(0xC0).bgrPanel(false).commands(DbiCommandSets.HX8357D_CMDS)
+    static DbiModel hx8357d() {
+        return DbiModel.builder("hx8357d", 320, 480).mount(0xC0).bgrPanel(false).commands(DbiCommandSets.HX8357D_CMDS)
                 .displayId(0x00, 0x83, 0x57).build();
     }
 
-    static Model ili9488() {
-        return Model.builder("ili9488", 320, 480).mount(MADCTL_MX).bgrPanel(true).needs18Bit(true)
+    static DbiModel ili9488() {
+        return DbiModel.builder("ili9488", 320, 480).mount(MADCTL_MX).bgrPanel(true).needs18Bit(true)
                 .commands(DbiCommandSets.ILI9488_CMDS).displayId(0x00, 0x94, 0x88).build();
     }
 
-    static Model generic(int gramWidth, int gramHeight) {
-        DbiModelBuilder b = Model.builder("generic", gramWidth, gramHeight);
+    static DbiModel generic(int gramWidth, int gramHeight) {
+        DbiModelBuilder b = DbiModel.builder("generic", gramWidth, gramHeight);
         for (int c = 0xB0; c <= 0xFF; c++) {
             b.known.set(c);
         }

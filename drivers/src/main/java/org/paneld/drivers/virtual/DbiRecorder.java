@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import org.paneld.drivers.virtual.VirtualDbiPanel.Command;
 
 /**
  * What the DBI emulator writes down, bounded so a panel that runs for weeks holds a fixed amount:
@@ -23,7 +22,7 @@ final class DbiRecorder {
     private final List<String> violations = new ArrayList<>();
     private long violationCount;
 
-    private Command[] ring = new Command[DEFAULT_LOG_CAPACITY];
+    private DbiCommand[] ring = new DbiCommand[DEFAULT_LOG_CAPACITY];
     private int head;          // index of the oldest entry
     private int size;
     private long paramBytes;   // parameter bytes held in the ring
@@ -63,7 +62,7 @@ final class DbiRecorder {
 
     // ------------------------------------------------------------------ command log
 
-    void log(Command c) {
+    void log(DbiCommand c) {
         if (size == ring.length) {
             evictOldest();
         }
@@ -84,8 +83,8 @@ final class DbiRecorder {
     }
 
     /** The ring's entries, oldest first. */
-    List<Command> log() {
-        List<Command> out = new ArrayList<>(size + 1);
+    List<DbiCommand> log() {
+        List<DbiCommand> out = new ArrayList<>(size + 1);
         for (int i = 0; i < size; i++) {
             out.add(ring[(head + i) % ring.length]);
         }
@@ -114,13 +113,13 @@ final class DbiRecorder {
         if (capacity < 1) {
             throw new IllegalArgumentException("command log capacity must be at least 1, got " + capacity);
         }
-        List<Command> keep = log();
+        List<DbiCommand> keep = log();
         long droppedBefore = dropped;
-        ring = new Command[capacity];
+        ring = new DbiCommand[capacity];
         head = 0;
         size = 0;
         paramBytes = 0;
-        for (Command c : keep) {
+        for (DbiCommand c : keep) {
             log(c);
         }
         dropped += droppedBefore;

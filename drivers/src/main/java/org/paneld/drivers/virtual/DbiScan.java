@@ -8,7 +8,7 @@ import java.util.List;
  * line by line at its frame rate: each refresh is a vertical blanking period of
  * {@code vblankLines} line times, then the gate lines 0..{@code gramHeight-1} (or the other way
  * round with MADCTL's ML bit, the "vertical refresh order"). The frame rate comes from the
- * frame-rate register where the model has one ({@link VirtualDbiPanel.FrameRate}: ILI9341 B1h
+ * frame-rate register where the model has one ({@link DbiFrameRate}: ILI9341 B1h
  * "FRMCTR1", frame rate = 615 kHz / (RTNA clocks x 2^DIVA x (lines + vblank)); ST7789V C6h
  * "FRCTRL2", 10 MHz / ((lines + vblank) x (250 + 16 x RTNA))), else from the model's refresh rate.
  * TEON (35h) with M = 0 drives TE high during vertical blanking; M = 1 adds a short pulse at the
@@ -27,7 +27,7 @@ final class DbiScan {
     /** Refreshes judged per memory write at most (a write left open for minutes is judged on its first ones). */
     private static final int MAX_REFRESHES = 4096;
 
-    private final VirtualDbiPanel.Model model;
+    private final DbiModel model;
     private final int lines;
     private final long[] first;   // per gate line: earliest store of a changed pixel in this write, MAX none
     private final long[] last;
@@ -43,7 +43,7 @@ final class DbiScan {
     private boolean bottomUp;
     private boolean connected = true;
 
-    DbiScan(VirtualDbiPanel.Model model) {
+    DbiScan(DbiModel model) {
         this.model = model;
         this.lines = model.gramHeight;
         this.first = new long[lines];
@@ -93,14 +93,14 @@ final class DbiScan {
      * (the scan restarts at {@code now}). Returns a violation text or null.
      */
     String frameRate(int cmd, byte[] p, int n, long now) {
-        if (model.frameRate == VirtualDbiPanel.FrameRate.ILI9341 && cmd == 0xB1 && n >= 2) {
+        if (model.frameRate == DbiFrameRate.ILI9341 && cmd == 0xB1 && n >= 2) {
             int rtna = p[1] & 0x1F;
             if (rtna < 0x10) {
                 return String.format("FRMCTR1 RTNA 0x%02X is below 0x10 (16 clocks per line), which the ILI9341 "
                         + "does not allow", rtna);
             }
             retime(ili9341Period(p[0] & 3, rtna), now);
-        } else if (model.frameRate == VirtualDbiPanel.FrameRate.ST7789 && cmd == 0xC6 && n >= 1) {
+        } else if (model.frameRate == DbiFrameRate.ST7789 && cmd == 0xC6 && n >= 1) {
             retime(st7789Period(p[0] & 0x1F), now);
         }
         return null;

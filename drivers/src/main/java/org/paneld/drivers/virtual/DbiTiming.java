@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class DbiTiming {
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final VirtualDbiPanel.Model model;
+    private final DbiModel model;
     private final DbiRecorder rec;
 
     private boolean timingChecks = true;
@@ -34,7 +34,7 @@ final class DbiTiming {
     private long lastCommandAt = Long.MIN_VALUE / 2;
     private int lastTimedCommand = -1;    // the last of reset(-1)/SWRESET/SLPOUT/SLPIN seen
 
-    DbiTiming(VirtualDbiPanel.Model model, DbiRecorder rec) {
+    DbiTiming(DbiModel model, DbiRecorder rec) {
         this.model = model;
         this.rec = rec;
     }

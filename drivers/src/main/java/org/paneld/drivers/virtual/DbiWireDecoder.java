@@ -2,7 +2,6 @@ package org.paneld.drivers.virtual;
 
 import java.util.Objects;
 
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * Decodes the MIPI DBI type C wire into command bytes and data bytes for a
@@ -13,7 +12,7 @@ import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
  * panel's lock.
  */
 final class DbiWireDecoder {
-    private final Model model;
+    private final DbiModel model;
     private final DbiController ctl;
     private final DbiRecorder rec;
     private final byte[] one = new byte[1];
@@ -21,7 +20,7 @@ final class DbiWireDecoder {
     private int shiftHigh = -1;           // pending high byte of a 16-bit shift-register word
     private boolean shiftDc;
 
-    DbiWireDecoder(Model model, DbiController ctl, DbiRecorder rec) {
+    DbiWireDecoder(DbiModel model, DbiController ctl, DbiRecorder rec) {
         this.model = model;
         this.ctl = ctl;
         this.rec = rec;

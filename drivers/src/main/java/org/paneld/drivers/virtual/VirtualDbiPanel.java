@@ -1,13 +1,5 @@
 package org.paneld.drivers.virtual;
 
-import static org.paneld.drivers.virtual.Dcs.MADCTL_MV;
-import static org.paneld.drivers.virtual.Dcs.MADCTL_MX;
-import static org.paneld.drivers.virtual.Dcs.MADCTL_MY;
-import static org.paneld.drivers.virtual.Dcs.RAMWR;
-import static org.paneld.drivers.virtual.Dcs.RAMWRC;
-
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +9,7 @@ import org.paneld.drivers.pixel.RgbImage;
 
 /**
  * An emulated MIPI DBI panel, its public face: the wires a host drives, what it shows, what it
- * recorded, and the description of the part ({@link Model}). The physical panel behind a virtual
+ * recorded, and the description of the part ({@link DbiModel}). The physical panel behind a virtual
  * SPI bus, written from the MIPI DCS specification and the controllers' datasheets; it shares no
  * code or constants with the drivers it judges. It is driven by exactly what the real wire
  * carries — bytes with the D/C level ({@link #write}, type C option 3), 9-bit words packed into
@@ -33,7 +25,7 @@ import org.paneld.drivers.pixel.RgbImage;
  * delays and clock limits, {@link DbiScan} the display scan and TE, {@link DbiGlass} renders the
  * glass, {@link DbiRecorder} keeps the violations and the command log bounded;
  * {@link DbiOrientation} turns the mount and rotations into MADCTL bits and RAM offsets, and
- * {@link DbiPresets} is the catalogue of parts behind {@link Model}'s presets.
+ * {@link DbiPresets} is the catalogue of parts behind {@link DbiModel}'s presets.
  *
  * <h2>Coordinates</h2>
  * The GRAM is {@code gramWidth x gramHeight} pixels in the controller's <em>native</em> order
@@ -49,9 +41,9 @@ import org.paneld.drivers.pixel.RgbImage;
  * stopped. ML, MH (refresh order) do not change the picture and are ignored.
  *
  * <h2>What a person sees</h2>
- * The glass shows the GRAM rectangle {@link Model#glassX}, {@link Model#glassY},
- * {@link Model#glassWidth} x {@link Model#glassHeight}, always scanned in native order
- * ({@link #glassImage()}). How the module is mounted is given by {@link Model#mountMadctl}: the
+ * The glass shows the GRAM rectangle {@link DbiModel#glassX}, {@link DbiModel#glassY},
+ * {@link DbiModel#glassWidth} x {@link DbiModel#glassHeight}, always scanned in native order
+ * ({@link #glassImage()}). How the module is mounted is given by {@link DbiModel#mountMadctl}: the
  * MADCTL orientation bits with which a host image written in logical order appears upright at
  * rotation 0 (for example 0xE0 on the mi0283qt, whose 320x240 landscape is the controller's
  * 240x320 portrait turned). {@link #snapshot(int)} returns the picture as a person sees it when
@@ -59,8 +51,8 @@ import org.paneld.drivers.pixel.RgbImage;
  * {@code rotation} degrees <em>counter-clockwise</em> (DRM's convention; the person turns the
  * panel clockwise to read it). So a driver that rotates with MADCTL and writes the client image in
  * rotated coordinates passes when {@code snapshot(rotation)} equals the client image (after the
- * panel's colour quantisation). {@link Model#madctlFor(int)} gives the orientation bits that satisfy
- * this for a rotation, {@link Model#ramOffset(int)} the RAM offsets that go with them. The
+ * panel's colour quantisation). {@link DbiModel#madctlFor(int)} gives the orientation bits that satisfy
+ * this for a rotation, {@link DbiModel#ramOffset(int)} the RAM offsets that go with them. The
  * kernel's mi0283qt, ili9486 and st7735r tables follow this convention; its ili9341
  * (yx240qv29) and hx8357d tables turn the other way (their "90" shows upright in
  * {@code snapshot(270)}).
@@ -69,8 +61,8 @@ import org.paneld.drivers.pixel.RgbImage;
  * depth it was written: a 16-bit RGB565 word {@code rrrrrggggggbbbbb} shows as
  * {@code r<<3|r>>2, g<<2|g>>4, b<<3|b>>2} (bit replication), an 18-bit pixel's bytes keep their
  * top six bits {@code v&0xFC|v>>6}. The glass swaps red and blue when the MADCTL BGR bit differs
- * from the glass's colour-filter order ({@link Model#bgrPanel}), inverts when INVON differs from
- * {@link Model#invertedGlass} (IPS glass needs INVON), and is black while the reset line is held,
+ * from the glass's colour-filter order ({@link DbiModel#bgrPanel}), inverts when INVON differs from
+ * {@link DbiModel#invertedGlass} (IPS glass needs INVON), and is black while the reset line is held,
  * asleep, with the display off, or with the backlight at 0. Backlight levels above 0 do not dim
  * the snapshot.
  *
@@ -86,13 +78,13 @@ import org.paneld.drivers.pixel.RgbImage;
  * 120 ms after reset (or a SWRESET sent while awake) before SLPOUT. Time is the wall clock plus
  * whatever a virtual bus declared with {@link #elapse} for a sleep it skipped, so tests stay fast
  * and a driver that did not wait at all is caught. With {@link #setClockChecks} on, commands and
- * parameters clocked faster than the part's serial write cycle ({@link Model#writeCycleNs}) and
- * reads faster than its read cycle ({@link Model#readCycleNs}) are violations too (pixel data may
+ * parameters clocked faster than the part's serial write cycle ({@link DbiModel#writeCycleNs}) and
+ * reads faster than its read cycle ({@link DbiModel#readCycleNs}) are violations too (pixel data may
  * go faster, as it does on every Raspberry Pi setup); on by default.
  *
  * <h2>Display scan, TE and torn frames</h2>
  * The controller refreshes the glass from GRAM line by line ({@code DbiScan}): a vertical
- * blanking of {@link Model#vblankLines()} line times, then every gate line, top to bottom or, with
+ * blanking of {@link DbiModel#vblankLines()} line times, then every gate line, top to bottom or, with
  * MADCTL's ML bit, bottom to top; the period comes from the frame-rate register where the part has
  * one (ILI9341 FRMCTR1 B1h: 70.3 Hz after reset; ST7789V FRCTRL2 C6h: 60 Hz) or from the model.
  * TEON (35h, one parameter, M bit 0) drives the TE output high in the blanking (M = 1 adds a short
@@ -111,7 +103,7 @@ import org.paneld.drivers.pixel.RgbImage;
  */
 public final class VirtualDbiPanel implements VirtualHardware {
 
-    private final Model model;
+    private final DbiModel model;
     private final DbiRecorder rec = new DbiRecorder();
     private final DbiGram gram;
     private final DbiTiming timing;
@@ -127,7 +119,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
     private volatile VirtualTouchChip touch;
 
     /** A powered panel just after power-on reset: asleep, display off, GRAM black. */
-    public VirtualDbiPanel(Model model) {
+    public VirtualDbiPanel(DbiModel model) {
         this.model = Objects.requireNonNull(model, "model");
         this.gram = new DbiGram(model.gramWidth, model.gramHeight, rec);
         this.timing = new DbiTiming(model, rec);
@@ -153,7 +145,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
         this.touch = chip;
     }
 
-    public Model model() {
+    public DbiModel model() {
         return model;
     }
 
@@ -162,7 +154,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
     /**
      * Option 3: {@code len} bytes of one SPI transfer with the D/C line at {@code dcHigh}
      * (low: command byte(s); high: parameters or pixel data), clock unknown. Through the 16-bit
-     * shift register ({@link Model#shiftRegister16}) the bytes pair up into big-endian 16-bit words.
+     * shift register ({@link DbiModel#shiftRegister16}) the bytes pair up into big-endian 16-bit words.
      */
     public synchronized void write(boolean dcHigh, byte[] bytes, int off, int len) {
         wire.write(dcHigh, bytes, off, len, 0);
@@ -217,7 +209,7 @@ public final class VirtualDbiPanel implements VirtualHardware {
      * {@code length} bytes come back. 0x0A power mode (bit 7 booster, bit 4 sleep out, bit 3
      * normal mode, bit 2 display on), 0x0B MADCTL, 0x0C COLMOD, 0x09 status (4 bytes), 0x04 display
      * id (3 bytes); other reads return zeros and are a violation. A write-only board (no MISO,
-     * {@link Model#readable} false) returns zeros.
+     * {@link DbiModel#readable} false) returns zeros.
      */
     public synchronized byte[] read(int command, int length) {
         return read(command, length, 0);
@@ -361,9 +353,9 @@ public final class VirtualDbiPanel implements VirtualHardware {
      * The last {@link #commandLogCapacity()} commands, in wire order (the current one with the
      * parameters received so far); {@link #commandsDropped()} says how many older ones fell out.
      */
-    public synchronized List<Command> commandLog() {
-        List<Command> out = rec.log();
-        Command now = ctl.inProgress();
+    public synchronized List<DbiCommand> commandLog() {
+        List<DbiCommand> out = rec.log();
+        DbiCommand now = ctl.inProgress();
         if (now != null) {
             out.add(now);
         }
@@ -497,312 +489,5 @@ public final class VirtualDbiPanel implements VirtualHardware {
 
     private boolean lit() {
         return !ctl.resetHeld() && !ctl.sleeping() && ctl.displayOn() && backlight > 0;
-    }
-
-    // ================================================================= types
-
-    /**
-     * One entry of the command log: a command with its parameter bytes; a memory write
-     * (RAMWR/RAMWRC) with the number of pixel bytes instead; a register read with the bytes it
-     * returned; or a hardware reset pulse ({@link #reset()}, code -1). Equality compares code,
-     * parameters, data byte count and kind. Immutable; any thread.
-     */
-    public static final class Command {
-        private final int code;
-        private final byte[] params;
-        private final long dataBytes;
-        private final boolean read;
-
-        Command(int code, byte[] params, long dataBytes, boolean read) {
-            this.code = code;
-            this.params = params;
-            this.dataBytes = dataBytes;
-            this.read = read;
-        }
-
-        /** A command with parameters, as a test expects it: {@code Command.of(0x36, 0xE8)}. */
-        public static Command of(int code, int... params) {
-            byte[] p = new byte[params.length];
-            for (int i = 0; i < p.length; i++) {
-                if (params[i] < 0 || params[i] > 0xFF) {
-                    throw new IllegalArgumentException("parameter " + params[i] + " is not a byte");
-                }
-                p[i] = (byte) params[i];
-            }
-            return new Command(code & 0xFF, p, 0, false);
-        }
-
-        /** A memory write (RAMWR or RAMWRC) that carried {@code bytes} pixel bytes. */
-        public static Command memoryWrite(int code, long bytes) {
-            return new Command(code & 0xFF, new byte[0], bytes, false);
-        }
-
-        /** A hardware reset pulse. */
-        public static Command reset() {
-            return new Command(-1, new byte[0], 0, false);
-        }
-
-        static Command read(int code, byte[] result) {
-            return new Command(code, result.clone(), 0, true);
-        }
-
-        /** The command byte, or -1 for a reset pulse. */
-        public int code() {
-            return code;
-        }
-
-        int paramCount() {
-            return params.length;
-        }
-
-        /** Parameter bytes (for a read: the bytes returned). */
-        public byte[] params() {
-            return params.clone();
-        }
-
-        /** Pixel bytes of a memory write, else 0. */
-        public long dataBytes() {
-            return dataBytes;
-        }
-
-        public boolean isRead() {
-            return read;
-        }
-
-        public boolean isReset() {
-            return code < 0;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Command)) {
-                return false;
-            }
-            Command c = (Command) o;
-            return code == c.code && dataBytes == c.dataBytes && read == c.read && Arrays.equals(params, c.params);
-        }
-
-        @Override
-        public int hashCode() {
-            return (code * 31 + Long.hashCode(dataBytes)) * 31 + Arrays.hashCode(params) + (read ? 1 : 0);
-        }
-
-        @Override
-        public String toString() {
-            if (code < 0) {
-                return "RESET";
-            }
-            StringBuilder sb = new StringBuilder(read ? "read " : "").append(String.format("%02X", code));
-            if (code == RAMWR || code == RAMWRC) {
-                return sb.append(" [").append(dataBytes).append(" pixel bytes]").toString();
-            }
-            if (read) {
-                sb.append(" ->");
-            }
-            for (byte b : params) {
-                sb.append(String.format(" %02X", b & 0xFF));
-            }
-            return sb.toString();
-        }
-    }
-
-    /**
-     * Where a controller's refresh rate comes from: {@code ILI9341} its FRMCTR1 register (B1h;
-     * 70 Hz after reset), {@code ST7789} its FRCTRL2 register (C6h; 60 Hz after reset),
-     * {@code FIXED} the model's refresh rate.
-     */
-    public enum FrameRate { FIXED, ILI9341, ST7789 }
-
-    /**
-     * A controller plus glass and board wiring: GRAM size, where the visible glass sits in GRAM,
-     * how the module is mounted ({@link #mountMadctl}), colour-filter order, IPS inversion, the bus
-     * wiring (option 1, the Waveshare 16-bit shift register), whether the controller insists on
-     * 18-bit pixels, whether reads are wired, the COLMOD after reset, and the commands it knows.
-     * Immutable; any thread. Presets for the supported controllers; {@link #builder} for others.
-     */
-    public static final class Model {
-        final String name;
-        final int gramWidth, gramHeight;
-        final int glassX, glassY, glassWidth, glassHeight;
-        final int mountMadctl;
-        final boolean bgrPanel, invertedGlass, option1, shiftRegister16, needs18Bit, readable;
-        final int defaultColmod;
-        final int writeCycleNs, readCycleNs;
-        final BitSet known;
-        final byte[] displayId;
-        final FrameRate frameRate;
-        final double refreshHz;
-        final int vblankLines;
-
-        Model(DbiModelBuilder b) {
-            name = b.name;
-            gramWidth = b.gramWidth;
-            gramHeight = b.gramHeight;
-            glassX = b.glassX;
-            glassY = b.glassY;
-            glassWidth = b.glassWidth;
-            glassHeight = b.glassHeight;
-            mountMadctl = b.mountMadctl & (MADCTL_MY | MADCTL_MX | MADCTL_MV);
-            bgrPanel = b.bgrPanel;
-            invertedGlass = b.invertedGlass;
-            option1 = b.option1;
-            shiftRegister16 = b.shiftRegister16;
-            needs18Bit = b.needs18Bit;
-            readable = b.readable;
-            defaultColmod = b.defaultColmod;
-            writeCycleNs = b.writeCycleNs;
-            readCycleNs = b.readCycleNs;
-            known = (BitSet) b.known.clone();
-            displayId = b.displayId.clone();
-            frameRate = b.frameRate;
-            refreshHz = b.refreshHz;
-            vblankLines = b.vblankLines;
-        }
-
-        public String name() { return name; }
-        public int gramWidth() { return gramWidth; }
-        public int gramHeight() { return gramHeight; }
-        public int glassX() { return glassX; }
-        public int glassY() { return glassY; }
-        public int glassWidth() { return glassWidth; }
-        public int glassHeight() { return glassHeight; }
-        /** MADCTL orientation bits (MY|MX|MV) under which a logically written image is upright at rotation 0. */
-        public int mountMadctl() { return mountMadctl; }
-        /** The MADCTL BGR bit value that shows colours right (the glass's colour-filter order). */
-        public boolean bgrPanel() { return bgrPanel; }
-        /** IPS glass: colours are right with INVON, inverted with INVOFF. */
-        public boolean invertedGlass() { return invertedGlass; }
-        /** Wired for type C option 1 (9-bit words, no D/C line). */
-        public boolean option1() { return option1; }
-        /** Waveshare-style SPI-to-16-bit-parallel shift register in front of the controller. */
-        public boolean shiftRegister16() { return shiftRegister16; }
-        /** The controller takes only 18-bit pixels on this interface (ILI9488 on SPI). */
-        public boolean needs18Bit() { return needs18Bit; }
-        /** Reads are wired (MISO connected). */
-        public boolean readable() { return readable; }
-        public int defaultColmod() { return defaultColmod; }
-        /** The serial write cycle's minimum in ns (commands and parameters); 0: not checked. */
-        public int writeCycleNs() { return writeCycleNs; }
-        /** The serial read cycle's minimum in ns; 0: not checked. */
-        public int readCycleNs() { return readCycleNs; }
-        public boolean knows(int command) { return known.get(command & 0xFF); }
-        /** The register that sets the refresh rate, or FIXED. */
-        public FrameRate frameRate() { return frameRate; }
-        /** The refresh rate when {@link #frameRate()} is FIXED. */
-        public double refreshHz() { return refreshHz; }
-        /** Vertical blanking in line times. */
-        public int vblankLines() { return vblankLines; }
-
-        /** Width of the upright picture at rotation 0. */
-        public int viewWidth() {
-            return (mountMadctl & MADCTL_MV) != 0 ? glassHeight : glassWidth;
-        }
-
-        /** Height of the upright picture at rotation 0. */
-        public int viewHeight() {
-            return (mountMadctl & MADCTL_MV) != 0 ? glassWidth : glassHeight;
-        }
-
-        /**
-         * The MADCTL orientation bits (MY, MX, MV; no BGR) with which an image written in logical
-         * order at {@code rotation} shows upright in {@code snapshot(rotation)}.
-         */
-        public int madctlFor(int rotation) {
-            return DbiOrientation.madctlFor(this, rotation);
-        }
-
-        /**
-         * The RAM offsets {x, y} a driver adds to its window (CASET/RASET) so that, with the
-         * orientation bits {@code madctl}, logical 0,0 is the glass's first pixel.
-         */
-        public int[] ramOffset(int madctl) {
-            return DbiOrientation.ramOffset(this, madctl);
-        }
-
-        public DbiModelBuilder toBuilder() {
-            return new DbiModelBuilder(this);
-        }
-
-        @Override
-        public String toString() {
-            return name + " (GRAM " + gramWidth + "x" + gramHeight + ", glass " + glassWidth + "x" + glassHeight
-                    + "+" + glassX + "+" + glassY + ")";
-        }
-
-        public static DbiModelBuilder builder(String name, int gramWidth, int gramHeight) {
-            return new DbiModelBuilder(name, gramWidth, gramHeight);
-        }
-
-        // ------------------------------------------------------------ presets (DbiPresets)
-
-        /**
-         * Multi-Inno MI0283QT: ILI9341, 240x320 GRAM and glass, used as 320x240 (mount MV|MY|MX), BGR
-         * glass. The ILI9341's serial write cycle is 100 ns (10 MHz; datasheet V1.11, "Serial
-         * interface characteristics": tscycw 100 ns, tscycr 150 ns), which is why the kernel caps
-         * commands at 10 MHz.
-         */
-        public static Model mi0283qt() {
-            return DbiPresets.mi0283qt();
-        }
-
-        /** ILI9341 as on the mi0283qt (the REFERENCE's init sequence). */
-        public static Model ili9341() {
-            return DbiPresets.ili9341();
-        }
-
-        /** Adafruit yx240qv29 (kernel ili9341.c): 240x320 portrait, mount MX, BGR glass. */
-        public static Model yx240qv29() {
-            return DbiPresets.yx240qv29();
-        }
-
-        /** ST7735R jd-t18003-t01 (Adafruit 1.8"): GRAM strapped to 128x160, mount MX|MY, RGB glass, write-only. */
-        public static Model st7735r() {
-            return DbiPresets.st7735r();
-        }
-
-        /** ST7735R with the full 132x162 GRAM and a 128x160 glass at 2,1 (the common "green tab" boards). */
-        public static Model st7735rOffset() {
-            return DbiPresets.st7735rOffset();
-        }
-
-        /** Okaya rh128128t on ST7735R: 132x162 GRAM, 128x128 glass at 2,31 (kernel offsets 2,3 at rotation 0), BGR bit set. */
-        public static Model rh128128t() {
-            return DbiPresets.rh128128t();
-        }
-
-        /** ST7789V 240x320 IPS: needs INVON, RGB glass, mount 0. */
-        public static Model st7789v() {
-            return DbiPresets.st7789v();
-        }
-
-        /** ST7789V with a 240x240 IPS glass at the top of the 240x320 GRAM (y offset 80 when turned 180°). */
-        public static Model st7789v240x240() {
-            return DbiPresets.st7789v240x240();
-        }
-
-        /** ILI9486 (plain SPI wiring): 320x480, mount MV|MY|MX (kernel's 480x320), BGR glass. */
-        public static Model ili9486() {
-            return DbiPresets.ili9486();
-        }
-
-        /** ILI9486 on a Waveshare rpi-lcd-35 / PiScreen: the 16-bit shift register, reads not wired. */
-        public static Model ili9486Waveshare() {
-            return DbiPresets.ili9486Waveshare();
-        }
-
-        /** HX8357D (Adafruit yx350hv15): 320x480, mount MX|MY, RGB as the kernel sets it (SETPANEL). */
-        public static Model hx8357d() {
-            return DbiPresets.hx8357d();
-        }
-
-        /** ILI9488 on SPI: 320x480, 18-bit pixels only, mount MX, BGR glass. */
-        public static Model ili9488() {
-            return DbiPresets.ili9488();
-        }
-
-        /** Any MIPI DBI controller of this GRAM size; knows every DCS command and opaque vendor commands 0xB0..0xFF. */
-        public static Model generic(int gramWidth, int gramHeight) {
-            return DbiPresets.generic(gramWidth, gramHeight);
-        }
     }
 }

@@ -19,6 +19,7 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.paneld.drivers.pixel.RgbImage;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -44,7 +45,7 @@ public class EmulatorBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         panel.setReset(true);
         panel.setReset(false);
         panel.elapse(120 * MS);

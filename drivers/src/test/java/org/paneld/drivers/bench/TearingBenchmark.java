@@ -11,6 +11,7 @@ import org.paneld.drivers.mipidbi.Mi0283qtDriver;
 import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.spi.Sleeper;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -33,7 +34,7 @@ public final class TearingBenchmark {
      * is inverted, so that every pixel changes every frame (no damage to save).
      */
     static double[] run(int rotation, boolean te, boolean full) throws Exception {
-        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         panel.setWireTiming(true);
         Bus bus = new Bus("bench", new LifecycleTracker());
         try {

@@ -11,6 +11,8 @@ import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.virtual.DbiCommand;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -25,7 +27,7 @@ class InitSequenceTest {
 
     private final List<Long> sleeps = new ArrayList<>();
 
-    private VirtualDbiPanel bind(String driver, VirtualDbiPanel.Model model, Object... config) throws Exception {
+    private VirtualDbiPanel bind(String driver, DbiModel model, Object... config) throws Exception {
         VirtualDbiPanel panel = new VirtualDbiPanel(model);
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("driver", driver);
@@ -44,7 +46,7 @@ class InitSequenceTest {
     /** The logged commands up to the first CASET (the black frame after the init). */
     static List<String> initPart(VirtualDbiPanel panel) {
         List<String> out = new ArrayList<>();
-        for (VirtualDbiPanel.Command c : panel.commandLog()) {
+        for (DbiCommand c : panel.commandLog()) {
             if (c.code() == 0x2A) {
                 break;
             }
@@ -59,7 +61,7 @@ class InitSequenceTest {
 
     @Test
     void mi0283qtSendsTheReferenceSequenceByteForByte() throws Exception {
-        VirtualDbiPanel panel = bind("mi0283qt", VirtualDbiPanel.Model.mi0283qt());
+        VirtualDbiPanel panel = bind("mi0283qt", DbiModel.mi0283qt());
         assertEquals(seq("read 0A -> 08", "RESET", "01", "28", "CF 00 83 30", "ED 64 03 12 81", "E8 85 01 79",
                 "CB 39 2C 00 34 02", "F7 20", "EA 00 00", "C0 26", "C1 11", "C5 35 3E", "C7 BE", "3A 55", "36 E8",
                 "B1 00 1B", "F2 08", "26 01",
@@ -82,7 +84,7 @@ class InitSequenceTest {
         int[] madctl = {0x48, 0x28, 0x88, 0xE8}; // 0° MX, 90° MV, 180° MY, 270° MV|MY|MX, all | BGR
         for (int r = 0; r < 4; r++) {
             sleeps.clear();
-            VirtualDbiPanel panel = bind("yx240qv29", VirtualDbiPanel.Model.yx240qv29(), "rotation", r * 90);
+            VirtualDbiPanel panel = bind("yx240qv29", DbiModel.yx240qv29(), "rotation", r * 90);
             List<String> want = new ArrayList<>(seq("read 0A -> 08", "RESET", "01"));
             want.addAll(kernel);
             want.add(String.format("36 %02X", madctl[r]));
@@ -98,7 +100,7 @@ class InitSequenceTest {
     void mi0283qtMadctlPerRotationIsTheReferenceTable() throws Exception {
         int[] expected = {0xE8, 0x88, 0x28, 0x48}; // 0° MV|MY|MX, 90° MY, 180° MV, 270° MX, all | BGR
         for (int r = 0; r < 4; r++) {
-            VirtualDbiPanel panel = bind("mi0283qt", VirtualDbiPanel.Model.mi0283qt(), "rotation", r * 90);
+            VirtualDbiPanel panel = bind("mi0283qt", DbiModel.mi0283qt(), "rotation", r * 90);
             assertTrue(initPart(panel).contains(String.format("36 %02X", expected[r])), initPart(panel).toString());
             kit.bus().unbind("lcd0");
             kit.bus().remove("lcd0");
@@ -107,7 +109,7 @@ class InitSequenceTest {
 
     @Test
     void st7735rSendsTheKernelSequence() throws Exception {
-        VirtualDbiPanel panel = bind("jd-t18003-t01", VirtualDbiPanel.Model.st7735r());
+        VirtualDbiPanel panel = bind("jd-t18003-t01", DbiModel.st7735r());
         assertEquals(seq("RESET", "01", "11", "B1 01 2C 2D", "B2 01 2C 2D", "B3 01 2C 2D 01 2C 2D", "B4 07",
                 "C0 A2 02 84", "C1 C5", "C2 0A 00", "C3 8A 2A", "C4 8A EE", "C5 0E", "20", "36 C0", "3A 05",
                 "E0 02 1C 07 12 37 32 29 2D 29 25 2B 39 00 01 03 10",
@@ -118,7 +120,7 @@ class InitSequenceTest {
 
     @Test
     void rh128128tSetsTheRgbBitAndReadsThePowerMode() throws Exception {
-        VirtualDbiPanel panel = bind("rh128128t", VirtualDbiPanel.Model.rh128128t());
+        VirtualDbiPanel panel = bind("rh128128t", DbiModel.rh128128t());
         List<String> init = initPart(panel);
         assertFalse(init.get(0).startsWith("read"), "the kernel's st7735r resets unconditionally: " + init);
         assertTrue(init.contains("36 C8"), init.toString());
@@ -126,7 +128,7 @@ class InitSequenceTest {
 
     @Test
     void ili9486SendsTheKernelSequenceThroughTheShiftRegister() throws Exception {
-        VirtualDbiPanel panel = bind("ili9486", VirtualDbiPanel.Model.ili9486Waveshare());
+        VirtualDbiPanel panel = bind("ili9486", DbiModel.ili9486Waveshare());
         assertEquals(seq("RESET", "01", "B0", "11", "3A 55", "C2 44", "C5 00 00 00 00",
                 "E0 0F 1F 1C 0C 0F 08 48 98 37 0A 13 04 11 0D 00",
                 "E1 0F 32 2E 0B 0D 05 47 75 37 06 10 03 24 20 00",
@@ -137,7 +139,7 @@ class InitSequenceTest {
 
     @Test
     void hx8357dSendsTheKernelSequence() throws Exception {
-        VirtualDbiPanel panel = bind("hx8357d", VirtualDbiPanel.Model.hx8357d());
+        VirtualDbiPanel panel = bind("hx8357d", DbiModel.hx8357d());
         assertEquals(seq("read 0A -> 08", "RESET", "01", "B9 FF 83 57", "B3 00 00 06 06", "B6 25", "B0 68", "CC 05",
                 "B1 00 15 1C 1C 83 AA", "C0 50 50 01 3C 1E 08", "B3 02 40 00 2A 2A 0D 78",
                 "E0 02 0A 11 1D 23 35 41 4B 4B 42 3A 27 1B 08 09 03 02 0A 11 1D 23 35 41 4B 4B 42 3A 27 1B 08 09 03 00 01",
@@ -148,7 +150,7 @@ class InitSequenceTest {
 
     @Test
     void st7789vSendsTheFbtftSequence() throws Exception {
-        VirtualDbiPanel panel = bind("st7789v", VirtualDbiPanel.Model.st7789v());
+        VirtualDbiPanel panel = bind("st7789v", DbiModel.st7789v());
         assertEquals(seq("read 0A -> 08", "RESET", "01", "11", "3A 55", "B2 08 08 00 22 22", "B7 35", "C2 01 FF",
                 "C3 0B", "C4 20", "BB 20", "C5 20", "D0 A4 A1", "21", "29", "36 00",
                 "E0 70 2C 2E 15 10 09 48 33 53 0B 19 18 20 25", "E1 70 2C 2E 15 10 09 48 33 53 0B 19 18 20 25"),
@@ -158,7 +160,7 @@ class InitSequenceTest {
 
     @Test
     void ili9488SendsEighteenBitSetup() throws Exception {
-        VirtualDbiPanel panel = bind("ili9488", VirtualDbiPanel.Model.ili9488());
+        VirtualDbiPanel panel = bind("ili9488", DbiModel.ili9488());
         assertEquals(seq("read 0A -> 08", "RESET", "01", "28",
                 "E0 00 03 09 08 16 0A 3F 78 4C 09 0A 08 16 1A 0F", "E1 00 16 19 03 0F 05 32 45 46 04 0E 0D 35 37 0F",
                 "C0 17 15", "C1 41", "C5 00 12 80", "3A 66", "B0 80", "B1 A1", "B4 02", "E9 00", "F7 A9 51 2C 82",
@@ -168,7 +170,7 @@ class InitSequenceTest {
 
     @Test
     void conditionalResetSkipsTheInitWhenThePanelReadsBackOn() throws Exception {
-        VirtualDbiPanel panel = bind("mi0283qt", VirtualDbiPanel.Model.mi0283qt());
+        VirtualDbiPanel panel = bind("mi0283qt", DbiModel.mi0283qt());
         org.paneld.drivers.pixel.Framebuffer fb = Panels.framebuffer(320, 240,
                 org.paneld.drivers.pixel.PixelFormat.XRGB8888, 4);
         kit.device("lcd0").flush(fb, fb.bounds());

@@ -25,6 +25,7 @@ import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.spi.SpiPort;
 import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.testkit.PixelOracle;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualDbiWiring;
 
@@ -147,7 +148,7 @@ class InterlaceTest {
         LifecycleKit kit = new LifecycleKit(Panels.allDrivers());
         kit.start();
         try {
-            VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+            VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             Device dev = bind(kit, panel, log, config);
             int w = dev.info().width(), h = dev.info().height();
@@ -215,7 +216,7 @@ class InterlaceTest {
         LifecycleKit kit = new LifecycleKit(Panels.allDrivers());
         kit.start();
         try {
-            VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+            VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
             Device dev = bind(kit, panel, new ByteArrayOutputStream(), "interlace", "auto", "rotation", rotation);
             MipiDbiDisplay display = (MipiDbiDisplay) dev.display();
             int w = dev.info().width(), h = dev.info().height();
@@ -261,7 +262,7 @@ class InterlaceTest {
         LifecycleKit kit = new LifecycleKit(Panels.allDrivers());
         kit.start();
         try {
-            VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+            VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
             Device dev = bind(kit, panel, new ByteArrayOutputStream(), "interlace", "auto");
             MipiDbiDisplay display = (MipiDbiDisplay) dev.display();
             int w = dev.info().width(), h = dev.info().height();
@@ -292,7 +293,7 @@ class InterlaceTest {
         LifecycleKit kit = new LifecycleKit(Panels.allDrivers());
         kit.start();
         try {
-            VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+            VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
             panel.setWireTiming(true); // the panel's logical clock: scan and wire
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
             m.put("name", "lcd0");

@@ -21,6 +21,7 @@ import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.testkit.PixelOracle;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -57,7 +58,7 @@ class PanelMipiDbiTest {
         return p;
     }
 
-    private VirtualDbiPanel bind(VirtualDbiPanel.Model model, Object... config) throws Exception {
+    private VirtualDbiPanel bind(DbiModel model, Object... config) throws Exception {
         VirtualDbiPanel panel = new VirtualDbiPanel(model);
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("driver", "panel-mipi-dbi");
@@ -78,7 +79,7 @@ class PanelMipiDbiTest {
         Path f = write("panel.bin", file(new int[] {0x11}, new int[] {0x00, 120}, new int[] {0x3A, 0x55},
                 new int[] {0x36, 0x00}, new int[] {0xB1, 0x01, 0x2C, 0x2D}, new int[] {0x13}, new int[] {0x29},
                 new int[] {0x00, 100}));
-        VirtualDbiPanel panel = bind(VirtualDbiPanel.Model.generic(240, 320), "width", 240, "height", 320,
+        VirtualDbiPanel panel = bind(DbiModel.generic(240, 320), "width", 240, "height", 320,
                 "init_file", f.toString());
         assertEquals(List.of("read 0A -> 08", "RESET", "01", "11", "3A 55", "36 00", "B1 01 2C 2D", "13", "29"),
                 InitSequenceTest.initPart(panel));
@@ -90,7 +91,7 @@ class PanelMipiDbiTest {
     void bothFormatsAndEveryRotationShowThePicture() throws Exception {
         for (String format : new String[] {"r5g6b5", "b6x2g6x2r6x2"}) {
             for (int rotation : new int[] {0, 90, 180, 270}) {
-                VirtualDbiPanel.Model model = VirtualDbiPanel.Model.generic(240 + 4, 320 + 6).toBuilder()
+                DbiModel model = DbiModel.generic(240 + 4, 320 + 6).toBuilder()
                         .glass(4, 6, 240, 320).build();
                 boolean rgb666 = format.startsWith("b6");
                 int madctl = model.madctlFor(rotation) | (rgb666 ? 0x08 : 0); // B,G,R bytes on RGB glass: BGR bit
@@ -141,7 +142,7 @@ class PanelMipiDbiTest {
         }
         // binding refuses too, and the device stays unbound
         BusDevice bd = new BusDevice("bad-" + name, "panel-mipi-dbi", cfg);
-        bd.attach(VirtualHardware.class, new VirtualDbiPanel(VirtualDbiPanel.Model.generic(240, 320)));
+        bd.attach(VirtualHardware.class, new VirtualDbiPanel(DbiModel.generic(240, 320)));
         kit.add(bd);
         DeviceException de = assertThrows(DeviceException.class, () -> kit.bind(bd.name()));
         assertEquals(Errno.EINVAL, de.errno());

@@ -7,6 +7,7 @@ import org.paneld.drivers.pixel.Framebuffer;
 import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.testkit.PixelOracle;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /** The panel variants under test, test pictures and expected images. Test scope. */
@@ -15,7 +16,7 @@ final class Panels {
     }
 
     /** One configuration of one driver, with the emulator model of the real panel. */
-    record Variant(String label, MipiDbiDriver driver, String driverName, Object[] config, VirtualDbiPanel.Model model) {
+    record Variant(String label, MipiDbiDriver driver, String driverName, Object[] config, DbiModel model) {
         Object[] configWith(Object... more) {
             Object[] all = java.util.Arrays.copyOf(config, config.length + more.length);
             System.arraycopy(more, 0, all, config.length, more.length);
@@ -51,21 +52,21 @@ final class Panels {
     /** Every fixed-panel driver variant, each with the emulator preset of the kernel driver's panel. */
     static List<Variant> variants() {
         List<Variant> v = new ArrayList<>();
-        v.add(new Variant("mi0283qt", MI0283QT, "mi0283qt", new Object[0], VirtualDbiPanel.Model.mi0283qt()));
-        v.add(new Variant("ili9341 (alias)", MI0283QT, "ili9341", new Object[0], VirtualDbiPanel.Model.ili9341()));
-        v.add(new Variant("yx240qv29", YX240QV29, "yx240qv29", new Object[0], VirtualDbiPanel.Model.yx240qv29()));
+        v.add(new Variant("mi0283qt", MI0283QT, "mi0283qt", new Object[0], DbiModel.mi0283qt()));
+        v.add(new Variant("ili9341 (alias)", MI0283QT, "ili9341", new Object[0], DbiModel.ili9341()));
+        v.add(new Variant("yx240qv29", YX240QV29, "yx240qv29", new Object[0], DbiModel.yx240qv29()));
         v.add(new Variant("mi0283qt option 1", MI0283QT, "mi0283qt", new Object[] {"dbi_option", 1},
-                VirtualDbiPanel.Model.mi0283qt().toBuilder().option1(true).build()));
-        v.add(new Variant("st7735r jd-t18003-t01", ST7735R, "jd-t18003-t01", new Object[0], VirtualDbiPanel.Model.st7735r()));
-        v.add(new Variant("st7735r rh128128t", ST7735R, "rh128128t", new Object[0], VirtualDbiPanel.Model.rh128128t()));
-        v.add(new Variant("st7789v 240x320", ST7789V, "st7789v", new Object[0], VirtualDbiPanel.Model.st7789v()));
+                DbiModel.mi0283qt().toBuilder().option1(true).build()));
+        v.add(new Variant("st7735r jd-t18003-t01", ST7735R, "jd-t18003-t01", new Object[0], DbiModel.st7735r()));
+        v.add(new Variant("st7735r rh128128t", ST7735R, "rh128128t", new Object[0], DbiModel.rh128128t()));
+        v.add(new Variant("st7789v 240x320", ST7789V, "st7789v", new Object[0], DbiModel.st7789v()));
         v.add(new Variant("st7789v 240x240", ST7789V, "st7789v", new Object[] {"height", 240},
-                VirtualDbiPanel.Model.st7789v240x240()));
-        v.add(new Variant("ili9486 waveshare", ILI9486, "ili9486", new Object[0], VirtualDbiPanel.Model.ili9486Waveshare()));
+                DbiModel.st7789v240x240()));
+        v.add(new Variant("ili9486 waveshare", ILI9486, "ili9486", new Object[0], DbiModel.ili9486Waveshare()));
         v.add(new Variant("ili9486 plain spi", ILI9486, "ili9486", new Object[] {"spi_16bit_shift", false},
-                VirtualDbiPanel.Model.ili9486()));
-        v.add(new Variant("hx8357d", HX8357D, "hx8357d", new Object[0], VirtualDbiPanel.Model.hx8357d()));
-        v.add(new Variant("ili9488", ILI9488, "ili9488", new Object[0], VirtualDbiPanel.Model.ili9488()));
+                DbiModel.ili9486()));
+        v.add(new Variant("hx8357d", HX8357D, "hx8357d", new Object[0], DbiModel.hx8357d()));
+        v.add(new Variant("ili9488", ILI9488, "ili9488", new Object[0], DbiModel.ili9488()));
         return v;
     }
 

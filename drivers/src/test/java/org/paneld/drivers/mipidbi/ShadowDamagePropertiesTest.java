@@ -17,6 +17,7 @@ import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.testkit.PixelOracle;
+import org.paneld.drivers.virtual.DbiCommand;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -86,7 +87,7 @@ class ShadowDamagePropertiesTest {
                 }
                 long kernel = box.area() * wire.bytesPerPixel() + 11;
                 long sent = 0;
-                for (VirtualDbiPanel.Command c : panel.commandLog()) {
+                for (DbiCommand c : panel.commandLog()) {
                     sent += 1 + c.params().length + c.dataBytes();
                 }
                 String where = v + " at " + rotation + ", " + format + ", step " + s + ", damage " + damage;

@@ -17,6 +17,8 @@ import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.spi.MockPi4jWire;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.virtual.DbiCommand;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -43,7 +45,7 @@ class TearingPi4jTest {
 
     @Test
     void aSilentPi4jTeLineFallsBackWithinABoundedWait() throws Exception {
-        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         wire = new MockPi4jWire(Pi4jPathTest.into(panel));
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("driver", "mi0283qt");
@@ -63,7 +65,7 @@ class TearingPi4jTest {
         Device dev = kit.device("lcd0");
         DigitalInput te = wire.context().registry().get("paneld.lcd0.te");
         assertEquals(27, te.address().intValue());
-        assertTrue(panel.commandLog().contains(VirtualDbiPanel.Command.of(0x35, 0x00)), "TEON: " + panel.commandLog());
+        assertTrue(panel.commandLog().contains(DbiCommand.of(0x35, 0x00)), "TEON: " + panel.commandLog());
 
         Framebuffer fb = Panels.framebuffer(320, 240, PixelFormat.XRGB8888, 5);
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> dev.flush(fb, fb.bounds()));

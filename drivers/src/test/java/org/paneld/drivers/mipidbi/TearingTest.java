@@ -20,6 +20,8 @@ import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.testkit.PixelOracle;
 import org.paneld.drivers.virtual.TornFrame;
+import org.paneld.drivers.virtual.DbiCommand;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 
 /**
@@ -39,7 +41,7 @@ class TearingTest {
 
     private VirtualDbiPanel panel;
 
-    private Device bind(VirtualDbiPanel.Model model, String driver, int rotation, Object... more) throws Exception {
+    private Device bind(DbiModel model, String driver, int rotation, Object... more) throws Exception {
         panel = new VirtualDbiPanel(model);
         panel.setWireTiming(true);
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -96,13 +98,13 @@ class TearingTest {
     @ParameterizedTest(name = "mi0283qt at {0}°")
     @ValueSource(ints = {0, 90, 180, 270})
     void movingBarsTearWithoutTeAndNeverWithIt(int rotation) throws Exception {
-        Device plain = bind(VirtualDbiPanel.Model.mi0283qt(), "mi0283qt", rotation);
+        Device plain = bind(DbiModel.mi0283qt(), "mi0283qt", rotation);
         long without = torn(plain, rotation, false);
         kit.bus().unbind("lcd0");
         kit.bus().remove("lcd0");
         assertTrue(without >= FRAMES / 4, "the workload must tear without TE, tore " + without + " of " + FRAMES);
 
-        Device synced = bind(VirtualDbiPanel.Model.mi0283qt(), "mi0283qt", rotation, "te_gpio", 27);
+        Device synced = bind(DbiModel.mi0283qt(), "mi0283qt", rotation, "te_gpio", 27);
         long with = torn(synced, rotation, true);
         List<TornFrame> shown = panel.tornFrames();
         assertEquals(0, with, "torn frames with TE (" + without + " without): " + shown);
@@ -116,8 +118,8 @@ class TearingTest {
     @ValueSource(ints = {0, 90, 180, 270})
     void aGlassSmallerThanTheScanDoesNotTearEither(int rotation) throws Exception {
         Object[][] cases = {
-            {VirtualDbiPanel.Model.st7789v240x240(), "st7789v", new Object[] {"height", 240}},
-            {VirtualDbiPanel.Model.rh128128t(), "rh128128t", new Object[0]},
+            {DbiModel.st7789v240x240(), "st7789v", new Object[] {"height", 240}},
+            {DbiModel.rh128128t(), "rh128128t", new Object[0]},
         };
         for (Object[] c : cases) {
             Object[] more = java.util.Arrays.copyOf((Object[]) c[2], ((Object[]) c[2]).length + 4);
@@ -125,7 +127,7 @@ class TearingTest {
             more[more.length - 3] = 27;
             more[more.length - 2] = "spi_speed_hz";
             more[more.length - 1] = 16_000_000; // slow enough that a frame takes most of a refresh
-            Device dev = bind((VirtualDbiPanel.Model) c[0], (String) c[1], rotation, more);
+            Device dev = bind((DbiModel) c[0], (String) c[1], rotation, more);
             int view = rotation; // both drivers turn the DRM way
             Framebuffer last = animate(dev, 5 + rotation);
             assertEquals(0, panel.tornFrameCount(), c[1] + " at " + rotation + ": " + panel.tornFrames());
@@ -138,7 +140,7 @@ class TearingTest {
 
     @Test
     void partialDamageStaysBehindTheScanToo() throws Exception {
-        Device dev = bind(VirtualDbiPanel.Model.st7789v(), "st7789v", 0, "te_gpio", 27);
+        Device dev = bind(DbiModel.st7789v(), "st7789v", 0, "te_gpio", 27);
         Random rnd = new Random(7);
         Framebuffer fb = bars(240, 320, 0);
         dev.flush(fb, fb.bounds());
@@ -156,7 +158,7 @@ class TearingTest {
     /** As the daemon serves a virtual panel: wall clock, real waits; TE paces the flushes and never hangs. */
     @Test
     void onTheWallClockAVirtualPanelsTeLinePacesFlushes() throws Exception {
-        panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("test", "driver", "mi0283qt", "backend",
                 "virtual", "rotation", 270, "te_gpio", 27));
         bd.attach(VirtualHardware.class, panel); // no Sleeper attached: real waits, as in the daemon
@@ -179,17 +181,17 @@ class TearingTest {
 
     @Test
     void teonGoesOutOnlyWhenConfigured() throws Exception {
-        Device dev = bind(VirtualDbiPanel.Model.mi0283qt(), "mi0283qt", 90, "te_gpio", 27);
-        List<VirtualDbiPanel.Command> log = panel.commandLog();
-        assertTrue(log.contains(VirtualDbiPanel.Command.of(0x35, 0x00)), "TEON (V-blank) in " + log);
+        Device dev = bind(DbiModel.mi0283qt(), "mi0283qt", 90, "te_gpio", 27);
+        List<DbiCommand> log = panel.commandLog();
+        assertTrue(log.contains(DbiCommand.of(0x35, 0x00)), "TEON (V-blank) in " + log);
         // 90°: MY mirrors the rows, so the refresh is turned bottom to top with ML
-        assertTrue(log.contains(VirtualDbiPanel.Command.of(0x36, 0x80 | 0x10 | 0x08)), "MADCTL with ML in " + log);
+        assertTrue(log.contains(DbiCommand.of(0x36, 0x80 | 0x10 | 0x08)), "MADCTL with ML in " + log);
         assertTrue(panel.isTeOn());
         kit.bus().unbind("lcd0");
         kit.bus().remove("lcd0");
 
-        bind(VirtualDbiPanel.Model.mi0283qt(), "mi0283qt", 90);
-        for (VirtualDbiPanel.Command c : panel.commandLog()) {
+        bind(DbiModel.mi0283qt(), "mi0283qt", 90);
+        for (DbiCommand c : panel.commandLog()) {
             assertNotEquals(0x35, c.code(), "TEON without te_gpio: " + panel.commandLog());
             if (c.code() == 0x36) {
                 assertEquals(0, c.params()[0] & 0x10, "ML without te_gpio: " + c);
@@ -200,7 +202,7 @@ class TearingTest {
 
     @Test
     void aSilentTeLineCostsOneBoundedWaitAndTheFlushLands() throws Exception {
-        Device dev = bind(VirtualDbiPanel.Model.mi0283qt(), "mi0283qt", 270, "te_gpio", 27);
+        Device dev = bind(DbiModel.mi0283qt(), "mi0283qt", 270, "te_gpio", 27);
         panel.setTeWired(false); // the TE pad is not connected on this board
         TearingSync sync = ((MipiDbiDisplay) dev.display()).tearing();
         long t0 = panel.nanoTime();

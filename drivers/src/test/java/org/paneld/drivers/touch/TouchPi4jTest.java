@@ -27,6 +27,7 @@ import org.paneld.drivers.spi.MockPi4jWire;
 import org.paneld.drivers.spi.Pi4jHardware;
 import org.paneld.drivers.spi.Sleeper;
 import org.paneld.drivers.testkit.LifecycleKit;
+import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualFt6236;
 import org.paneld.drivers.virtual.VirtualXpt2046;
@@ -62,7 +63,7 @@ class TouchPi4jTest {
 
     @Test
     void theWatterottAds7846OnChipSelect1() throws Exception {
-        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         VirtualXpt2046 chip = new VirtualXpt2046(320, 240, 10, 5);
         wire = new MockPi4jWire(new MockPi4jWire.Target() {
             @Override
@@ -163,7 +164,7 @@ class TouchPi4jTest {
 
     @Test
     void thePitftCapacitiveFt6236OnI2c1() throws Exception {
-        VirtualDbiPanel panel = new VirtualDbiPanel(VirtualDbiPanel.Model.mi0283qt());
+        VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         VirtualFt6236 chip = new VirtualFt6236(0x36, 320, 240, 1, 9);
         int[] opened = {-1, -1};
         MockI2CProviderImpl i2cProvider = new MockI2CProviderImpl() {

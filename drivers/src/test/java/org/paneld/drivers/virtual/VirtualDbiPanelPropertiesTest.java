@@ -14,7 +14,6 @@ import org.paneld.drivers.pixel.PixelFormat;
 import org.paneld.drivers.pixel.Rect;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.testkit.PixelOracle;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * Conversion and emulator agree: random damage rectangles, drawn the two ways a driver can rotate
@@ -23,16 +22,16 @@ import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
  * The expected image comes from {@link PixelOracle} (the kernel's formulas), not from Convert.
  */
 class VirtualDbiPanelPropertiesTest {
-    static final Model[] MODELS = {Model.st7735r(), Model.rh128128t(), Model.st7735rOffset(),
-        Model.generic(23, 17).toBuilder().glass(2, 3, 19, 11).mount(0xA0).build(),
-        Model.generic(16, 9).toBuilder().mount(0x40).bgrPanel(true).build()};
+    static final DbiModel[] MODELS = {DbiModel.st7735r(), DbiModel.rh128128t(), DbiModel.st7735rOffset(),
+        DbiModel.generic(23, 17).toBuilder().glass(2, 3, 19, 11).mount(0xA0).build(),
+        DbiModel.generic(16, 9).toBuilder().mount(0x40).bgrPanel(true).build()};
 
     @Property(tries = 60)
     void damageRectanglesShowUpright(@ForAll @IntRange(min = 0, max = 4) int modelIndex,
                                      @ForAll @IntRange(min = 0, max = 3) int quarter,
                                      @ForAll boolean software, @ForAll boolean eighteenBit,
                                      @ForAll boolean rgb565Client, @ForAll long seed) {
-        Model m = MODELS[modelIndex];
+        DbiModel m = MODELS[modelIndex];
         int rotation = quarter * 90;
         boolean turned = rotation == 90 || rotation == 270;
         int w = turned ? m.viewHeight() : m.viewWidth(), h = turned ? m.viewWidth() : m.viewHeight();

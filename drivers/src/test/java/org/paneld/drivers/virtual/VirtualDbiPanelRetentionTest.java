@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Command;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * A virtual panel is long-lived (the daemon's default configuration): what it retains must not
@@ -24,7 +22,7 @@ class VirtualDbiPanelRetentionTest {
     private static final byte[] PIXEL = {(byte) 0xF8, 0x00};
 
     static VirtualDbiPanel awake() {
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.mi0283qt());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.mi0283qt());
         p.setReset(true);
         p.setReset(false);
         p.elapse(120 * MS);
@@ -68,13 +66,13 @@ class VirtualDbiPanelRetentionTest {
         }
         long after = heapAfterGc();
         p.assertNoViolations();
-        List<Command> log = p.commandLog();
+        List<DbiCommand> log = p.commandLog();
         assertEquals(p.commandLogCapacity() + 1, log.size(), "the ring of its capacity plus the RAMWR in progress");
         // reset + COLMOD + SLPOUT + DISPON + 3 per flush, the last RAMWR still in progress
         long ended = 4 + 3L * FLUSHES - 1;
         assertEquals(ended - p.commandLogCapacity(), p.commandsDropped());
-        assertEquals(Command.memoryWrite(0x2C, 2), log.get(log.size() - 1));
-        assertEquals(Command.of(0x2B, 0, 5, 0, 5), log.get(log.size() - 2));
+        assertEquals(DbiCommand.memoryWrite(0x2C, 2), log.get(log.size() - 1));
+        assertEquals(DbiCommand.of(0x2B, 0, 5, 0, 5), log.get(log.size() - 2));
         assertEquals(0xFF0000, p.gram().get(5, 5));
         long growth = after - before;
         assertTrue(growth < 4L << 20, "heap grew by " + growth / 1024 + " KiB over " + (FLUSHES - 10_000)
@@ -107,12 +105,12 @@ class VirtualDbiPanelRetentionTest {
         }
         p.write(false, new byte[] {0x00}, 0, 1);
         int bytes = 0;
-        for (Command c : p.commandLog()) {
+        for (DbiCommand c : p.commandLog()) {
             bytes += c.params().length;
         }
         assertTrue(bytes <= 64 * 1024, bytes + " parameter bytes kept");
         assertTrue(p.commandsDropped() > 0);
-        assertEquals(Command.of(0x00), p.commandLog().get(p.commandLog().size() - 1));
+        assertEquals(DbiCommand.of(0x00), p.commandLog().get(p.commandLog().size() - 1));
     }
 
     @Test
@@ -124,7 +122,7 @@ class VirtualDbiPanelRetentionTest {
         }
         assertEquals(4 + 3000, p.commandLog().size()); // the last RAMWR counted as in progress
         assertEquals(0, p.commandsDropped());
-        assertEquals(Command.reset(), p.commandLog().get(0));
+        assertEquals(DbiCommand.reset(), p.commandLog().get(0));
         p.clearCommandLog();
         assertEquals(List.of(), p.commandLog());
     }

@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * The MIPI DBI emulator as a referee: a table of wrong streams, each with the one violation the
@@ -75,7 +74,7 @@ class VirtualDbiPanelStrictnessTest {
     }
 
     /** Reset, 120 ms, COLMOD 16-bit, SLPOUT, 120 ms, DISPON: an awake 4x3 controller, checks all on. */
-    static Host awake(Model m) {
+    static Host awake(DbiModel m) {
         VirtualDbiPanel p = new VirtualDbiPanel(m);
         p.setWireTiming(true);
         p.setClockChecks(true);
@@ -85,7 +84,7 @@ class VirtualDbiPanelStrictnessTest {
     }
 
     static Host awake() {
-        return awake(Model.generic(4, 3));
+        return awake(DbiModel.generic(4, 3));
     }
 
     /** A one-colour image, as expected. */
@@ -185,24 +184,24 @@ class VirtualDbiPanelStrictnessTest {
         switch (w.what()) {
             case "unknown command":
             case "parameters to an unknown command":
-                return awake(Model.mi0283qt());
+                return awake(DbiModel.mi0283qt());
             case "16-bit COLMOD on an 18-bit-only part":
-                return awakeLenient(Model.ili9488());
+                return awakeLenient(DbiModel.ili9488());
             case "shift register: a lone command byte":
             case "shift register: command word with a high byte":
             case "shift register: parameter word with a high byte":
-                return awakeLenient(Model.ili9486Waveshare());
+                return awakeLenient(DbiModel.ili9486Waveshare());
             case "option 3 framing on an option 1 panel":
             case "9-bit word with bits above bit 8":
             case "option 1 transfer of partial words":
-                return awakeLenient(Model.generic(4, 3).toBuilder().option1(true).build());
+                return awakeLenient(DbiModel.generic(4, 3).toBuilder().option1(true).build());
             default:
                 return awake();
         }
     }
 
     /** A panel with the timing rules off, for framings whose wake-up the plain host cannot send. */
-    static Host awakeLenient(Model m) {
+    static Host awakeLenient(DbiModel m) {
         VirtualDbiPanel p = new VirtualDbiPanel(m);
         p.setWireTiming(true);
         p.setTimingChecks(false);
@@ -227,7 +226,7 @@ class VirtualDbiPanelStrictnessTest {
      */
     @Test
     void theKernelsStreamAtTheKernelsClocksIsAccepted() {
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.mi0283qt());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.mi0283qt());
         p.setClockChecks(true);
         Host h = new Host(p);
         assertEquals(0x08, p.read(0x0A, 1, READ_HZ)[0] & 0xFF, "asleep, display off: the kernel initialises");
@@ -255,12 +254,12 @@ class VirtualDbiPanelStrictnessTest {
 
     @Test
     void clockChecksAreOnByDefaultCanBeSwitchedOffAndUnknownClocksAreNotJudged() {
-        VirtualDbiPanel d = new VirtualDbiPanel(Model.mi0283qt());
+        VirtualDbiPanel d = new VirtualDbiPanel(DbiModel.mi0283qt());
         d.setTimingChecks(false);
         d.write(false, new byte[] {0x29}, 0, 1, PIXEL_HZ);
         d.read(0x0A, 1, PIXEL_HZ);
         assertEquals(2, d.violations().size(), d.violations().toString()); // on by default (issue 13)
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.mi0283qt());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.mi0283qt());
         p.setTimingChecks(false);
         p.setClockChecks(false);
         p.write(false, new byte[] {0x29}, 0, 1, PIXEL_HZ);
@@ -270,7 +269,7 @@ class VirtualDbiPanelStrictnessTest {
         p.write(false, new byte[] {0x29}, 0, 1); // no clock given
         p.read(0x0A, 1);
         p.assertNoViolations();
-        VirtualDbiPanel q = new VirtualDbiPanel(Model.mi0283qt().toBuilder().cycles(0, 0).build());
+        VirtualDbiPanel q = new VirtualDbiPanel(DbiModel.mi0283qt().toBuilder().cycles(0, 0).build());
         q.setTimingChecks(false);
         q.setClockChecks(true);
         q.write(false, new byte[] {0x29}, 0, 1, PIXEL_HZ);

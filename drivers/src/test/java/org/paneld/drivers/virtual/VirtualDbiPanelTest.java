@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.paneld.drivers.pixel.RgbImage;
 import org.paneld.drivers.testkit.PixelOracle;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Command;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /** The emulator's controller semantics, wire framings and violation reports. */
 class VirtualDbiPanelTest {
@@ -47,7 +45,7 @@ class VirtualDbiPanelTest {
     }
 
     /** Reset pulse and the kernel's wake-up with the waits declared as skipped time. */
-    static VirtualDbiPanel awake(Model m, int colmod) {
+    static VirtualDbiPanel awake(DbiModel m, int colmod) {
         VirtualDbiPanel p = new VirtualDbiPanel(m);
         p.setReset(true);
         p.setReset(false);
@@ -71,8 +69,8 @@ class VirtualDbiPanelTest {
         return b;
     }
 
-    static Model small() {
-        return Model.generic(4, 3);
+    static DbiModel small() {
+        return DbiModel.generic(4, 3);
     }
 
     // ------------------------------------------------------------ windows and memory writes
@@ -143,7 +141,7 @@ class VirtualDbiPanelTest {
             {0xC0, 5, 7, w - 1 - 5, h - 1 - 7},
         };
         for (int[] c : cases) {
-            VirtualDbiPanel p = awake(Model.generic(w, h), 0x55);
+            VirtualDbiPanel p = awake(DbiModel.generic(w, h), 0x55);
             cmd(p, 0x36, c[0]);
             window(p, c[1], c[2], c[1], c[2]);
             cmd(p, 0x2C);
@@ -156,7 +154,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void mvSwapsTheLogicalSizeAndTheWindowCheck() {
-        VirtualDbiPanel p = awake(Model.generic(4, 8), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.generic(4, 8), 0x55);
         cmd(p, 0x36, 0x20);
         window(p, 0, 0, 7, 3); // 8 wide, 4 high: fine with MV
         cmd(p, 0x2C);
@@ -169,7 +167,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void bgrBitSwapsRedAndBlueOnTheGlass() {
-        VirtualDbiPanel p = awake(Model.generic(2, 1), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.generic(2, 1), 0x55);
         window(p, 0, 0, 1, 0);
         cmd(p, 0x2C);
         data(p, be565(0xFF0000, 0x0000FF));
@@ -179,7 +177,7 @@ class VirtualDbiPanelTest {
         assertEquals(0xFF0000, p.snapshot().get(1, 0));
         assertEquals(0xFF0000, p.gram().get(0, 0)); // GRAM is as written
         // a BGR glass wants the bit set
-        VirtualDbiPanel q = awake(Model.generic(1, 1).toBuilder().bgrPanel(true).build(), 0x55);
+        VirtualDbiPanel q = awake(DbiModel.generic(1, 1).toBuilder().bgrPanel(true).build(), 0x55);
         cmd(q, 0x2C);
         data(q, be565(0xFF0000));
         assertEquals(0x0000FF, q.snapshot().get(0, 0));
@@ -189,7 +187,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void colmodSelectsSixteenOrEighteenBitDecoding() {
-        VirtualDbiPanel p = awake(Model.generic(2, 1), 0x66);
+        VirtualDbiPanel p = awake(DbiModel.generic(2, 1), 0x66);
         window(p, 0, 0, 1, 0);
         cmd(p, 0x2C);
         data(p, new byte[] {(byte) 0xFF, 0x03, 0x41, 0x12, 0x34, 0x56}); // low 2 bits ignored
@@ -204,14 +202,14 @@ class VirtualDbiPanelTest {
 
     @Test
     void inversionAndIpsGlass() {
-        VirtualDbiPanel p = awake(Model.generic(1, 1), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.generic(1, 1), 0x55);
         cmd(p, 0x2C);
         data(p, be565(0xFF0000));
         cmd(p, 0x21);
         assertEquals(0x00FFFF, p.snapshot().get(0, 0));
         cmd(p, 0x20);
         assertEquals(0xFF0000, p.snapshot().get(0, 0));
-        VirtualDbiPanel ips = awake(Model.generic(1, 1).toBuilder().invertedGlass(true).build(), 0x55);
+        VirtualDbiPanel ips = awake(DbiModel.generic(1, 1).toBuilder().invertedGlass(true).build(), 0x55);
         cmd(ips, 0x2C);
         data(ips, be565(0xFF0000));
         assertEquals(0x00FFFF, ips.snapshot().get(0, 0));
@@ -221,7 +219,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void darkWhenAsleepOffInResetOrBacklightOff() {
-        VirtualDbiPanel p = awake(Model.generic(1, 1), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.generic(1, 1), 0x55);
         cmd(p, 0x2C);
         data(p, be565(0xFFFFFF));
         assertEquals(0xFFFFFF, p.snapshot().get(0, 0));
@@ -246,7 +244,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void resetPulseRestoresDefaultsAndWritesDuringResetAreViolations() {
-        VirtualDbiPanel p = awake(Model.generic(4, 3), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.generic(4, 3), 0x55);
         cmd(p, 0x36, 0x68);
         window(p, 1, 1, 2, 2);
         cmd(p, 0x21);
@@ -261,12 +259,12 @@ class VirtualDbiPanelTest {
         assertFalse(p.isDisplayOn());
         assertFalse(p.isInverted());
         assertArrayEquals(new int[] {0, 3, 0, 2}, p.window());
-        assertEquals(Command.reset(), p.commandLog().get(p.commandLog().size() - 1));
+        assertEquals(DbiCommand.reset(), p.commandLog().get(p.commandLog().size() - 1));
     }
 
     @Test
     void swresetResetsRegistersToo() {
-        VirtualDbiPanel p = awake(Model.generic(4, 3), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.generic(4, 3), 0x55);
         cmd(p, 0x36, 0x48);
         cmd(p, 0x01);
         p.elapse(120 * MS);
@@ -303,7 +301,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void unknownCommand() {
-        VirtualDbiPanel p = awake(Model.mi0283qt(), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.mi0283qt(), 0x55);
         cmd(p, 0xB9, 0xFF, 0x83, 0x57); // an HX8357D command
         assertTrue(p.violations().get(0).contains("unknown command 0xB9 for mi0283qt"), p.violations().toString());
     }
@@ -326,7 +324,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void aForgottenRamwrIsReported() {
-        VirtualDbiPanel p = awake(Model.generic(100, 100), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.generic(100, 100), 0x55);
         window(p, 0, 0, 99, 99);
         data(p, new byte[20000]); // the frame goes into RASET's parameters
         cmd(p, 0x00);
@@ -389,7 +387,7 @@ class VirtualDbiPanelTest {
     @Test
     void theKernelsWaitsAreEnough() {
         // mipi_dbi_poweron_reset: reset 120 ms, SWRESET, 5 ms; then init, SLPOUT, 100 ms, DISPON
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.mi0283qt());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.mi0283qt());
         p.setReset(true);
         p.setReset(false);
         p.elapse(120 * MS);
@@ -407,9 +405,9 @@ class VirtualDbiPanelTest {
 
     @Test
     void powerModeReadMatchesTheKernelsDisplayIsOnCheck() {
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.mi0283qt());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.mi0283qt());
         assertEquals(0x08, p.read(0x0A, 1)[0] & 0xFF);
-        p = awake(Model.mi0283qt(), 0x55);
+        p = awake(DbiModel.mi0283qt(), 0x55);
         int v = p.read(0x0A, 1)[0] & 0xFF;
         assertEquals(0x9C, v);
         assertEquals(0x1C, v & ~0x83); // mipi_dbi_display_is_on
@@ -419,10 +417,10 @@ class VirtualDbiPanelTest {
         assertArrayEquals(new byte[] {0x00, (byte) 0x93, 0x41}, p.read(0x04, 3));
         byte[] st = p.read(0x09, 4);
         assertEquals(0x80 | 0xE8 >> 1 & 0x7E, st[0] & 0xFF);
-        assertEquals(Command.read(0x09, st), p.commandLog().get(p.commandLog().size() - 1));
+        assertEquals(DbiCommand.read(0x09, st), p.commandLog().get(p.commandLog().size() - 1));
         p.assertNoViolations();
         // a write-only board reads zeros
-        VirtualDbiPanel w = awake(Model.st7735r(), 0x55);
+        VirtualDbiPanel w = awake(DbiModel.st7735r(), 0x55);
         assertEquals(0, w.read(0x0A, 1)[0]);
     }
 
@@ -435,8 +433,8 @@ class VirtualDbiPanelTest {
         window(p, 0, 0, 1, 1);
         cmd(p, 0x2C);
         data(p, be565(1, 2, 3, 4));
-        assertEquals(List.of(Command.of(0x2A, 0, 0, 0, 1), Command.of(0x2B, 0, 0, 0, 1),
-                Command.memoryWrite(0x2C, 8)), p.commandLog());
+        assertEquals(List.of(DbiCommand.of(0x2A, 0, 0, 0, 1), DbiCommand.of(0x2B, 0, 0, 0, 1),
+                DbiCommand.memoryWrite(0x2C, 8)), p.commandLog());
         assertEquals("2C [8 pixel bytes]", p.commandLog().get(2).toString());
         assertEquals("2A 00 00 00 01", p.commandLog().get(0).toString());
         assertEquals(8 + 1 + 4 + 1 + 4 + 1, p.bytesReceived() - bytesBefore());
@@ -504,7 +502,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void optionOneFramesDecodeIncludingNopPadding() {
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.generic(3, 2).toBuilder().option1(true).build());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.generic(3, 2).toBuilder().option1(true).build());
         p.setReset(true);
         p.setReset(false);
         p.elapse(120 * MS);
@@ -528,14 +526,14 @@ class VirtualDbiPanelTest {
         assertEquals(0x55, p.colmod());
         p.assertNoViolations();
         // NOP padding words are framing, not logged commands
-        assertEquals(List.of(Command.reset(), Command.of(0x3A, 0x55), Command.of(0x11), Command.of(0x29),
-                Command.of(0x2A, 0, 0, 0, 2), Command.of(0x2B, 0, 0, 0, 1), Command.memoryWrite(0x2C, 12)),
+        assertEquals(List.of(DbiCommand.reset(), DbiCommand.of(0x3A, 0x55), DbiCommand.of(0x11), DbiCommand.of(0x29),
+                DbiCommand.of(0x2A, 0, 0, 0, 2), DbiCommand.of(0x2B, 0, 0, 0, 1), DbiCommand.memoryWrite(0x2C, 12)),
                 p.commandLog());
     }
 
     @Test
     void nativeNineBitWords() {
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.generic(1, 1).toBuilder().option1(true).build());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.generic(1, 1).toBuilder().option1(true).build());
         p.setTimingChecks(false);
         short[] w = {0x11, 0x29, 0x3A, 0x155, 0x2C, 0x1F8, 0x100};
         p.writeWords9(w, 0, w.length);
@@ -548,15 +546,15 @@ class VirtualDbiPanelTest {
 
     @Test
     void optionOneAndOptionThreeAreNotInterchangeable() {
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.generic(3, 2).toBuilder().option1(true).build());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.generic(3, 2).toBuilder().option1(true).build());
         p.setTimingChecks(false);
         cmd(p, 0x29);
         assertTrue(p.violations().get(0).contains("wired for option 1"), p.violations().toString());
-        VirtualDbiPanel q = new VirtualDbiPanel(Model.generic(3, 2));
+        VirtualDbiPanel q = new VirtualDbiPanel(DbiModel.generic(3, 2));
         q.setTimingChecks(false);
         cmd1(q, 0x29);
         assertTrue(q.violations().get(0).contains("wired for option 3"), q.violations().toString());
-        VirtualDbiPanel r = new VirtualDbiPanel(Model.generic(3, 2).toBuilder().option1(true).build());
+        VirtualDbiPanel r = new VirtualDbiPanel(DbiModel.generic(3, 2).toBuilder().option1(true).build());
         r.setTimingChecks(false);
         r.writeOption1(new byte[] {0x00, 0x29}, 0, 2); // 16 bits: one word and 7 stray bits
         assertTrue(r.violations().get(0).contains("not a whole number of 9-bit words (7 bits left over"),
@@ -578,7 +576,7 @@ class VirtualDbiPanelTest {
 
     @Test
     void shiftRegisterModeTakesSixteenBitWords() {
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.ili9486Waveshare());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.ili9486Waveshare());
         p.setReset(true);
         p.setReset(false);
         p.elapse(120 * MS);
@@ -594,7 +592,7 @@ class VirtualDbiPanelTest {
         assertEquals(0xFF0000, p.gram().get(0, 0));
         assertEquals(0x0000FF, p.gram().get(1, 0));
         p.assertNoViolations();
-        assertEquals(List.of(Command.of(0x2A, 0, 0, 0, 1), Command.of(0x2B, 0, 0, 0, 0), Command.memoryWrite(0x2C, 4)),
+        assertEquals(List.of(DbiCommand.of(0x2A, 0, 0, 0, 1), DbiCommand.of(0x2B, 0, 0, 0, 0), DbiCommand.memoryWrite(0x2C, 4)),
                 p.commandLog().subList(p.commandLog().size() - 3, p.commandLog().size()));
         // forgetting the padding: "2A" alone is half a word, and a parameter with a high byte is flagged
         p.write(false, new byte[] {0x2A}, 0, 1);
@@ -605,21 +603,21 @@ class VirtualDbiPanelTest {
 
     @Test
     void shiftRegisterPixelsWhileAsleepAreFlagged() {
-        VirtualDbiPanel p = new VirtualDbiPanel(Model.ili9486Waveshare());
+        VirtualDbiPanel p = new VirtualDbiPanel(DbiModel.ili9486Waveshare());
         p.setTimingChecks(false);
         cmd16(p, 0x3A, 0x55);
         cmd16(p, 0x2C);
         data(p, be565(0xFFFFFF, 0xFFFFFF));
         assertEquals(1, p.violations().size(), p.violations().toString());
         assertTrue(p.violations().get(0).contains("asleep"), p.violations().toString());
-        assertEquals(Command.memoryWrite(0x2C, 4), p.commandLog().get(p.commandLog().size() - 1));
+        assertEquals(DbiCommand.memoryWrite(0x2C, 4), p.commandLog().get(p.commandLog().size() - 1));
     }
 
     // ------------------------------------------------------------ 18-bit-only controllers
 
     @Test
     void ili9488IgnoresSixteenBitColmod() {
-        VirtualDbiPanel p = awake(Model.ili9488(), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.ili9488(), 0x55);
         assertTrue(p.violations().get(0).contains("COLMOD 0x55 (16-bit) is ignored by ili9488"), p.violations().toString());
         p.clearViolations();
         window(p, 0, 0, 0, 0);
@@ -663,10 +661,10 @@ class VirtualDbiPanelTest {
 
     @Test
     void everyPresetAndRotationShowsTheImageUpright() {
-        Model[] models = {Model.mi0283qt(), Model.yx240qv29(), Model.st7735r(), Model.st7735rOffset(),
-            Model.rh128128t(), Model.st7789v(), Model.st7789v240x240(), Model.ili9486(), Model.hx8357d(),
-            Model.ili9488(), Model.generic(7, 5).toBuilder().glass(1, 2, 5, 3).mount(0x60).build()};
-        for (Model m : models) {
+        DbiModel[] models = {DbiModel.mi0283qt(), DbiModel.yx240qv29(), DbiModel.st7735r(), DbiModel.st7735rOffset(),
+            DbiModel.rh128128t(), DbiModel.st7789v(), DbiModel.st7789v240x240(), DbiModel.ili9486(), DbiModel.hx8357d(),
+            DbiModel.ili9488(), DbiModel.generic(7, 5).toBuilder().glass(1, 2, 5, 3).mount(0x60).build()};
+        for (DbiModel m : models) {
             for (int rot : new int[] {0, 90, 180, 270}) {
                 VirtualDbiPanel p = awake(m, 0x66);
                 if (m.invertedGlass()) {
@@ -694,34 +692,34 @@ class VirtualDbiPanelTest {
         int[] st = {0xC0, 0x60, 0x00, 0xA0};
         int[] hx = {0xC0, 0xA0, 0x00, 0x60};
         for (int i = 0; i < 4; i++) {
-            assertEquals(mi[i], Model.mi0283qt().madctlFor(i * 90), "mi0283qt " + i * 90);
-            assertEquals(mi[i], Model.ili9486().madctlFor(i * 90), "ili9486 " + i * 90);
-            assertEquals(st[i], Model.st7735r().madctlFor(i * 90), "st7735r " + i * 90);
+            assertEquals(mi[i], DbiModel.mi0283qt().madctlFor(i * 90), "mi0283qt " + i * 90);
+            assertEquals(mi[i], DbiModel.ili9486().madctlFor(i * 90), "ili9486 " + i * 90);
+            assertEquals(st[i], DbiModel.st7735r().madctlFor(i * 90), "st7735r " + i * 90);
         }
         // hx8357d's kernel table turns the other way: its "90" is our 270
-        assertEquals(hx[1], Model.hx8357d().madctlFor(270));
-        assertEquals(hx[3], Model.hx8357d().madctlFor(90));
+        assertEquals(hx[1], DbiModel.hx8357d().madctlFor(270));
+        assertEquals(hx[3], DbiModel.hx8357d().madctlFor(90));
         // so does ili9341.c (yx240qv29): 0 MX, 90 MV, 180 MY, 270 MV|MY|MX
-        assertEquals(0x40, Model.yx240qv29().madctlFor(0));
-        assertEquals(0x20, Model.yx240qv29().madctlFor(270));
-        assertEquals(0x80, Model.yx240qv29().madctlFor(180));
-        assertEquals(0xE0, Model.yx240qv29().madctlFor(90));
+        assertEquals(0x40, DbiModel.yx240qv29().madctlFor(0));
+        assertEquals(0x20, DbiModel.yx240qv29().madctlFor(270));
+        assertEquals(0x80, DbiModel.yx240qv29().madctlFor(180));
+        assertEquals(0xE0, DbiModel.yx240qv29().madctlFor(90));
     }
 
     @Test
     void st7789v240x240NeedsTheEightyRowOffsetWhenTurned() {
-        Model m = Model.st7789v240x240();
+        DbiModel m = DbiModel.st7789v240x240();
         assertArrayEquals(new int[] {0, 0}, m.ramOffset(m.madctlFor(0)));
         assertArrayEquals(new int[] {0, 80}, m.ramOffset(m.madctlFor(180)));
         assertArrayEquals(new int[] {80, 0}, m.ramOffset(m.madctlFor(90)));
         assertArrayEquals(new int[] {0, 0}, m.ramOffset(m.madctlFor(270)));
-        assertArrayEquals(new int[] {2, 1}, Model.st7735rOffset().ramOffset(0xC0));
-        assertArrayEquals(new int[] {2, 3}, Model.rh128128t().ramOffset(0xC0)); // the kernel's rh128128t offsets
+        assertArrayEquals(new int[] {2, 1}, DbiModel.st7735rOffset().ramOffset(0xC0));
+        assertArrayEquals(new int[] {2, 3}, DbiModel.rh128128t().ramOffset(0xC0)); // the kernel's rh128128t offsets
     }
 
     @Test
     void snapshotIsInTheMountedOrientationAndPngExportWorks(@TempDir Path dir) throws Exception {
-        VirtualDbiPanel p = awake(Model.mi0283qt(), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.mi0283qt(), 0x55);
         RgbImage s = p.snapshot();
         assertEquals(320, s.width());
         assertEquals(240, s.height());
@@ -738,7 +736,7 @@ class VirtualDbiPanelTest {
     @Test
     void modelChecksItsGlass() {
         assertThrows(IllegalArgumentException.class,
-                () -> Model.builder("x", 10, 10).glass(5, 5, 6, 5).build());
-        assertThrows(IllegalArgumentException.class, () -> Model.builder("x", 0, 10));
+                () -> DbiModel.builder("x", 10, 10).glass(5, 5, 6, 5).build());
+        assertThrows(IllegalArgumentException.class, () -> DbiModel.builder("x", 0, 10));
     }
 }

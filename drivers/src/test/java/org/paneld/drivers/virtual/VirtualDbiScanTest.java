@@ -8,7 +8,6 @@ import static org.paneld.drivers.virtual.VirtualDbiPanelTest.cmd;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.paneld.drivers.virtual.VirtualDbiPanel.Model;
 
 /**
  * The emulator's display scan, TE output and torn-frame detection, from a hand-made wire: the
@@ -27,7 +26,7 @@ class VirtualDbiScanTest {
 
     @Test
     void theRefreshFollowsFrmctr1AndTeMarksTheBlanking() {
-        VirtualDbiPanel p = awake(Model.mi0283qt(), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.mi0283qt(), 0x55);
         assertEquals(period(0, 0x1B), p.refreshPeriodNanos(), "70 Hz after reset");
         assertFalse(p.teLevel());
         assertEquals(Long.MIN_VALUE, p.nextTeEdge(true, p.nanoTime()), "TE does not move before TEON");
@@ -80,7 +79,7 @@ class VirtualDbiScanTest {
     }
 
     private static VirtualDbiPanel timed() {
-        VirtualDbiPanel p = awake(Model.mi0283qt(), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.mi0283qt(), 0x55);
         cmd(p, 0x36, 0x00);
         cmd(p, 0x35, 0x00);
         p.setWireTiming(true);
@@ -154,7 +153,7 @@ class VirtualDbiScanTest {
 
     @Test
     void anUntimedWireJudgesNothingAndItsClockIsTheWallClock() {
-        VirtualDbiPanel p = awake(Model.mi0283qt(), 0x55);
+        VirtualDbiPanel p = awake(DbiModel.mi0283qt(), 0x55);
         frame(p, 0xFFFF);
         assertEquals(0, p.writesJudged());
         assertEquals(0, p.tornFrameCount());
