@@ -1,4 +1,5 @@
-"""The connection to paneld: framing, requests and replies, events, device queries, admin.
+"""The connection to paneld: framing, requests and replies, device queries, admin (events are
+decoded and delivered by ``_events``).
 
 A :class:`Client` is one connection (a Unix socket with fd passing, or TCP with inline pixels).
 It is not thread-safe: use it from one thread at a time (or one client per thread). Everything a
@@ -7,28 +8,25 @@ client opened (displays, buffers) is closed with it.
 from __future__ import annotations
 
 import array
-import collections
 import mmap
 import os
 import socket
 import struct
 import time
-from typing import (TYPE_CHECKING, Callable, Deque, Dict, Iterator, List, NoReturn,
-                    Optional, Sequence, Tuple, Union)
+from typing import TYPE_CHECKING, Dict, Iterator, List, NoReturn, Optional, Sequence, Tuple, Union
 
 from . import _wire
+from ._events import EVENT_QUEUE_LIMIT, EventCallback, EventQueue  # noqa: F401 (EVENT_QUEUE_LIMIT: was defined here)
 from .errors import PaneldError, ProtocolError, from_error
-from .model import DeviceInfo, Event, Limits, Snapshot, _parse_info, _parse_touch, default_socket
+from .model import DeviceInfo, Event, Limits, Snapshot, _parse_info, default_socket
 
 if TYPE_CHECKING:  # pragma: no cover
     from .display import Display
 
 DEFAULT_TIMEOUT = 10.0
-EVENT_QUEUE_LIMIT = 1024  # events kept for events() when nobody reads them: the oldest go first
 
 
 RectLike = Tuple[int, int, int, int]
-EventCallback = Callable[[Event], None]
 
 
 class Client:
@@ -50,13 +48,10 @@ class Client:
         self._next_id = 1
         self._outstanding: Dict[int, int] = {}  # request id -> request type
         self._replies: Dict[int, Union[bytes, PaneldError]] = {}
-        self._events: Deque[Event] = collections.deque(maxlen=EVENT_QUEUE_LIMIT)
-        self._to_call: Deque[Event] = collections.deque(maxlen=EVENT_QUEUE_LIMIT)
-        self._callbacks: Dict[str, List[EventCallback]] = {}
         self._flips: Dict[int, Optional[int]] = {}  # flip id -> None while pending, else error code
         self._displays: Dict[int, "Display"] = {}
+        self._ev = EventQueue(self._displays, self._flips)
         self._mask = 0  # the SUBSCRIBE mask sent last
-        self._dispatching = False
         self._closed = False
         flags = _wire.WANT_FD if self._unix else 0
         reply = self._call(_wire.HELLO, struct.pack("<IHHI", _wire.MAGIC, _wire.VERSION, _wire.VERSION, flags)
@@ -152,7 +147,7 @@ class Client:
         if observe and event_type != "touch":
             raise ValueError("observe=True is for 'touch' callbacks, not %r" % event_type)
         self._subscribe(_wire.touch_bits(True, observe) if event_type == "touch" else _wire.SUB_DEVICES)
-        self._callbacks.setdefault(event_type, []).append(callback)
+        self._ev.add_callback(event_type, callback)
 
     def events(self, timeout: Optional[float] = None, touch: bool = False, observe: bool = False) -> Iterator[Event]:
         """Iterates over events as they come (subscribing to device_added/device_removed now;
@@ -166,50 +161,32 @@ class Client:
 
     def _event_iter(self, timeout: Optional[float]) -> Iterator[Event]:
         while True:
-            self._run_callbacks()
-            if self._events:
-                yield self._events.popleft()
+            self._ev.run_callbacks()
+            if self._ev.unread:
+                yield self._ev.unread.popleft()
                 continue
             deadline = None if timeout is None else time.monotonic() + timeout
             if not self._pump(deadline):
-                self._run_callbacks()
-                if not self._events:
+                self._ev.run_callbacks()
+                if not self._ev.unread:
                     return
 
     def dispatch(self, timeout: float = 0.0) -> int:
         """Reads what the daemon sent (waiting up to ``timeout`` seconds for something) and runs
         the callbacks of :meth:`on`; returns the number of events read. Events stay available to
         :meth:`events`."""
-        before = self._event_count
+        before = self._ev.count
         self._pump(time.monotonic() + timeout)
         while self._pump(time.monotonic()):  # whatever else is already there
             pass
-        self._run_callbacks()
-        return self._event_count - before
-
-    _event_count = 0
+        self._ev.run_callbacks()
+        return self._ev.count - before
 
     def _subscribe(self, bits: int) -> None:
         """Adds ``bits`` to the mask (each SUBSCRIBE replaces it: the bits sent before stay)."""
         if bits & ~self._mask:
             self._call(_wire.SUBSCRIBE, struct.pack("<I", self._mask | bits))
             self._mask |= bits
-
-    def _run_callbacks(self) -> None:
-        if self._dispatching:
-            return
-        self._dispatching = True
-        try:
-            while self._to_call:
-                ev = self._to_call.popleft()
-                for cb in self._callbacks.get(ev.type, []) + self._callbacks.get("*", []):
-                    cb(ev)
-                d = getattr(ev, "display", None)
-                if d is not None:
-                    for cb in list(d._touch_callbacks):
-                        cb(ev)
-        finally:
-            self._dispatching = False
 
     # ------------------------------------------------------------------ admin
 
@@ -267,8 +244,8 @@ class Client:
             self._after_call()
 
     def _after_call(self) -> None:
-        if self._to_call and not self._dispatching:
-            self._run_callbacks()
+        if self._ev.calls_waiting():
+            self._ev.run_callbacks()
 
     def _send(self, type_: int, payload: Union[bytes, bytearray, memoryview], tail: Optional[memoryview] = None) -> int:
         """Sends one request (``tail``: more payload bytes sent without a copy); returns its id."""
@@ -327,7 +304,7 @@ class Client:
             if type_ == _wire.ERROR:
                 err = _parse_error(payload)
                 self._fail("paneld at %s closed the connection: %s" % (self.address, err))
-            self._event(type_, payload)
+            self._ev.handle(type_, payload)
             return True
         req = self._outstanding.pop(rid, None)
         if req is None:
@@ -374,49 +351,6 @@ class Client:
                 self._fail("paneld at %s closed the connection" % self.address)
             self._buf += chunk
         return True
-
-    def _event(self, type_: int, payload: bytes) -> None:
-        name = _wire.EVENT_NAMES.get(type_)
-        if name is None:
-            return  # an event type this client does not know: ignored
-        r = _wire.Reader(payload)
-        if type_ in (_wire.EV_DEVICE_ADDED, _wire.EV_DEVICE_REMOVED):
-            ev = Event(name, device=r.str())
-        elif type_ == _wire.EV_UNPLUGGED:
-            session = r.u32()
-            ev = Event(name, session=session, device=r.str())
-            d = self._displays.get(session)
-            if d is not None:
-                d.unplugged = True
-        elif type_ == _wire.EV_FLIP_COMPLETE:
-            session, buffer, flip_id, error = r.take("<IIII")
-            ev = Event(name, session=session, buffer=buffer, flip_id=flip_id,
-                       error=_wire.ERRNO_NAMES.get(error, "EIO") if error else None,
-                       device=self._device_of(session))
-            if flip_id in self._flips:
-                self._flips[flip_id] = error  # consumed by the flip's waiter
-                if self._callbacks.get(name) or self._callbacks.get("*"):
-                    self._to_call.append(ev)
-                self._event_count += 1
-                return
-        elif type_ == _wire.EV_OWNERSHIP:
-            session, owner = r.take("<II")
-            ev = Event(name, session=session, owner=bool(owner), device=self._device_of(session))
-            d = self._displays.get(session)
-            if d is not None:
-                d.owner = bool(owner)
-        elif type_ == _wire.EV_TOUCH:
-            ev = _parse_touch(payload, self._displays.get(r.u32()))
-        else:
-            ev = Event(name, reason=r.str())
-        self._event_count += 1
-        self._events.append(ev)
-        if self._callbacks or getattr(getattr(ev, "display", None), "_touch_callbacks", None):
-            self._to_call.append(ev)
-
-    def _device_of(self, session: int) -> Optional[str]:
-        d = self._displays.get(session)
-        return d.name if d is not None else None
 
     def _receive_fd(self, buffer: int, size: int) -> mmap.mmap:
         """Steps 3-5 of PROTOCOL.md section 7: FD_READY, the descriptor, FD_RECEIVED; maps it."""

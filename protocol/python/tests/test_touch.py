@@ -268,11 +268,11 @@ class TouchTest(unittest.TestCase):
         example = bytes.fromhex("01000000 0000 0000 0a000000 14000000 e8030000 d0070000 c800 0100 40420f0000000000"
                                 .replace(" ", ""))  # PROTOCOL.md section 15, with this session's id
         example = struct.pack("<I", d.session) + example[4:]
-        c._event(_wire.EV_TOUCH, example)
+        c._ev.handle(_wire.EV_TOUCH, example)
         newer = bytearray(example)
         newer[4:6] = struct.pack("<H", 7)  # a kind of a newer server
         newer[26:28] = struct.pack("<H", 0xFFFE)  # with flags this client does not know
-        c._event(_wire.EV_TOUCH, bytes(newer) + b"more fields of a newer server")
+        c._ev.handle(_wire.EV_TOUCH, bytes(newer) + b"more fields of a newer server")
         got = [e for e in c.events(timeout=0) if e.type == "touch"]
         self.assertEqual(2, len(got), got)
         self.assertEqual(("down", 0, 10, 20, 1000, 2000, 200, True, False, 1000000),

@@ -2,8 +2,7 @@ package org.paneld.client;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -15,23 +14,15 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.unix.DomainSocketReadMode;
-import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +33,6 @@ import org.paneld.protocol.FrameDecoder;
 import org.paneld.protocol.FrameEncoder;
 import org.paneld.protocol.Message;
 import org.paneld.protocol.Message.*;
-import org.paneld.protocol.ProtocolException;
 
 /**
  * A connection to paneld: the Java client library. Connect with {@link #connect(Path)} (Unix
@@ -64,6 +54,9 @@ import org.paneld.protocol.ProtocolException;
  * Threads: any; one I/O thread and one event thread per client. On epoll sockets a request other
  * than WRITE is written to the socket by the calling thread itself ({@link FrameWriter}; no hop to
  * the I/O thread), replies are read by the I/O thread.
+ *
+ * <p>Parts (package-private): {@link FrameWriter} writes requests, {@link ClientHandler} reads
+ * replies and runs the fd exchange of shared buffers, {@link EventDispatch} delivers events.
  */
 public final class PaneldClient implements AutoCloseable {
     /** Default timeout of blocking calls (an e-paper refresh can take seconds). */
@@ -74,16 +67,11 @@ public final class PaneldClient implements AutoCloseable {
     private final boolean unix;
     private final Map<Integer, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
-    private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
-    private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
-    private final ExecutorService events;
+    private final EventDispatch events = new EventDispatch();
     private final FrameWriter writer;
     private volatile HelloReply server;
     private volatile long timeoutMs = DEFAULT_TIMEOUT_MS;
     private volatile CompletableFuture<?> sharedChain = CompletableFuture.completedFuture(null);
-    // the fd exchange in progress (I/O thread only)
-    private BufferCreated fdReply;
-    private CompletableFuture<Object> fdFuture;
     /** The server's ERROR with id 0 (a refusal such as EBUSY "too many connections"), if one came. */
     private volatile PaneldException refusal;
     /** The first failed write: reported only once the server's pending frames have been read. */
@@ -96,11 +84,6 @@ public final class PaneldClient implements AutoCloseable {
         this.channel = channel;
         this.unix = unix;
         this.writer = new FrameWriter(channel);
-        this.events = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "paneld-client-events");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -140,7 +123,7 @@ public final class PaneldClient implements AutoCloseable {
                 PaneldClient c = new PaneldClient(g, ch, unix);
                 holder[0] = c;
                 made.complete(c);
-                ch.pipeline().addLast(new FrameDecoder(DecodeLimits.client()), FrameEncoder.INSTANCE, c.new Handler());
+                ch.pipeline().addLast(new FrameDecoder(DecodeLimits.client()), FrameEncoder.INSTANCE, new ClientHandler(c, c.writer, c.events));
             }
         });
         try {
@@ -176,11 +159,11 @@ public final class PaneldClient implements AutoCloseable {
     }
 
     public void addListener(EventListener l) {
-        listeners.add(l);
+        events.addListener(l);
     }
 
     public void removeListener(EventListener l) {
-        listeners.remove(l);
+        events.removeListener(l);
     }
 
     public boolean isOpen() {
@@ -207,7 +190,17 @@ public final class PaneldClient implements AutoCloseable {
             f.completeExceptionally(closeReason());
             return f;
         }
-        io.netty.channel.ChannelFuture queued = writer.write(new Frame(id, m), e -> writeFailed(id, e));
+        write(id, m);
+        return f;
+    }
+
+    /** Sends {@code m}, which has no reply (FD_READY: the fd answers it). I/O thread. */
+    void sendNoReply(Message m) {
+        write(nextId(), m);
+    }
+
+    private void write(int id, Message m) {
+        ChannelFuture queued = writer.write(new Frame(id, m), e -> writeFailed(id, e));
         if (queued != null) {
             queued.addListener(w -> {
                 if (!w.isSuccess()) {
@@ -215,7 +208,6 @@ public final class PaneldClient implements AutoCloseable {
                 }
             });
         }
-        return f;
     }
 
     private void writeFailed(int id, Throwable cause) {
@@ -236,7 +228,7 @@ public final class PaneldClient implements AutoCloseable {
     }
 
     /** Every close of the channel: direct writes stop first. */
-    private io.netty.channel.ChannelFuture closeChannel() {
+    ChannelFuture closeChannel() {
         writer.closing();
         return channel.close();
     }
@@ -294,7 +286,7 @@ public final class PaneldClient implements AutoCloseable {
         return request(new Open(owner ? Message.OPEN_OWNER : 0, device)).thenApply(m -> {
             Opened o = (Opened) m;
             Session s = new Session(this, device, o);
-            sessions.put(o.session(), s);
+            events.opened(s);
             return s;
         });
     }
@@ -379,133 +371,10 @@ public final class PaneldClient implements AutoCloseable {
         }
     }
 
-    private void startFdExchange(ChannelHandlerContext ctx, BufferCreated reply, CompletableFuture<Object> f) {
-        // nothing follows the reply until FD_READY: switch to fd mode before the next read
-        ((EpollDomainSocketChannel) channel).config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
-        fdReply = reply;
-        fdFuture = f;
-        int id = nextId();
-        io.netty.channel.ChannelFuture queued = writer.write(new Frame(id, new FdReady(reply.buffer())), e -> writeFailed(id, e));
-        if (queued != null) {
-            queued.addListener(w -> {
-                if (!w.isSuccess()) {
-                    writeFailed(id, w.cause());
-                }
-            });
-        }
-    }
-
-    private void fdArrived(ChannelHandlerContext ctx, FileDescriptor fd) {
-        ((EpollDomainSocketChannel) channel).config().setReadMode(DomainSocketReadMode.BYTES);
-        BufferCreated reply = fdReply;
-        CompletableFuture<Object> f = fdFuture;
-        fdReply = null;
-        fdFuture = null;
-        if (reply == null) {
-            closeQuietly(fd);
-            return;
-        }
-        MappedByteBuffer map;
-        try (FileChannel fc = FileChannel.open(Path.of("/proc/self/fd/" + fd.intValue()), StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            map = fc.map(FileChannel.MapMode.READ_WRITE, 0, reply.size());
-            map.order(ByteOrder.LITTLE_ENDIAN);
-        } catch (IOException | RuntimeException e) {
-            f.completeExceptionally(new PaneldException(ErrorCode.EIO, "cannot map shared buffer " + reply.buffer() + ": " + e, e));
-            map = null;
-        } finally {
-            closeQuietly(fd);
-        }
-        MappedByteBuffer m = map;
-        CompletableFuture<Object> done = send(new FdReceived(reply.buffer()));
-        if (m != null) {
-            done.whenComplete((ok, e) -> {
-                if (e != null) {
-                    f.completeExceptionally(e);
-                } else {
-                    f.complete(new Mapped(reply, m));
-                }
-            });
-        }
-    }
-
-    private static void closeQuietly(FileDescriptor fd) {
-        try {
-            fd.close();
-        } catch (IOException e) {
-            // ignore
-        }
-    }
-
-    // ---------------------------------------------------------------- input
-
-    private final class Handler extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof FileDescriptor) {
-                fdArrived(ctx, (FileDescriptor) msg);
-                return;
-            }
-            if (msg instanceof ProtocolException) {
-                failAll(new PaneldException(((ProtocolException) msg).code(), "bad frame from the server: " + ((ProtocolException) msg).getMessage()));
-                closeChannel();
-                return;
-            }
-            Frame f = (Frame) msg;
-            Message m = f.message();
-            if (f.id() == 0 && !(m instanceof Message.Error)) {
-                dispatch(m);
-                return;
-            }
-            CompletableFuture<Object> p = pending.remove(f.id());
-            if (p == null) {
-                if (m instanceof Message.Error) {
-                    Message.Error e = (Message.Error) m;
-                    PaneldException pe = new PaneldException(e.code(), e.message());
-                    if (f.id() == 0) {
-                        refusal = pe;
-                    }
-                    failAll(pe);
-                }
-                return;
-            }
-            if (m instanceof Message.Error) {
-                Message.Error e = (Message.Error) m;
-                p.completeExceptionally(new PaneldException(e.code(), e.message()));
-            } else if (m instanceof BufferCreated && (((BufferCreated) m).flags() & Message.BUFFER_FD_FOLLOWS) != 0) {
-                startFdExchange(ctx, (BufferCreated) m, p);
-            } else {
-                p.complete(m);
-            }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
-                closeChannel(); // the server closed (or the read failed): half-closure is not used
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            writer.closing();
-            failAll(closeReason());
-            for (EventListener l : listeners) {
-                events.execute(l::closed);
-            }
-            events.shutdown();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            failAll(new PaneldException(ErrorCode.EIO, "connection failed: " + cause, cause));
-            closeChannel();
-        }
-    }
+    // ---------------------------------------------------------------- for ClientHandler
 
     /** Why the connection is unusable: the server's refusal if it sent one, else the failed write, else "closed". */
-    private PaneldException closeReason() {
+    PaneldException closeReason() {
         PaneldException r = refusal;
         if (r != null) {
             return new PaneldException(r.code(), r.getMessage().substring(r.code().name().length() + 2));
@@ -517,77 +386,28 @@ public final class PaneldClient implements AutoCloseable {
         return new PaneldException(ErrorCode.EIO, "connection closed");
     }
 
-    private void failAll(PaneldException e) {
+    /** The reply's future of request {@code id}, no longer pending; null when none waits. I/O thread. */
+    CompletableFuture<Object> takePending(int id) {
+        return pending.remove(id);
+    }
+
+    /** Fails every pending request with {@code e}. I/O thread. */
+    void failPending(PaneldException e) {
         for (Integer id : List.copyOf(pending.keySet())) {
             CompletableFuture<Object> p = pending.remove(id);
             if (p != null) {
                 p.completeExceptionally(e);
             }
         }
-        CompletableFuture<Object> f = fdFuture;
-        if (f != null) {
-            f.completeExceptionally(e);
-        }
     }
 
-    private void dispatch(Message m) {
-        if (m instanceof FlipComplete) {
-            FlipComplete fc = (FlipComplete) m;
-            Session s = sessions.get(fc.session());
-            if (s != null) {
-                s.flipDone(fc);
-            }
-        } else if (m instanceof Unplugged) {
-            Session s = sessions.get(((Unplugged) m).session());
-            if (s != null) {
-                s.markUnplugged();
-            }
-        } else if (m instanceof Ownership) {
-            Session s = sessions.get(((Ownership) m).session());
-            if (s != null) {
-                s.markOwner(((Ownership) m).owner());
-            }
-        }
-        try {
-            events.execute(() -> {
-                for (EventListener l : listeners) {
-                    l.event(m);
-                    if (m instanceof DeviceAdded) {
-                        l.deviceAdded(((DeviceAdded) m).device());
-                    } else if (m instanceof DeviceRemoved) {
-                        l.deviceRemoved(((DeviceRemoved) m).device());
-                    } else if (m instanceof Unplugged) {
-                        Session s = sessions.get(((Unplugged) m).session());
-                        if (s != null) {
-                            l.unplugged(s);
-                        }
-                    } else if (m instanceof FlipComplete) {
-                        Session s = sessions.get(((FlipComplete) m).session());
-                        if (s != null) {
-                            l.flipComplete(s, ((FlipComplete) m).buffer(), ((FlipComplete) m).error());
-                        }
-                    } else if (m instanceof Ownership) {
-                        Session s = sessions.get(((Ownership) m).session());
-                        if (s != null) {
-                            l.ownership(s, ((Ownership) m).owner());
-                        }
-                    } else if (m instanceof Shutdown) {
-                        l.shutdown(((Shutdown) m).reason());
-                    } else if (m instanceof Touch) {
-                        Session s = sessions.get(((Touch) m).session());
-                        if (s != null) {
-                            l.touch(s, (Touch) m);
-                        }
-                    }
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing
-        }
+    /** The server's ERROR with id 0 came: {@link #closeReason()} reports it from now on. I/O thread. */
+    void refused(PaneldException e) {
+        refusal = e;
     }
 
     void forget(Session s) {
-        sessions.remove(s.id());
+        events.forget(s);
     }
 
     /** Closes the connection (the server closes its sessions and buffers). */
