@@ -70,6 +70,19 @@ for page in paneld.1 panelctl.1; do
   gzip -9n < "$src/$page" > "$root/usr/share/man/man1/$page.gz"
 done
 
+# --- the desktop mirror (issue 18): the script, its man page and a user unit (not enabled: a user
+# enables it for their session, see paneld-mirror(1))
+put 0755 "$repo/mirror/paneld-mirror" usr/bin/paneld-mirror
+gzip -9n < "$src/paneld-mirror.1" > "$root/usr/share/man/man1/paneld-mirror.1.gz"
+d usr/lib/systemd/user
+sed -e 's|^ExecStart=.*|ExecStart=/usr/bin/paneld-mirror|' -e '/^#   install /d' \
+    -e 's|^#   systemctl --user enable --now paneld-mirror|#   systemctl --user enable --now paneld-mirror   (installed by the paneld package)|' \
+    "$repo/mirror/paneld-mirror.service" > "$root/usr/lib/systemd/user/paneld-mirror.service"
+chmod 0644 "$root/usr/lib/systemd/user/paneld-mirror.service"
+sed -e '/^Recommends: /a\
+Suggests: wf-recorder | grim' "$out/control/control" > "$out/control/control.new"
+mv "$out/control/control.new" "$out/control/control"
+
 # --- the clients of other languages, when the tree has them ----------------------------------------
 # Python (protocol/python, issue 14): the package paneld -> /usr/lib/python3/dist-packages/paneld
 # (its .py files and py.typed, no tests or byte code), its examples and README as documentation.
@@ -81,8 +94,8 @@ for py in "$repo/protocol/python/paneld" "$repo/protocol/python/src/paneld"; do
     [ -f "$f" ] && put 0644 "$f" "$doc/examples/python/$(basename "$f")"
   done
   [ -f "$repo/protocol/python/README.md" ] && put 0644 "$repo/protocol/python/README.md" "$doc/python/README.md"
-  sed -e 's/^Depends: .*/&, python3 (>= 3.9)/' -e '/^Recommends: /a\
-Suggests: python3-pil, python3-numpy' "$out/control/control" > "$out/control/control.new"
+  sed -e 's/^Depends: .*/&, python3 (>= 3.9)/' -e 's/^Suggests: .*/&, python3-pil, python3-numpy/' \
+    "$out/control/control" > "$out/control/control.new"
   mv "$out/control/control.new" "$out/control/control"
   break
 done

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code dpkg -i} it puts every file in place (root-owned, the wrappers executable, the config a
  * conffile), creates the paneld user in the spi, gpio and plugdev groups, /run/paneld and the
  * units' enable links; {@code /usr/bin/paneld --check} and {@code /usr/bin/panelctl --help} work,
- * the wrapper tells clearly when no Java 17 is found; paneld started by hand as the paneld user
+ * the wrapper tells clearly when no Java 17 is found; {@code /usr/bin/paneld-mirror} and its user unit
+ * are in place (the script refuses to run outside a Wayland session); paneld started by hand as the paneld user
  * with the service's JVM flags serves the two virtual panels of the packaged config, and
  * {@code /usr/bin/panelctl} draws on them (root, and a user in the paneld group), the packaged
  * Python client lists them and the packaged C client's sources build and draw, when the package has them; {@code dpkg -r} keeps the configuration, then
@@ -295,7 +296,10 @@ class DebPackageIT {
                 Map.entry("/usr/share/doc/paneld/changelog.gz", "rw-r--r--"),
                 Map.entry("/usr/share/doc/paneld/README.md", "rw-r--r--"),
                 Map.entry("/usr/share/man/man1/paneld.1.gz", "rw-r--r--"),
-                Map.entry("/usr/share/man/man1/panelctl.1.gz", "rw-r--r--"));
+                Map.entry("/usr/share/man/man1/panelctl.1.gz", "rw-r--r--"),
+                Map.entry("/usr/bin/paneld-mirror", "rwxr-xr-x"),
+                Map.entry("/usr/lib/systemd/user/paneld-mirror.service", "rw-r--r--"),
+                Map.entry("/usr/share/man/man1/paneld-mirror.1.gz", "rw-r--r--"));
         for (Map.Entry<String, String> e : modes.entrySet()) {
             assertTrue(owned.contains(e.getKey()), "dpkg -L paneld lacks " + e.getKey());
             PosixFileAttributes a = Files.readAttributes(Path.of(e.getKey()), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -322,6 +326,11 @@ class DebPackageIT {
         if (SystemdFilesIT.onPath("systemd-analyze")) {
             Ctl.Result v = run("systemd-analyze", "verify", "/lib/systemd/system/paneld.service", "/lib/systemd/system/paneld.socket");
             assertEquals(0, v.code(), "systemd-analyze verify of the installed units: " + v);
+            Path runtime = Files.createTempDirectory("paneld-deb-xdg-"); // a user manager's runtime dir, for --user
+            Ctl.Result u = Ctl.exec(List.of("systemd-analyze", "--user", "verify", "/usr/lib/systemd/user/paneld-mirror.service"),
+                    Map.of("XDG_RUNTIME_DIR", runtime.toString()), 60);
+            run("rm", "-rf", runtime.toString());
+            assertEquals(0, u.code(), "systemd-analyze --user verify of the installed paneld-mirror.service: " + u);
         }
     }
 
@@ -338,6 +347,12 @@ class DebPackageIT {
         assertTrue(check.out().contains("OK: /etc/paneld/paneld.toml: 2 panel(s)"), check.toString());
         Ctl.Result help = ok("/usr/bin/panelctl", "--help");
         assertTrue(help.out().startsWith("Usage: panelctl"), help.toString());
+        // the desktop mirror, outside a Wayland session: its own refusal, exit 2
+        Ctl.Result mirror = Ctl.exec(List.of("env", "-u", "WAYLAND_DISPLAY", "/usr/bin/paneld-mirror", "lcd0"), Map.of(), 30);
+        assertEquals(2, mirror.code(), "paneld-mirror outside a Wayland session: " + mirror);
+        assertTrue(mirror.err().contains("WAYLAND_DISPLAY is not set"), mirror.toString());
+        assertTrue(Files.readString(Path.of("/usr/lib/systemd/user/paneld-mirror.service")).contains("\nExecStart=/usr/bin/paneld-mirror\n"),
+                "the user unit runs the packaged script");
         Ctl.Result r;
         // and nothing else: /usr/lib/jvm hidden (a private mount namespace), so /usr/bin/java dangles
         if (SystemdFilesIT.onPath("unshare")) {
