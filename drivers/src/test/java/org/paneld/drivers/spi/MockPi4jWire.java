@@ -64,6 +64,7 @@ public final class MockPi4jWire {
 
     private final Context context;
     private volatile SpiConfig lastSpiConfig;
+    private final List<SpiConfig> spiConfigs = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile Target target;
     private volatile boolean option1;
     private final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -109,7 +110,10 @@ public final class MockPi4jWire {
 
     private volatile SecondChip cs1;
 
-    /** Routes chip select 1's transfers to {@code chip} instead of the panel. */
+    /**
+     * Routes chip select 1's transfers to {@code chip} instead of the panel; each is logged as
+     * "spi cs1 write n" / "spi cs1 transfer n" and checked against {@link #requireGuard}.
+     */
     public void chipSelect1(SecondChip chip) {
         this.cs1 = chip;
     }
@@ -135,6 +139,13 @@ public final class MockPi4jWire {
     /** The config of the SPI device created last (each lives in a private context of its own). */
     public SpiConfig lastSpiConfig() {
         return lastSpiConfig;
+    }
+
+    /** The configs of every SPI device created so far, in order (mode, chip select, baud as Pi4J got them). */
+    public List<SpiConfig> spiConfigs() {
+        synchronized (spiConfigs) {
+            return new ArrayList<>(spiConfigs);
+        }
     }
 
     public void target(Target t) {
@@ -243,6 +254,7 @@ public final class MockPi4jWire {
         @Override
         public int write(byte[] data, int offset, int length) {
             if (second()) {
+                record("spi cs1 write " + length);
                 cs1.transfer(Arrays.copyOfRange(data, offset, offset + length), new byte[length], length, config().baud());
                 return length;
             }
@@ -277,6 +289,7 @@ public final class MockPi4jWire {
         @Override
         public int transfer(byte[] write, int writeOffset, byte[] read, int readOffset, int numberOfBytes) {
             if (second()) {
+                record("spi cs1 transfer " + numberOfBytes);
                 byte[] tx = Arrays.copyOfRange(write, writeOffset, writeOffset + numberOfBytes);
                 byte[] rx = new byte[numberOfBytes];
                 cs1.transfer(tx, rx, numberOfBytes, config().baud());
@@ -316,6 +329,7 @@ public final class MockPi4jWire {
         public Spi create(SpiConfig config) {
             WiredSpi spi = new WiredSpi(this, config);
             lastSpiConfig = config;
+            spiConfigs.add(config);
             this.context.registry().add(spi);
             return spi;
         }

@@ -3,6 +3,8 @@ package org.paneld.drivers.touch;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.pi4j.context.Context;
+import com.pi4j.io.spi.SpiConfig;
+import com.pi4j.io.spi.SpiMode;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import com.pi4j.plugin.mock.provider.i2c.MockI2C;
@@ -30,6 +32,7 @@ import org.paneld.drivers.testkit.LifecycleKit;
 import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualFt6236;
+import org.paneld.drivers.virtual.VirtualStmpe610;
 import org.paneld.drivers.virtual.VirtualXpt2046;
 
 /**
@@ -40,7 +43,9 @@ import org.paneld.drivers.virtual.VirtualXpt2046;
  * is, frames still arrive intact, every Pi4J call runs inside the device's guard, and unbind
  * takes the Pi4J objects out of the registry so a rebind opens them again. And the PiTFT
  * capacitive's FT6236 through Pi4J's I2C (a mock I2C device answering from the FT6236 emulator's
- * registers) on /dev/i2c-1 at 0x38.
+ * registers) on /dev/i2c-1 at 0x38. And the PiTFT resistive's STMPE610 on CE1 at 500 kHz in SPI
+ * mode 0 (what the kernel's stmpe-spi gets from the pitft28-resistive overlay and writes into
+ * the chip's SPI_CFG), its INT on GPIO 24, its GPIO2 the panel's backlight.
  */
 class TouchPi4jTest {
     @RegisterExtension
@@ -253,5 +258,125 @@ class TouchPi4jTest {
         kit.bus().unbind("lcd0");
         assertFalse(ctx.registry().exists("paneld.lcd0.touch-i2c"), "the I2C device left Pi4J's registry");
         chip.assertNoViolations();
+    }
+
+    @Test
+    void thePitftResistiveStmpe610OnChipSelect1() throws Exception {
+        VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
+        VirtualStmpe610 chip = new VirtualStmpe610(320, 240, 10, 7);
+        chip.setGpioListener(levels -> panel.setBacklight((levels & 0x04) != 0 ? 100 : 0)); // the board: GPIO2 drives the LED
+        wire = new MockPi4jWire(panelTarget(panel));
+        Context ctx = wire.context();
+        MockDigitalInput[] irq = new MockDigitalInput[1];
+        Runnable mirror = () -> {
+            MockDigitalInput in = irq[0];
+            if (in != null) {
+                in.mockState(chip.lineActive() ? DigitalState.LOW : DigitalState.HIGH);
+            }
+        };
+        int[] hz = new int[1];
+        wire.chipSelect1((tx, rx, len, clock) -> {
+            hz[0] = clock;
+            chip.wire(tx, rx, len, clock);
+            mirror.run();
+        });
+        wire.requireGuard(() -> kit.bus().binding("lcd0").map(b -> b.device().guard()).orElse(null));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("driver", "mi0283qt");
+        m.put("spi_speed_hz", 32_000_000);
+        m.put("dc_gpio", 25); // no reset line, no backlight_gpio: the STMPE drives the backlight
+        m.put("touch.driver", "stmpe610");
+        m.put("touch.spi_cs", 1);
+        m.put("touch.spi_speed_hz", 500_000);
+        m.put("touch.irq_gpio", 24);
+        m.put("touch.backlight", true);
+        BusDevice bd = new BusDevice("lcd0", "mi0283qt", new DeviceConfig("test pitft resistive", m));
+        bd.attach(Context.class, ctx);
+        Path bufsiz = tmp.resolve("bufsiz");
+        Files.writeString(bufsiz, "4096\n");
+        bd.attach(Pi4jHardware.SpidevBufsiz.class, new Pi4jHardware.SpidevBufsiz(bufsiz));
+        bd.attach(Sleeper.class, us -> panel.elapse(us * 1000));
+        kit.add(bd);
+        kit.bind("lcd0");
+        SpiConfig cs1 = wire.spiConfigs().stream()
+                .filter(c -> c.getChipSelect() != null && c.getChipSelect().getChipSelect() == 1)
+                .reduce((a, b) -> fail("two Pi4J SPI devices on CE1: " + a + ", " + b)).orElseThrow();
+        assertEquals(SpiMode.MODE_0, cs1.mode(), "the STMPE610 in SPI mode 0 (as the kernel and Adafruit drive it)");
+        assertEquals(500_000, cs1.baud(), "the STMPE610's Pi4J SPI device at the configured 500 kHz");
+        irq[0] = (MockDigitalInput) ctx.registry().get("paneld.lcd0.touch-irq");
+        mirror.run(); // the board's pull-up: high while nothing is pending
+        assertEquals(DigitalState.HIGH, irq[0].state(), "idle: INT high");
+        TouchInput input = kit.device("lcd0").display().touch().orElseThrow();
+        assertEquals("stmpe610", input.driver());
+        TouchRig rig = new TouchRig(input, new TouchRig.Finger() {
+            @Override
+            public void press(int x, int y) {
+                chip.press(x, y);
+                mirror.run();
+            }
+
+            @Override
+            public void lift() {
+                chip.release();
+                mirror.run();
+            }
+        });
+        rig.calibrate(TouchRig.fivePoints(320, 240));
+        rig.tap(200, 100);
+        rig.tap(15, 225);
+        rig.swipe(300, 20, 20, 220, 5);
+        assertEquals(500_000, hz[0], "the touch controller is clocked at 500 kHz");
+
+        kit.device("lcd0").enable(); // the backlight: GPIO2 through the same Pi4J SPI device
+        assertEquals(0x04, chip.gpioLevels() & 0x04, "enable: GPIO2 high, backlight on");
+        assertEquals(100, panel.backlight());
+        kit.device("lcd0").setProperty("backlight", 0);
+        assertEquals(0, chip.gpioLevels() & 0x04, "backlight 0: GPIO2 low");
+        kit.device("lcd0").setProperty("backlight", 40);
+        assertEquals(0x04, chip.gpioLevels() & 0x04, "a GPIO backlight is on for any level above 0");
+        rig.tap(160, 120); // touch still right after the panel's own traffic on CE0
+        kit.device("lcd0").disable();
+        assertEquals(0, chip.gpioLevels() & 0x04, "disable switches the backlight off");
+        assertTrue(wire.calls().stream().anyMatch(c -> c.startsWith("spi cs1 ")), "the STMPE610's traffic went through Pi4J");
+
+        TouchRig.near(rig.down(80, 60), 80, 60);
+        kit.bus().unbind("lcd0"); // finger still down: no UP
+        chip.release();
+        for (TouchEvent e : rig.events) {
+            assertNotEquals(TouchEvent.Kind.UP, e.kind(), "an UP invented at unbind: " + e);
+        }
+        assertFalse(ctx.registry().exists("paneld.lcd0.touch-irq"), "the INT input left Pi4J's registry");
+        chip.assertNoViolations();
+        panel.assertNoViolations();
+    }
+
+    /** The panel on CE0: MockPi4jWire's decoded wire into the emulated panel. */
+    private static MockPi4jWire.Target panelTarget(VirtualDbiPanel panel) {
+        return new MockPi4jWire.Target() {
+            @Override
+            public void write(boolean dcHigh, byte[] bytes) {
+                panel.write(dcHigh, bytes, 0, bytes.length);
+            }
+
+            @Override
+            public void writeOption1(byte[] packed) {
+                panel.writeOption1(packed, 0, packed.length);
+            }
+
+            @Override
+            public void reset(boolean high) {
+                panel.setReset(!high);
+            }
+
+            @Override
+            public void backlight(int percent) {
+                panel.setBacklight(percent);
+            }
+
+            @Override
+            public byte[] read(int cmd, int len) {
+                return panel.read(cmd, len);
+            }
+        };
     }
 }
