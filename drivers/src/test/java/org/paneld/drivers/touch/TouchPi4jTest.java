@@ -70,32 +70,7 @@ class TouchPi4jTest {
     void theWatterottAds7846OnChipSelect1() throws Exception {
         VirtualDbiPanel panel = new VirtualDbiPanel(DbiModel.mi0283qt());
         VirtualXpt2046 chip = new VirtualXpt2046(320, 240, 10, 5);
-        wire = new MockPi4jWire(new MockPi4jWire.Target() {
-            @Override
-            public void write(boolean dcHigh, byte[] bytes) {
-                panel.write(dcHigh, bytes, 0, bytes.length);
-            }
-
-            @Override
-            public void writeOption1(byte[] packed) {
-                panel.writeOption1(packed, 0, packed.length);
-            }
-
-            @Override
-            public void reset(boolean high) {
-                panel.setReset(!high);
-            }
-
-            @Override
-            public void backlight(int percent) {
-                panel.setBacklight(percent);
-            }
-
-            @Override
-            public byte[] read(int cmd, int len) {
-                return panel.read(cmd, len);
-            }
-        });
+        wire = new MockPi4jWire(panelTarget(panel));
         Context ctx = wire.context();
         MockDigitalInput[] penirq = new MockDigitalInput[1];
         Runnable mirror = () -> {
@@ -194,32 +169,7 @@ class TouchPi4jTest {
                 return i2c;
             }
         };
-        wire = new MockPi4jWire(new MockPi4jWire.Target() {
-            @Override
-            public void write(boolean dcHigh, byte[] bytes) {
-                panel.write(dcHigh, bytes, 0, bytes.length);
-            }
-
-            @Override
-            public void writeOption1(byte[] packed) {
-                panel.writeOption1(packed, 0, packed.length);
-            }
-
-            @Override
-            public void reset(boolean high) {
-                panel.setReset(!high);
-            }
-
-            @Override
-            public void backlight(int percent) {
-                panel.setBacklight(percent);
-            }
-
-            @Override
-            public byte[] read(int cmd, int len) {
-                return panel.read(cmd, len);
-            }
-        }, i2cProvider);
+        wire = new MockPi4jWire(panelTarget(panel), i2cProvider);
         Context ctx = wire.context();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("driver", "mi0283qt");
@@ -350,7 +300,7 @@ class TouchPi4jTest {
         panel.assertNoViolations();
     }
 
-    /** The panel on CE0: MockPi4jWire's decoded wire into the emulated panel. */
+    /** The panel on CE0: MockPi4jWire's decoded wire into the emulated panel (every board here). */
     private static MockPi4jWire.Target panelTarget(VirtualDbiPanel panel) {
         return new MockPi4jWire.Target() {
             @Override
