@@ -72,19 +72,7 @@ class TouchPi4jTest {
         VirtualXpt2046 chip = new VirtualXpt2046(320, 240, 10, 5);
         wire = new MockPi4jWire(panelTarget(panel));
         Context ctx = wire.context();
-        MockDigitalInput[] penirq = new MockDigitalInput[1];
-        Runnable mirror = () -> {
-            MockDigitalInput in = penirq[0];
-            if (in != null) {
-                in.mockState(chip.lineActive() ? DigitalState.LOW : DigitalState.HIGH);
-            }
-        };
-        int[] hz = new int[1];
-        wire.chipSelect1((tx, rx, len, clock) -> {
-            hz[0] = clock;
-            chip.wire(tx, rx, len, clock);
-            mirror.run();
-        });
+        ChipOnCe1 penirq = new ChipOnCe1(wire, chip::lineActive, chip::wire);
         wire.requireGuard(() -> kit.bus().binding("lcd0").map(b -> b.device().guard()).orElse(null));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("driver", "mi0283qt");
@@ -103,23 +91,9 @@ class TouchPi4jTest {
         kit.add(bd);
         for (int round = 0; round < 2; round++) { // the second round: a rebind opens the same Pi4J objects again
             kit.bind("lcd0");
-            penirq[0] = (MockDigitalInput) ctx.registry().get("paneld.lcd0.touch-irq");
-            mirror.run(); // the board's pull-up: high while the pen is up
-            assertEquals(DigitalState.HIGH, penirq[0].state(), "pen up: PENIRQ high");
+            assertEquals(DigitalState.HIGH, penirq.attach(ctx), "pen up: PENIRQ high");
             TouchInput input = kit.device("lcd0").display().touch().orElseThrow();
-            TouchRig rig = new TouchRig(input, new TouchRig.Finger() {
-                @Override
-                public void press(int x, int y) {
-                    chip.press(x, y);
-                    mirror.run();
-                }
-
-                @Override
-                public void lift() {
-                    chip.release();
-                    mirror.run();
-                }
-            });
+            TouchRig rig = new TouchRig(input, penirq.finger(chip::press, chip::release));
             rig.calibrate(TouchRig.fivePoints(320, 240));
             rig.tap(200, 100);
             if (round == 0) { // panel and touch on one bus (enable blanks the whole panel through MockSpi: slow)
@@ -128,7 +102,7 @@ class TouchPi4jTest {
                 kit.device("lcd0").flush(f, new org.paneld.drivers.pixel.Rect(0, 0, 320, 16));
             }
             rig.swipe(20, 20, 300, 220, 5);
-            assertEquals(2_000_000, hz[0], "the touch controller is clocked at 2 MHz");
+            assertEquals(2_000_000, penirq.hz, "the touch controller is clocked at 2 MHz");
             TouchEvent down = rig.down(160, 120);
             TouchRig.near(down, 160, 120);
             kit.bus().unbind("lcd0"); // finger still down: no UP
@@ -217,19 +191,7 @@ class TouchPi4jTest {
         chip.setGpioListener(levels -> panel.setBacklight((levels & 0x04) != 0 ? 100 : 0)); // the board: GPIO2 drives the LED
         wire = new MockPi4jWire(panelTarget(panel));
         Context ctx = wire.context();
-        MockDigitalInput[] irq = new MockDigitalInput[1];
-        Runnable mirror = () -> {
-            MockDigitalInput in = irq[0];
-            if (in != null) {
-                in.mockState(chip.lineActive() ? DigitalState.LOW : DigitalState.HIGH);
-            }
-        };
-        int[] hz = new int[1];
-        wire.chipSelect1((tx, rx, len, clock) -> {
-            hz[0] = clock;
-            chip.wire(tx, rx, len, clock);
-            mirror.run();
-        });
+        ChipOnCe1 irq = new ChipOnCe1(wire, chip::lineActive, chip::wire);
         wire.requireGuard(() -> kit.bus().binding("lcd0").map(b -> b.device().guard()).orElse(null));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("driver", "mi0283qt");
@@ -253,29 +215,15 @@ class TouchPi4jTest {
                 .reduce((a, b) -> fail("two Pi4J SPI devices on CE1: " + a + ", " + b)).orElseThrow();
         assertEquals(SpiMode.MODE_0, cs1.mode(), "the STMPE610 in SPI mode 0 (as the kernel and Adafruit drive it)");
         assertEquals(500_000, cs1.baud(), "the STMPE610's Pi4J SPI device at the configured 500 kHz");
-        irq[0] = (MockDigitalInput) ctx.registry().get("paneld.lcd0.touch-irq");
-        mirror.run(); // the board's pull-up: high while nothing is pending
-        assertEquals(DigitalState.HIGH, irq[0].state(), "idle: INT high");
+        assertEquals(DigitalState.HIGH, irq.attach(ctx), "idle: INT high");
         TouchInput input = kit.device("lcd0").display().touch().orElseThrow();
         assertEquals("stmpe610", input.driver());
-        TouchRig rig = new TouchRig(input, new TouchRig.Finger() {
-            @Override
-            public void press(int x, int y) {
-                chip.press(x, y);
-                mirror.run();
-            }
-
-            @Override
-            public void lift() {
-                chip.release();
-                mirror.run();
-            }
-        });
+        TouchRig rig = new TouchRig(input, irq.finger(chip::press, chip::release));
         rig.calibrate(TouchRig.fivePoints(320, 240));
         rig.tap(200, 100);
         rig.tap(15, 225);
         rig.swipe(300, 20, 20, 220, 5);
-        assertEquals(500_000, hz[0], "the touch controller is clocked at 500 kHz");
+        assertEquals(500_000, irq.hz, "the touch controller is clocked at 500 kHz");
 
         kit.device("lcd0").enable(); // the backlight: GPIO2 through the same Pi4J SPI device
         assertEquals(0x04, chip.gpioLevels() & 0x04, "enable: GPIO2 high, backlight on");
@@ -298,6 +246,59 @@ class TouchPi4jTest {
         assertFalse(ctx.registry().exists("paneld.lcd0.touch-irq"), "the INT input left Pi4J's registry");
         chip.assertNoViolations();
         panel.assertNoViolations();
+    }
+
+    /**
+     * A touch chip on CE1 through MockSpi, its interrupt line mirrored into Pi4J's mock input
+     * (the board's pull-up: high while idle) after every transfer and every finger move.
+     */
+    static final class ChipOnCe1 {
+        final java.util.function.BooleanSupplier lineActive;
+        volatile MockDigitalInput irq;
+        volatile int hz;
+
+        ChipOnCe1(MockPi4jWire wire, java.util.function.BooleanSupplier lineActive, MockPi4jWire.SecondChip chip) {
+            this.lineActive = lineActive;
+            wire.chipSelect1((tx, rx, len, clock) -> {
+                hz = clock;
+                chip.transfer(tx, rx, len, clock);
+                mirror();
+            });
+        }
+
+        void mirror() {
+            MockDigitalInput in = irq;
+            if (in != null) {
+                in.mockState(lineActive.getAsBoolean() ? DigitalState.LOW : DigitalState.HIGH);
+            }
+        }
+
+        /** The driver's interrupt input, once bound: mirrored from now on; its state. */
+        DigitalState attach(Context ctx) {
+            irq = (MockDigitalInput) ctx.registry().get("paneld.lcd0.touch-irq");
+            mirror();
+            return irq.state();
+        }
+
+        interface Press {
+            void at(int x, int y);
+        }
+
+        TouchRig.Finger finger(Press press, Runnable release) {
+            return new TouchRig.Finger() {
+                @Override
+                public void press(int x, int y) {
+                    press.at(x, y);
+                    mirror();
+                }
+
+                @Override
+                public void lift() {
+                    release.run();
+                    mirror();
+                }
+            };
+        }
     }
 
     /** The panel on CE0: MockPi4jWire's decoded wire into the emulated panel (every board here). */
