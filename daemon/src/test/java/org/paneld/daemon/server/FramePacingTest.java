@@ -14,14 +14,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.paneld.client.Buffer;
 import org.paneld.client.PaneldClient;
 import org.paneld.client.Session;
-import java.util.concurrent.locks.LockSupport;
 import org.paneld.drivers.core.BusDevice;
 import org.paneld.drivers.core.Device;
 import org.paneld.drivers.core.DeviceConfig;
 import org.paneld.drivers.core.VirtualHardware;
 import org.paneld.drivers.spi.DbiWiring;
 import org.paneld.drivers.spi.Sleeper;
-import org.paneld.drivers.spi.SpiPort;
 import org.paneld.drivers.virtual.DbiModel;
 import org.paneld.drivers.virtual.VirtualDbiPanel;
 import org.paneld.drivers.virtual.VirtualDbiWiring;
@@ -57,67 +55,11 @@ class FramePacingTest {
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("frame pacing test", "name", "lcd0",
                 "driver", "mi0283qt", "backend", "virtual"));
         bd.attach(VirtualHardware.class, panel);
-        bd.attach(DbiWiring.class, timed(new VirtualDbiWiring(panel)));
+        panel.setWireHz((int) WIRE_HZ); // pixel data takes bytes x 8 / WIRE_HZ of wall time, like a real bus
+        bd.attach(DbiWiring.class, new VirtualDbiWiring(panel));
         bd.attach(Sleeper.class, us -> { });
         kit.add(bd);
         kit.bind("lcd0");
-    }
-
-    /** The emulator's wires, with pixel data taking {@code bytes x 8 / WIRE_HZ} of wall time, like a real bus. */
-    static DbiWiring timed(DbiWiring inner) {
-        return timed(inner, WIRE_HZ);
-    }
-
-    /** The emulator's wires, with pixel data taking {@code bytes x 8 / wireHz} of wall time. */
-    static DbiWiring timed(DbiWiring inner, long wireHz) {
-        return new DbiWiring() {
-            @Override
-            public Lines open(Device device, int maxTransfer, boolean option1) throws Exception {
-                Lines l = inner.open(device, maxTransfer, option1);
-                SpiPort s = l.spi();
-                SpiPort t = new SpiPort() {
-                    @Override
-                    public void write(byte[] buf, int off, int len) throws java.io.IOException {
-                        s.write(buf, off, len);
-                        long until = System.nanoTime() + len * 8L * 1_000_000_000L / wireHz;
-                        while (System.nanoTime() < until) {
-                            LockSupport.parkNanos(until - System.nanoTime()); // the wire's time, not a synchronisation
-                        }
-                    }
-
-                    @Override
-                    public void transfer(byte[] tx, byte[] rx, int len) throws java.io.IOException {
-                        s.transfer(tx, rx, len);
-                    }
-
-                    @Override
-                    public int maxTransfer() {
-                        return s.maxTransfer();
-                    }
-
-                    @Override
-                    public int speedHz() {
-                        return s.speedHz();
-                    }
-
-                    @Override
-                    public boolean anyClock() {
-                        return true;
-                    }
-
-                    @Override
-                    public String describe() {
-                        return "timed " + s.describe();
-                    }
-                };
-                return new Lines(t, l.dc(), l.reset(), l.backlight());
-            }
-
-            @Override
-            public Sleeper sleeper(Sleeper s) {
-                return inner.sleeper(s);
-            }
-        };
     }
 
     @AfterEach

@@ -53,7 +53,8 @@ class InterlaceOverloadTest {
         BusDevice bd = new BusDevice("lcd0", "mi0283qt", DeviceConfig.of("interlace test", "name", "lcd0",
                 "driver", "mi0283qt", "backend", "virtual", "interlace", "auto"));
         bd.attach(VirtualHardware.class, panel);
-        bd.attach(DbiWiring.class, FramePacingTest.timed(new VirtualDbiWiring(panel), WIRE_HZ));
+        panel.setWireHz((int) WIRE_HZ);
+        bd.attach(DbiWiring.class, new VirtualDbiWiring(panel));
         bd.attach(Sleeper.class, us -> { });
         kit.add(bd);
         kit.bind("lcd0");
